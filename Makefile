@@ -1,0 +1,34 @@
+# privacyguard — every target sets itself up first, so each works on a fresh clone.
+PY      ?= python3
+VENV    := .venv
+BIN     := $(VENV)/bin
+STAMP   := $(VENV)/.installed
+
+.PHONY: setup browser demo test lint bench clean
+
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP) browser
+
+# Playwright's own Chromium where it can be downloaded, else the OS's chromium package.
+browser: $(STAMP)
+	@$(BIN)/python scripts/ensure_browser.py
+
+demo: setup
+	$(BIN)/privacyguard demo
+
+test: setup
+	$(BIN)/python -m pytest -n 2 -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests scripts
+
+bench: setup
+	$(BIN)/python scripts/bench.py
+
+clean:
+	rm -rf $(VENV) build dist .pytest_cache .ruff_cache

@@ -1,0 +1,254 @@
+"""The settings catalogue: flows/<platform>.yaml files, validated with pydantic on load.
+
+Flows are data. A platform redesign should be a change here, not in code: each setting names
+its page (the platform's real URL), its control type, ordered locators, how what the page shows
+maps to canonical values, and the steps that change it. See docs/flows.md.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from privacyguard.errors import FlowFileError, UnknownName
+from privacyguard.i18n import I18nText, I18nTexts, all_variants
+from privacyguard.resources import flows_dir
+from privacyguard.yamlfile import load_model
+
+ControlType = Literal["toggle", "checkbox", "radio", "dialog", "text"]
+SETTING_ID = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
+TOGGLE_DEFAULT_MAP = {"on": ["true"], "off": ["false"]}
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Locator(_Strict):
+    """One way to find an element. Exactly one of role/label/css/text; `within` scopes it.
+
+    Labels are given per UI language ({en: ..., nl: ...}); every language is tried, so a page
+    in Dutch is read with the Dutch label. Never positional (nth): a reordered page would then
+    read the wrong control.
+    """
+
+    role: str | None = None
+    name: I18nTexts | None = None
+    exact: bool = False
+    label: I18nTexts | None = None
+    css: str | None = None
+    text: I18nTexts | None = None
+    has_text: I18nTexts | None = None
+    within: Locator | None = None
+    why: str | None = Field(default=None, description="Why this locator exists (for maintainers).")
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Locator:
+        kinds = [k for k in ("role", "label", "css", "text") if getattr(self, k) is not None]
+        if len(kinds) != 1:
+            raise ValueError(f"a locator needs exactly one of role/label/css/text, got {kinds or 'none'}")
+        if self.name is not None and self.role is None:
+            raise ValueError("'name' only goes with 'role'")
+        return self
+
+    def describe(self) -> str:
+        """A short human description, used as evidence of which locator matched."""
+        if self.role:
+            names = all_variants(self.name)
+            head = f"role={self.role}" + (f" name~{names[0]!r}" if names else "")
+        elif self.label is not None:
+            head = f"label~{all_variants(self.label)[0]!r}"
+        elif self.css:
+            head = f"css={self.css}"
+        else:
+            head = f"text~{all_variants(self.text)[0]!r}"
+        if self.has_text is not None:
+            head += f" has_text~{all_variants(self.has_text)[0]!r}"
+        return f"{self.within.describe()} >> {head}" if self.within else head
+
+
+class Step(_Strict):
+    """One step of a change. `click` a control or locator; `choose` the option for the target value.
+
+    choose: inside `scope` (the located control, the open dialog, or the page) click the option
+    ([role=radio] or radio input) whose label or value maps to the target canonical value.
+    `optional`: skip silently when the target does not appear (e.g. a confirmation that only
+    some accounts see).
+    """
+
+    action: Literal["click", "choose", "wait_for", "confirm", "reauthenticate"]
+    target: Literal["control"] | Locator | None = None
+    scope: Literal["page", "dialog", "control"] = "page"
+    optional: bool = False
+
+    @model_validator(mode="after")
+    def _target_needed(self) -> Step:
+        if self.action in ("click", "wait_for", "confirm") and self.target is None:
+            raise ValueError(f"step '{self.action}' needs a target")
+        return self
+
+
+class Retired(_Strict):
+    """A control the platform no longer offers; reads as NOT_APPLICABLE on today's pages."""
+
+    replaced_by: I18nText
+    since: str | None = None
+
+
+class Setting(_Strict):
+    """One privacy setting of one platform."""
+
+    id: str
+    title: I18nText
+    description: I18nText | None = None
+    url: str
+    fallback_urls: list[str] = Field(default_factory=list)
+    control: ControlType
+    values: list[str] = Field(min_length=1)
+    locators: list[Locator] = Field(min_length=1)
+    map: dict[str, I18nTexts] = Field(default_factory=dict)
+    change: list[Step] = Field(default_factory=list)
+    manual_steps: dict[str, list[str]] = Field(default_factory=dict)
+    retired: Retired | None = None
+
+    @field_validator("id")
+    @classmethod
+    def _id_shape(cls, value: str) -> str:
+        if not SETTING_ID.match(value):
+            raise ValueError(f"setting id {value!r} must look like 'platform.name' (lower case, underscores)")
+        return value
+
+    @field_validator("url", "fallback_urls")
+    @classmethod
+    def _https(cls, value: str | list[str]) -> str | list[str]:
+        for url in [value] if isinstance(value, str) else value:
+            if not url.startswith("https://"):
+                raise ValueError(f"page url {url!r} must be the platform's real https:// URL")
+        return value
+
+    @model_validator(mode="after")
+    def _mapping_matches_values(self) -> Setting:
+        if not self.map and self.control in ("toggle", "checkbox"):
+            object.__setattr__(self, "map", dict(TOGGLE_DEFAULT_MAP))
+        if not self.map:
+            raise ValueError(f"control '{self.control}' needs a 'map' from page text to values")
+        unknown = [key for key in self.map if key not in self.values]
+        if unknown:
+            raise ValueError(f"map keys {unknown} are not among values {self.values}")
+        return self
+
+    @property
+    def platform(self) -> str:
+        return self.id.split(".", 1)[0]
+
+    @property
+    def automatable(self) -> bool:
+        """True when the flow knows how to change this setting (otherwise: manual steps)."""
+        return bool(self.change)
+
+    def raw_texts(self, value: str, prefer_lang: str | None = None) -> list[str]:
+        """The texts (in any UI language) that show `value` on the page."""
+        return all_variants(self.map.get(value), prefer_lang)
+
+
+class SignIn(_Strict):
+    """Where and how the platform signs people in (used by the sign-in layer)."""
+
+    url: str
+    session_cookies: list[str] = Field(default_factory=list)
+    login_wall_paths: list[str] = Field(default_factory=list)
+    checkpoint_paths: list[str] = Field(default_factory=list)
+
+
+class PlatformFlow(_Strict):
+    """flows/<platform>.yaml."""
+
+    platform: str
+    name: str
+    version: str
+    hosts: list[str] = Field(min_length=1)
+    languages: list[str] = Field(default_factory=lambda: ["en"])
+    sign_in: SignIn
+    settings: list[Setting] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _ids(self) -> PlatformFlow:
+        seen: set[str] = set()
+        for index, setting in enumerate(self.settings):
+            if setting.platform != self.platform:
+                raise ValueError(f"settings.{index}: id {setting.id!r} must start with '{self.platform}.'")
+            if setting.id in seen:
+                raise ValueError(f"settings.{index}: duplicate setting id {setting.id!r}")
+            seen.add(setting.id)
+        return self
+
+    @cached_property
+    def by_id(self) -> dict[str, Setting]:
+        return {setting.id: setting for setting in self.settings}
+
+
+def suggest(name: str, candidates: list[str]) -> str:
+    """' (did you mean X?)' when something close exists, else ''."""
+    close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+class Catalogue:
+    """Every platform's flow, loaded and validated."""
+
+    def __init__(self, flows: dict[str, PlatformFlow]) -> None:
+        self.flows = flows
+
+    @property
+    def platforms(self) -> list[str]:
+        return sorted(self.flows)
+
+    def platform(self, name: str) -> PlatformFlow:
+        if name not in self.flows:
+            raise UnknownName(f"unknown platform {name!r}{suggest(name, self.platforms)}; known: {', '.join(self.platforms)}")
+        return self.flows[name]
+
+    def setting(self, setting_id: str) -> Setting:
+        platform = setting_id.split(".", 1)[0]
+        flow = self.flows.get(platform)
+        if flow is None or setting_id not in flow.by_id:
+            raise UnknownName(f"unknown setting {setting_id!r}{suggest(setting_id, self.setting_ids)}")
+        return flow.by_id[setting_id]
+
+    def has_setting(self, setting_id: str) -> bool:
+        flow = self.flows.get(setting_id.split(".", 1)[0])
+        return flow is not None and setting_id in flow.by_id
+
+    @property
+    def setting_ids(self) -> list[str]:
+        return [s.id for flow in self.flows.values() for s in flow.settings]
+
+    def versions(self) -> dict[str, str]:
+        return {name: flow.version for name, flow in sorted(self.flows.items())}
+
+
+def load_flow(path: Path) -> PlatformFlow:
+    """Load and validate one flow file; errors name the file and line."""
+    flow = load_model(path, PlatformFlow, FlowFileError)
+    if flow.platform != path.stem:
+        raise FlowFileError(path, 1, f"platform {flow.platform!r} does not match the file name {path.name!r}")
+    return flow
+
+
+_CACHE: dict[Path, Catalogue] = {}
+
+
+def load_catalogue(directory: Path | None = None) -> Catalogue:
+    """All flows in a folder (default: the shipped flows/), cached per folder."""
+    folder = (directory or flows_dir()).resolve()
+    if folder not in _CACHE:
+        files = sorted(folder.glob("*.yaml"))
+        if not files:
+            raise FlowFileError(folder, None, "no flow files (*.yaml) found")
+        _CACHE[folder] = Catalogue({path.stem: load_flow(path) for path in files})
+    return _CACHE[folder]

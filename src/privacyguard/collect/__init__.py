@@ -1,0 +1,1 @@
+"""Collection: browsers, pages, locating controls and reading their values into a Snapshot."""

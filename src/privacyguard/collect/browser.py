@@ -1,0 +1,99 @@
+"""Find and start a Chromium: Playwright's own if installed, else a system Chromium/Chrome."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from playwright.async_api import Browser, Playwright, async_playwright
+
+from privacyguard.errors import BrowserNotFound
+
+ENV_BROWSER = "PRIVACYGUARD_BROWSER"
+# Without these Chromium phones home at start and fills logs with refused connections.
+CHROMIUM_ARGS = [
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-default-apps",
+    "--disable-dev-shm-usage",
+]
+SYSTEM_CANDIDATES = [
+    "chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome",
+    "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome",
+    "/Applications/Chromium.app/Contents/MacOS/Chromium",
+]
+HOW_TO_GET_ONE = (
+    "No Chromium or Chrome found. Install one of:\n"
+    "  .venv/bin/python -m playwright install chromium   (Playwright's own build)\n"
+    "  sudo apt-get install chromium                     (Debian/Ubuntu)\n"
+    f"or point {ENV_BROWSER} at a Chromium/Chrome executable."
+)
+
+
+@dataclass(frozen=True)
+class BrowserChoice:
+    kind: str  # "configured", "playwright" or "system"
+    executable: str
+
+    def describe(self) -> str:
+        return f"{self.executable} ({self.kind})"
+
+
+def _playwright_executable(playwright: Playwright) -> str | None:
+    try:
+        path = playwright.chromium.executable_path
+    except Exception:
+        return None
+    return path if path and Path(path).is_file() else None
+
+
+def _system_executable() -> str | None:
+    for candidate in SYSTEM_CANDIDATES:
+        found = shutil.which(candidate) or (candidate if Path(candidate).is_file() else None)
+        if found:
+            return found
+    return None
+
+
+def choose_browser(playwright: Playwright) -> BrowserChoice:
+    """The browser privacyguard will use, or BrowserNotFound saying how to get one."""
+    configured = os.environ.get(ENV_BROWSER)
+    if configured:
+        if not Path(configured).is_file():
+            raise BrowserNotFound(f"{ENV_BROWSER}={configured} is not a file.\n{HOW_TO_GET_ONE}")
+        return BrowserChoice("configured", configured)
+    own = _playwright_executable(playwright)
+    if own:
+        return BrowserChoice("playwright", own)
+    system = _system_executable()
+    if system:
+        return BrowserChoice("system", system)
+    raise BrowserNotFound(HOW_TO_GET_ONE)
+
+
+async def find_browser_async() -> BrowserChoice:
+    async with async_playwright() as playwright:
+        return choose_browser(playwright)
+
+
+def find_browser() -> BrowserChoice:
+    """Synchronous lookup, for `doctor` and set-up scripts."""
+    return asyncio.run(find_browser_async())
+
+
+def launch_args() -> list[str]:
+    args = list(CHROMIUM_ARGS)
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        args.append("--no-sandbox")  # Chromium refuses to start as root with its sandbox
+    return args
+
+
+async def launch(playwright: Playwright, headless: bool = True) -> Browser:
+    choice = choose_browser(playwright)
+    executable = None if choice.kind == "playwright" else choice.executable
+    return await playwright.chromium.launch(executable_path=executable, headless=headless, args=launch_args())

@@ -1,0 +1,87 @@
+"""Collect one account: load each settings page once and read every setting on it."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from dataclasses import dataclass, field
+
+from playwright.async_api import Page
+
+from privacyguard.catalogue import PlatformFlow, Setting
+from privacyguard.collect.locate import find_one
+from privacyguard.collect.pages import LoadedPage, PageOutcome, load
+from privacyguard.collect.read import read_control
+from privacyguard.i18n import pick
+from privacyguard.snapshot import AccountError, AccountSnapshot, Evidence, Reading, ReadStatus, now_utc
+
+
+@dataclass
+class CollectOptions:
+    """How patiently and politely to collect. The sandbox needs neither patience nor pauses."""
+
+    settle_seconds: float = 0.0  # how long to wait for a control to appear (real SPA pages: several s)
+    pause_seconds: tuple[float, float] = (0.0, 0.0)  # random pause between page loads on real hosts
+    page_timeout_ms: float = 30_000
+    only: list[str] = field(default_factory=list)  # setting ids; empty = all
+
+
+def _reading_for_unloaded(setting: Setting, loaded: LoadedPage) -> Reading:
+    evidence = Evidence(url=loaded.url)
+    if loaded.outcome is PageOutcome.MISSING:
+        if setting.retired is not None:
+            return Reading(setting=setting.id, status=ReadStatus.NOT_OFFERED, evidence=evidence,
+                           note=pick(setting.retired.replaced_by))
+        return Reading(setting=setting.id, status=ReadStatus.PAGE_MISSING, note=loaded.note, evidence=evidence)
+    if loaded.outcome is PageOutcome.FAILED:
+        return Reading(setting=setting.id, status=ReadStatus.ERROR, note=loaded.note, evidence=evidence)
+    return Reading(setting=setting.id, status=ReadStatus.PAGE_BLOCKED, note=loaded.note, evidence=evidence)
+
+
+async def read_setting_on_page(page: Page, setting: Setting, loaded: LoadedPage, options: CollectOptions) -> Reading:
+    """Locate and read one setting on the page that is open now."""
+    located = await find_one(page, setting.locators, loaded.lang, options.settle_seconds)
+    if located.element is None:
+        return Reading(setting=setting.id, status=located.status, note=located.note,
+                       evidence=Evidence(url=loaded.url, locator=located.description))
+    return await read_control(setting, located.element, located.description or "", loaded.url, loaded.lang)
+
+
+async def collect_account(page: Page, flow: PlatformFlow, account: str, sandbox: str | None = None,
+                          options: CollectOptions | None = None) -> AccountSnapshot:
+    """Read every (or every chosen) setting of one account, each page loaded once.
+
+    Settings that share a page are read from one load; a setting whose page is missing tries
+    its fallback URLs (older page generations). A sign-in wall, checkpoint or rate limit stops
+    the account: no further page is loaded, and what was read so far is kept.
+    """
+    options = options or CollectOptions()
+    snapshot = AccountSnapshot(platform=flow.platform, account=account, sandbox=sandbox)
+    settings = [s for s in flow.settings if not options.only or s.id in options.only]
+    pending: dict[str, list[str]] = {s.id: [s.url, *s.fallback_urls] for s in settings}
+    first_load = True
+    while pending:
+        url = next(iter(pending.values()))[0]
+        group = [sid for sid, urls in pending.items() if urls[0] == url]
+        if not first_load and options.pause_seconds[1] > 0:
+            await asyncio.sleep(random.uniform(*options.pause_seconds))
+        first_load = False
+        loaded = await load(page, flow, url, options.page_timeout_ms)
+        if loaded.blocks_account:
+            for sid in pending:
+                snapshot.readings[sid] = _reading_for_unloaded(flow.by_id[sid], loaded)
+            snapshot.error = AccountError(kind=loaded.outcome.value, message=loaded.note or loaded.outcome.value)
+            break
+        for sid in group:
+            setting = flow.by_id[sid]
+            if loaded.outcome is PageOutcome.OK:
+                snapshot.readings[sid] = await read_setting_on_page(page, setting, loaded, options)
+            elif loaded.outcome is PageOutcome.MISSING and len(pending[sid]) > 1:
+                pending[sid] = pending[sid][1:]
+                continue
+            else:
+                snapshot.readings[sid] = _reading_for_unloaded(setting, loaded)
+            del pending[sid]
+    snapshot.readings = {s.id: snapshot.readings[s.id] for s in settings if s.id in snapshot.readings}
+    snapshot.finished_at = now_utc()
+    return snapshot

@@ -1,0 +1,71 @@
+"""Load a settings page and say what came back: the page, a missing page, or a wall."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from urllib.parse import urlsplit
+
+from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import Page
+
+from privacyguard.catalogue import PlatformFlow
+from privacyguard.sandbox.fixtures import url_key
+
+
+class PageOutcome(StrEnum):
+    OK = "ok"
+    MISSING = "missing"  # 404/410, or redirected to another page
+    SIGNED_OUT = "signed_out"  # the sign-in page or a login wall
+    CHECKPOINT = "checkpoint"  # a security checkpoint, captcha or two-step prompt
+    RATE_LIMITED = "rate_limited"  # HTTP 429 / "temporarily blocked"
+    FAILED = "failed"  # 5xx or a navigation error
+
+
+@dataclass
+class LoadedPage:
+    outcome: PageOutcome
+    url: str  # where the browser ended up
+    lang: str = "en"
+    note: str | None = None
+
+    @property
+    def blocks_account(self) -> bool:
+        """Outcomes after which loading more pages of this account is pointless or impolite."""
+        return self.outcome in (PageOutcome.SIGNED_OUT, PageOutcome.CHECKPOINT, PageOutcome.RATE_LIMITED)
+
+
+def _path_matches(url: str, paths: list[str]) -> bool:
+    path = urlsplit(url).path
+    return any(path.startswith(prefix) for prefix in paths)
+
+
+def classify(flow: PlatformFlow, requested: str, final: str, status: int | None) -> tuple[PageOutcome, str | None]:
+    """Name what a navigation produced, from the final URL and HTTP status."""
+    if _path_matches(final, flow.sign_in.checkpoint_paths):
+        return PageOutcome.CHECKPOINT, "blocked by platform security (checkpoint)"
+    if url_key(final) == url_key(flow.sign_in.url) or _path_matches(final, flow.sign_in.login_wall_paths):
+        return PageOutcome.SIGNED_OUT, "not signed in: the platform showed its sign-in page"
+    if status == 429:
+        return PageOutcome.RATE_LIMITED, "temporarily blocked by the platform (too many requests)"
+    if status in (404, 410):
+        return PageOutcome.MISSING, f"the page answered HTTP {status}"
+    if status is not None and status >= 500:
+        return PageOutcome.FAILED, f"the page answered HTTP {status}"
+    if url_key(final) != url_key(requested):
+        return PageOutcome.MISSING, f"redirected to {final}"
+    return PageOutcome.OK, None
+
+
+async def load(page: Page, flow: PlatformFlow, url: str, timeout_ms: float = 30_000) -> LoadedPage:
+    """Navigate once and classify the result."""
+    try:
+        response = await page.goto(url, wait_until="domcontentloaded", timeout=timeout_ms)
+    except PlaywrightError as exc:
+        first_line = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        return LoadedPage(PageOutcome.FAILED, url, note=f"navigation failed: {first_line}")
+    outcome, note = classify(flow, url, page.url, response.status if response else None)
+    lang = "en"
+    if outcome is PageOutcome.OK:
+        lang = (await page.evaluate("document.documentElement.lang || 'en'")).split("-")[0].lower()
+    return LoadedPage(outcome, page.url, lang=lang, note=note)

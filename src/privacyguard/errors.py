@@ -1,0 +1,55 @@
+"""The whole exception tree, in one place (as httpx does).
+
+Every error privacyguard raises on purpose derives from :class:`PrivacyGuardError`. The CLI
+turns :class:`BadInput` into exit code 3 with one message and no traceback. Messages never
+carry secrets: callers must not put passwords, cookies or tokens into them.
+"""
+
+from __future__ import annotations
+
+
+class PrivacyGuardError(Exception):
+    """Base of every deliberate privacyguard error."""
+
+
+class BadInput(PrivacyGuardError):
+    """A file or argument the user gave is wrong (exit code 3)."""
+
+
+class FileFormatError(BadInput):
+    """A YAML/JSON file the user wrote is malformed; the message names file, line and problem."""
+
+    def __init__(self, path: object, line: int | None, problem: str) -> None:
+        self.path = str(path)
+        self.line = line
+        self.problem = problem
+        where = f"{self.path}:{line}" if line else self.path
+        super().__init__(f"{where}: {problem}")
+
+
+class FlowFileError(FileFormatError):
+    """A flow file (flows/<platform>.yaml) is invalid."""
+
+
+class PolicyError(FileFormatError):
+    """A policy file is invalid."""
+
+
+class SnapshotError(FileFormatError):
+    """A saved snapshot cannot be read."""
+
+
+class FixtureError(FileFormatError):
+    """A sandbox fixture variant is invalid."""
+
+
+class UnknownName(BadInput):
+    """An unknown setting, platform, policy, variant or account name; carries a suggestion."""
+
+
+class BrowserNotFound(PrivacyGuardError):
+    """No usable Chromium/Chrome was found; the message says how to get one."""
+
+
+class CollectError(PrivacyGuardError):
+    """Collection of one account failed (kept per account; never stops the others)."""

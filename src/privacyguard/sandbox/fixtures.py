@@ -1,0 +1,144 @@
+"""Fixture variants: fixtures/<platform>/<variant>/variant.yaml plus Jinja2 page templates.
+
+A variant may `extend` another variant of the same platform, inheriting its pages, state and
+redirects; so `hardened` is the `default` pages with other values. Dropping a folder in place
+adds a variant: no code change. See docs/fixtures.md.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+import jinja2
+from pydantic import BaseModel, ConfigDict, Field
+
+from privacyguard.catalogue import suggest
+from privacyguard.errors import FixtureError, UnknownName
+from privacyguard.resources import fixtures_dir
+from privacyguard.yamlfile import load_model
+
+SHARED_DIR = "_shared"
+
+
+def url_key(url: str) -> str:
+    """A URL without scheme, trailing slash or parameter order: how pages are looked up."""
+    parts = urlsplit(url)
+    path = parts.path.rstrip("/") or "/"
+    query = urlencode(sorted(parse_qsl(parts.query, keep_blank_values=True)))
+    return f"{parts.hostname}{path}" + (f"?{query}" if query else "")
+
+
+class PageSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    url: str
+    template: str
+    status: int = 200
+
+
+class RedirectSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    from_: str = Field(alias="from")
+    to: str
+
+
+class Behaviour(BaseModel):
+    """How the simulated platform misbehaves (for honesty tests); extra keys are for later layers."""
+
+    model_config = ConfigDict(extra="allow")
+
+    save: Literal["ok", "ignore", "error"] = "ok"
+
+
+class VariantSpec(BaseModel):
+    """variant.yaml as written."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    description: str
+    extends: str | None = None
+    lang: str | None = None
+    state: dict[str, Any] = Field(default_factory=dict)
+    pages: list[PageSpec] = Field(default_factory=list)
+    remove_pages: list[str] = Field(default_factory=list)
+    redirects: list[RedirectSpec] = Field(default_factory=list)
+    behaviour: dict[str, Any] = Field(default_factory=dict)
+
+
+class Variant:
+    """A resolved variant: pages by URL key, initial state, redirects, templates."""
+
+    def __init__(self, platform: str, name: str, root: Path, chain: list[tuple[Path, VariantSpec]]) -> None:
+        self.platform = platform
+        self.name = name
+        self.root = root
+        self.description = chain[0][1].description
+        self.lang = next((spec.lang for _, spec in chain if spec.lang), "en")
+        self.state: dict[str, Any] = {}
+        self.pages: dict[str, PageSpec] = {}
+        self.redirects: dict[str, str] = {}
+        behaviour: dict[str, Any] = {}
+        for _, spec in reversed(chain):  # parent first, child overrides
+            self.state.update(spec.state)
+            for key in spec.remove_pages:
+                self.pages.pop(url_key(key), None)
+            self.pages.update({url_key(page.url): page for page in spec.pages})
+            self.redirects.update({url_key(r.from_): r.to for r in spec.redirects})
+            behaviour.update(spec.behaviour)
+        self.behaviour = Behaviour.model_validate(behaviour)
+        search = [str(folder / "pages") for folder, _ in chain] + [str(root / platform / SHARED_DIR)]
+        self.templates = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(search), autoescape=True, undefined=jinja2.StrictUndefined
+        )
+
+    def render(self, page: PageSpec, state: dict[str, Any], url: str, **extra: Any) -> str:
+        try:
+            template = self.templates.get_template(page.template)
+            return template.render(state=state, url=url, lang=self.lang, variant=self.name, **extra)
+        except jinja2.TemplateError as exc:
+            raise FixtureError(f"{self.platform}/{self.name}/{page.template}", getattr(exc, "lineno", None),
+                               f"template error: {exc}") from None
+
+
+def list_variants(root: Path | None = None) -> dict[str, list[str]]:
+    """{platform: [variant names]} found under a fixtures root."""
+    folder = root or fixtures_dir()
+    found: dict[str, list[str]] = {}
+    for platform_dir in sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
+        names = sorted(v.name for v in platform_dir.iterdir() if (v / "variant.yaml").is_file())
+        if names:
+            found[platform_dir.name] = names
+    return found
+
+
+_CACHE: dict[tuple[Path, str, str], Variant] = {}
+
+
+def load_variant(platform: str, name: str, root: Path | None = None) -> Variant:
+    """Load a variant and everything it extends (cached per fixtures root)."""
+    base = (root or fixtures_dir()).resolve()
+    cache_key = (base, platform, name)
+    if cache_key in _CACHE:
+        return _CACHE[cache_key]
+    chain: list[tuple[Path, VariantSpec]] = []
+    current: str | None = name
+    while current is not None:
+        folder = base / platform / current
+        spec_file = folder / "variant.yaml"
+        if not spec_file.is_file():
+            known = list_variants(base).get(platform, [])
+            raise UnknownName(
+                f"no sandbox variant {current!r} for {platform} under {base}{suggest(current, known)}; "
+                f"known: {', '.join(known) or 'none'}"
+            )
+        if any(f == folder for f, _ in chain) or len(chain) > 8:
+            raise FixtureError(spec_file, None, "variant 'extends' chain loops")
+        spec = load_model(spec_file, VariantSpec, FixtureError)
+        chain.append((folder, spec))
+        current = spec.extends
+    variant = Variant(platform, name, base, chain)
+    _CACHE[cache_key] = variant
+    return variant
