@@ -62,6 +62,7 @@ class VariantSpec(BaseModel):
     extends: str | None = None
     lang: str | None = None
     state: dict[str, Any] = Field(default_factory=dict)
+    strings: dict[str, str] = Field(default_factory=dict)
     pages: list[PageSpec] = Field(default_factory=list)
     remove_pages: list[str] = Field(default_factory=list)
     redirects: list[RedirectSpec] = Field(default_factory=list)
@@ -78,11 +79,13 @@ class Variant:
         self.description = chain[0][1].description
         self.lang = next((spec.lang for _, spec in chain if spec.lang), "en")
         self.state: dict[str, Any] = {}
+        self.strings: dict[str, str] = {}
         self.pages: dict[str, PageSpec] = {}
         self.redirects: dict[str, str] = {}
         behaviour: dict[str, Any] = {}
         for _, spec in reversed(chain):  # parent first, child overrides
             self.state.update(spec.state)
+            self.strings.update(spec.strings)
             for key in spec.remove_pages:
                 self.pages.pop(url_key(key), None)
             self.pages.update({url_key(page.url): page for page in spec.pages})
@@ -97,7 +100,8 @@ class Variant:
     def render(self, page: PageSpec, state: dict[str, Any], url: str, **extra: Any) -> str:
         try:
             template = self.templates.get_template(page.template)
-            return template.render(state=state, url=url, lang=self.lang, variant=self.name, **extra)
+            return template.render(state=state, s=self.strings, url=url, lang=self.lang, variant=self.name,
+                                   behaviour=self.behaviour, **extra)
         except jinja2.TemplateError as exc:
             raise FixtureError(f"{self.platform}/{self.name}/{page.template}", getattr(exc, "lineno", None),
                                f"template error: {exc}") from None

@@ -1,0 +1,116 @@
+"""Change a setting through its flow's steps, then read it back from a fresh page load.
+
+Nothing here decides success: the caller compares the read-back value with the target. A
+change is only ever reported as applied when the reloaded page shows the target value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import Locator as PwLocator
+from playwright.async_api import Page
+
+from privacyguard.catalogue import PlatformFlow, Setting, Step
+from privacyguard.collect.engine import CollectOptions, read_setting_on_page
+from privacyguard.collect.locate import build, find_one
+from privacyguard.collect.pages import PageOutcome, load
+from privacyguard.collect.read import normalise
+from privacyguard.snapshot import Reading, ReadStatus
+
+STEP_TIMEOUT_MS = 5_000
+
+
+class StepFailed(Exception):
+    """A change step could not be carried out (the message says which and why)."""
+
+
+@dataclass
+class ChangeOutcome:
+    before: Reading
+    after: Reading | None
+    error: str | None = None
+
+
+_OPTION_JS = """el => [el.getAttribute('value') || el.getAttribute('data-value') || '',
+  (el.labels && el.labels.length ? el.labels[0].innerText : (el.getAttribute('aria-label') || el.innerText || ''))]"""
+
+
+async def _choose(scope: PwLocator | Page, setting: Setting, target: str, lang: str) -> None:
+    wanted = {normalise(t) for t in setting.raw_texts(target, lang)}
+    options = scope.locator("[role=radio], input[type=radio]")
+    for index in range(await options.count()):
+        option = options.nth(index)
+        value, text = await option.evaluate(_OPTION_JS)
+        if normalise(value) in wanted or normalise(text) in wanted:
+            if await option.evaluate("el => el instanceof HTMLInputElement"):
+                await option.check(timeout=STEP_TIMEOUT_MS)
+            else:
+                await option.click(timeout=STEP_TIMEOUT_MS)
+            return
+    raise StepFailed(f"no option for {target!r} found")
+
+
+async def _one(page: Page, step: Step, lang: str) -> PwLocator | None:
+    assert step.target is not None and step.target != "control"
+    for candidate in build(page, step.target, lang):
+        try:
+            await candidate.first.wait_for(state="visible", timeout=STEP_TIMEOUT_MS if not step.optional else 1_000)
+        except PlaywrightError:
+            continue
+        if await candidate.count() == 1:
+            return candidate
+        raise StepFailed(f"{step.target.describe()} matches several elements")
+    if step.optional:
+        return None
+    raise StepFailed(f"{step.target.describe()} did not appear")
+
+
+async def run_steps(page: Page, setting: Setting, control: PwLocator, target: str, lang: str) -> None:
+    """Carry out a setting's change steps on the open page."""
+    for step in setting.change:
+        if step.action == "reauthenticate":
+            raise StepFailed("the platform asks for the password again; this needs the person")
+        if step.action == "choose":
+            scope: PwLocator | Page = {"control": control, "dialog": page.get_by_role("dialog").last,
+                                       "page": page}[step.scope]
+            await _choose(scope, setting, target, lang)
+            continue
+        element = control if step.target == "control" else await _one(page, step, lang)
+        if element is None:
+            continue
+        if step.action in ("click", "confirm"):
+            await element.click(timeout=STEP_TIMEOUT_MS)
+
+
+async def change_setting(page: Page, flow: PlatformFlow, setting: Setting, target: str,
+                         options: CollectOptions | None = None) -> ChangeOutcome:
+    """Read, change through the flow's steps, reload and read back."""
+    options = options or CollectOptions()
+    loaded = await load(page, flow, setting.url, options.page_timeout_ms)
+    if loaded.outcome is not PageOutcome.OK:
+        before = Reading(setting=setting.id, status=ReadStatus.PAGE_MISSING, note=loaded.note)
+        return ChangeOutcome(before, None, loaded.note or loaded.outcome.value)
+    before = await read_setting_on_page(page, setting, loaded, options)
+    if not before.ok:
+        return ChangeOutcome(before, None, f"could not read the current value: {before.note or before.status}")
+    if before.value != target:
+        located = await find_one(page, setting.locators, loaded.lang, options.settle_seconds)
+        if located.element is None:
+            return ChangeOutcome(before, None, located.note)
+        try:
+            await run_steps(page, setting, located.element, target, loaded.lang)
+            await page.wait_for_load_state("networkidle", timeout=STEP_TIMEOUT_MS)
+        except (StepFailed, PlaywrightError) as exc:
+            error = str(exc).splitlines()[0]
+            after = await _read_back(page, flow, setting, options)
+            return ChangeOutcome(before, after, error)
+    return ChangeOutcome(before, await _read_back(page, flow, setting, options))
+
+
+async def _read_back(page: Page, flow: PlatformFlow, setting: Setting, options: CollectOptions) -> Reading:
+    reloaded = await load(page, flow, setting.url, options.page_timeout_ms)
+    if reloaded.outcome is not PageOutcome.OK:
+        return Reading(setting=setting.id, status=ReadStatus.PAGE_MISSING, note=reloaded.note)
+    return await read_setting_on_page(page, setting, reloaded, options)

@@ -1,0 +1,70 @@
+"""Shared test fixtures: an isolated privacyguard home, an in-memory keyring, sandbox collection."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import keyring
+import pytest
+from keyring.backend import KeyringBackend
+
+from privacyguard.catalogue import Catalogue, load_catalogue
+from privacyguard.collect.engine import CollectOptions
+from privacyguard.collect.runner import CollectRun, Target
+from privacyguard.snapshot import AccountSnapshot, Snapshot
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+class MemoryKeyring(KeyringBackend):
+    """A keyring that lives only in this test process."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.store: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.store.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.store[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        from keyring.errors import PasswordDeleteError
+
+        if (service, username) not in self.store:
+            raise PasswordDeleteError(username)
+        del self.store[(service, username)]
+
+
+@pytest.fixture(autouse=True)
+def pg_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets its own PRIVACYGUARD_HOME, so sandbox state never leaks between tests."""
+    home = tmp_path / "pghome"
+    monkeypatch.setenv("PRIVACYGUARD_HOME", str(home))
+    return home
+
+
+@pytest.fixture(autouse=True)
+def memory_keyring() -> MemoryKeyring:
+    backend = MemoryKeyring()
+    previous = keyring.get_keyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture(scope="session")
+def catalogue() -> Catalogue:
+    return load_catalogue()
+
+
+def collect_sandbox(catalogue: Catalogue, platform: str, variant: str, account: str | None = None,
+                    fixtures: Path | None = None) -> AccountSnapshot:
+    """Collect one simulated account in a real Chromium and return its snapshot."""
+    target = Target(platform, account or f"sandbox-{variant}", variant, fixtures)
+    snapshot: Snapshot = asyncio.run(CollectRun(catalogue, CollectOptions()).run([target]))
+    return snapshot.accounts[0]
