@@ -210,7 +210,8 @@ class Catalogue:
 
     def platform(self, name: str) -> PlatformFlow:
         if name not in self.flows:
-            raise UnknownName(f"unknown platform {name!r}{suggest(name, self.platforms)}; known: {', '.join(self.platforms)}")
+            known = ", ".join(self.platforms)
+            raise UnknownName(f"unknown platform {name!r}{suggest(name, self.platforms)}; known: {known}")
         return self.flows[name]
 
     def setting(self, setting_id: str) -> Setting:

@@ -7,6 +7,7 @@ stops the others.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -85,10 +86,8 @@ class CollectRun:
                                    error=AccountError(kind="crash", message=f"{type(exc).__name__}: {message}"),
                                    finished_at=now_utc())
         finally:
-            try:
+            with contextlib.suppress(Exception):  # a crashed browser cannot close its contexts
                 await context.close()
-            except Exception:
-                pass
 
     async def run(self, targets: list[Target], browser: Browser | None = None) -> Snapshot:
         started = time.monotonic()

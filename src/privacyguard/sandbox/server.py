@@ -26,7 +26,8 @@ from privacyguard.resources import fixtures_dir
 from privacyguard.sandbox.fixtures import Variant, url_key
 
 NOT_FOUND_HTML = """<!doctype html><html lang="en"><head><title>Page not found</title></head>
-<body><main><h1>This page doesn't exist</h1><p>Please check your URL or return to the home page.</p></main></body></html>"""
+<body><main><h1>This page doesn't exist</h1>
+<p>Please check your URL or return to the home page.</p></main></body></html>"""
 
 # A hook for sign-in pages: (sandbox, platform, request) → response dict, or None if not handled.
 SignInHandler = Callable[["SandboxAccount", str, Request], Awaitable[dict[str, Any] | None]]

@@ -1,0 +1,5 @@
+"""`python -m privacyguard` runs the CLI."""
+
+from privacyguard.cli import main
+
+main()

@@ -1,0 +1,101 @@
+"""The account registry: which accounts privacyguard looks after. It holds no secret.
+
+Stored as accounts.json under the privacyguard home. Passwords, two-step secrets and saved
+browser sessions live elsewhere (the keyring; see privacyguard.secrets).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from datetime import datetime
+from pathlib import Path
+
+from pydantic import BaseModel, Field, ValidationError
+
+from privacyguard.catalogue import Catalogue, suggest
+from privacyguard.collect.runner import Target
+from privacyguard.errors import BadInput, UnknownName
+from privacyguard.home import privacyguard_home
+from privacyguard.snapshot import now_utc
+
+ACCOUNT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+
+
+class Account(BaseModel):
+    name: str
+    platform: str
+    username: str | None = None
+    sandbox: str | None = Field(default=None, description="Variant name for a simulated account.")
+    fixtures: str | None = None
+    has_password: bool = False
+    has_totp: bool = False
+    added_at: datetime = Field(default_factory=now_utc)
+
+    def target(self) -> Target:
+        return Target(self.platform, self.name, self.sandbox, Path(self.fixtures) if self.fixtures else None)
+
+
+class Registry(BaseModel):
+    accounts: dict[str, Account] = Field(default_factory=dict)
+
+
+def registry_path() -> Path:
+    return privacyguard_home() / "accounts.json"
+
+
+def load_registry() -> Registry:
+    path = registry_path()
+    if not path.is_file():
+        return Registry()
+    try:
+        return Registry.model_validate_json(path.read_text(encoding="utf-8"))
+    except ValidationError as exc:
+        raise BadInput(f"{path}: the account registry is damaged ({exc.error_count()} problem(s))") from None
+
+
+def save_registry(registry: Registry) -> None:
+    path = registry_path()
+    tmp = path.with_suffix(f".tmp{os.getpid()}")
+    tmp.write_text(json.dumps(registry.model_dump(mode="json"), indent=2), encoding="utf-8")
+    os.chmod(tmp, 0o600)
+    tmp.replace(path)
+
+
+def add_account(account: Account, catalogue: Catalogue) -> Account:
+    if not ACCOUNT_NAME.match(account.name):
+        raise BadInput(f"account name {account.name!r}: use letters, digits, '.', '_' or '-' (max 64)")
+    catalogue.platform(account.platform)
+    registry = load_registry()
+    if account.name in registry.accounts:
+        raise BadInput(f"account {account.name!r} already exists; remove it first")
+    registry.accounts[account.name] = account
+    save_registry(registry)
+    return account
+
+
+def update_account(account: Account) -> None:
+    registry = load_registry()
+    registry.accounts[account.name] = account
+    save_registry(registry)
+
+
+def get_account(name: str) -> Account:
+    registry = load_registry()
+    if name not in registry.accounts:
+        known = list(registry.accounts)
+        raise UnknownName(f"no account {name!r}{suggest(name, known)}; see `privacyguard accounts list`")
+    return registry.accounts[name]
+
+
+def remove_account(name: str) -> Account:
+    registry = load_registry()
+    account = get_account(name)
+    del registry.accounts[name]
+    save_registry(registry)
+    return account
+
+
+def list_accounts() -> list[Account]:
+    return sorted(load_registry().accounts.values(), key=lambda a: (a.platform, a.name))

@@ -1,0 +1,103 @@
+"""The library API: what the CLI calls, and what other programs and tests can call too.
+
+    from privacyguard import api
+    result = api.scan(["linkedin", "facebook"], sandbox="default", policy="recommended")
+    print(result.report.exit_code())
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from privacyguard.accounts import get_account, list_accounts
+from privacyguard.catalogue import Catalogue, load_catalogue
+from privacyguard.collect.engine import CollectOptions
+from privacyguard.collect.runner import CollectRun, ProgressCallback, Target, sandbox_account_name
+from privacyguard.errors import BadInput
+from privacyguard.evaluate import evaluate
+from privacyguard.findings import Finding, Report, Status
+from privacyguard.i18n import SUPPORTED_LANGS
+from privacyguard.policy import Policy, load_policy
+from privacyguard.sandbox.fixtures import load_variant
+from privacyguard.snapshot import Snapshot
+
+DEFAULT_POLICY = "recommended"
+
+
+@dataclass
+class ScanResult:
+    snapshot: Snapshot
+    report: Report
+
+
+def check_lang(lang: str) -> str:
+    if lang not in SUPPORTED_LANGS:
+        raise BadInput(f"unknown language {lang!r}; choose one of: {', '.join(SUPPORTED_LANGS)}")
+    return lang
+
+
+def sandbox_targets(platforms: list[str], variant: str, catalogue: Catalogue, fixtures: Path | None = None,
+                    account: str | None = None) -> list[Target]:
+    """One simulated account per platform; fails early (bad input) on an unknown platform or variant."""
+    if fixtures is not None and not fixtures.is_dir():
+        raise BadInput(f"--fixtures {fixtures}: not a folder")
+    targets = []
+    for platform in platforms or catalogue.platforms:
+        catalogue.platform(platform)
+        load_variant(platform, variant, fixtures)
+        targets.append(Target(platform, account or sandbox_account_name(variant), variant, fixtures))
+    return targets
+
+
+def collect(targets: list[Target], catalogue: Catalogue | None = None, options: CollectOptions | None = None,
+            concurrency: int = 4, on_progress: ProgressCallback | None = None) -> Snapshot:
+    """Read every target's settings in one browser."""
+    run = CollectRun(catalogue or load_catalogue(), options or CollectOptions(), concurrency=concurrency,
+                     on_progress=on_progress)
+    return asyncio.run(run.run(targets))
+
+
+def evaluate_snapshot(snapshot: Snapshot, policy: str | Path | Policy = DEFAULT_POLICY, lang: str = "en",
+                      catalogue: Catalogue | None = None, today: dt.date | None = None) -> Report:
+    """Judge a (possibly saved) snapshot against a policy, offline."""
+    catalogue = catalogue or load_catalogue()
+    resolved = policy if isinstance(policy, Policy) else load_policy(policy, catalogue)
+    return evaluate(snapshot, resolved, catalogue, check_lang(lang), today)
+
+
+def account_targets(names: list[str], platforms: list[str], catalogue: Catalogue) -> list[Target]:
+    """Registered accounts by name (none named: all of them), filtered by platform."""
+    for platform in platforms:
+        catalogue.platform(platform)
+    chosen = [get_account(n) for n in names] if names else list_accounts()
+    targets = [a.target() for a in chosen if not platforms or a.platform in platforms]
+    if not targets:
+        raise BadInput("nothing to scan: register an account (privacyguard accounts add) or use --sandbox VARIANT")
+    return targets
+
+
+def scan(platforms: list[str], sandbox: str | None = None, policy: str | Path = DEFAULT_POLICY, lang: str = "en",
+         fixtures: Path | None = None, account: str | None = None, accounts: list[str] | None = None,
+         on_progress: ProgressCallback | None = None) -> ScanResult:
+    """Collect accounts and evaluate them. Policy and targets are checked before the browser starts.
+
+    With `sandbox`: one simulated account per platform (named `account`, default sandbox-VARIANT).
+    Without: the registered `accounts` (all of them when none is named).
+    """
+    catalogue = load_catalogue()
+    check_lang(lang)
+    resolved = load_policy(policy, catalogue)
+    if sandbox is not None:
+        targets = sandbox_targets(platforms, sandbox, catalogue, fixtures, account)
+    else:
+        targets = account_targets(accounts or [], platforms, catalogue)
+    snapshot = collect(targets, catalogue, on_progress=on_progress)
+    return ScanResult(snapshot, evaluate(snapshot, resolved, catalogue, lang))
+
+
+def planned_fixes(report: Report) -> list[Finding]:
+    """Findings a fix run would try to change: FAIL and WARN, read, with a known target."""
+    return [f for f in report.findings() if f.status in (Status.FAIL, Status.WARN) and f.actual is not None]

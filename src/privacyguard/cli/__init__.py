@@ -1,0 +1,67 @@
+"""The `privacyguard` command: a thin layer over privacyguard.api, one module per subcommand.
+
+`main()` is the one exit path: bad input → exit 3 with one message and no traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import typer
+
+try:  # recent typer vendors click; older releases depend on it
+    from typer._click import exceptions as click_exc
+except ImportError:  # pragma: no cover
+    from click import exceptions as click_exc  # type: ignore[no-redef]
+
+from privacyguard.cli import accounts, catalog, demo, evaluate, policy, sandbox, scan
+from privacyguard.cli._common import err_console
+from privacyguard.errors import BadInput, BrowserNotFound, PrivacyGuardError
+
+EXIT_BAD_INPUT = 3
+EXIT_UNVERIFIED = 2
+
+app = typer.Typer(
+    name="privacyguard",
+    help="Read, judge and fix the privacy settings of your social-media accounts.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+for module in (scan, evaluate, demo, catalog):
+    module.register(app)
+app.add_typer(policy.app, name="policy")
+app.add_typer(sandbox.app, name="sandbox")
+app.add_typer(accounts.app, name="accounts")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the CLI and turn every deliberate error into a message and an exit code."""
+    try:
+        code = app(args=argv, standalone_mode=False, prog_name="privacyguard")
+    except click_exc.NoArgsIsHelpError as exc:
+        typer.echo(exc.ctx.get_help() if exc.ctx else str(exc))
+        code = 0
+    except click_exc.UsageError as exc:
+        err_console.print(f"[bold red]error:[/] {exc.format_message()}")
+        code = EXIT_BAD_INPUT
+    except (typer.Abort, KeyboardInterrupt):
+        err_console.print("aborted")
+        code = 130
+    except BadInput as exc:
+        err_console.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False)
+        code = EXIT_BAD_INPUT
+    except BrowserNotFound as exc:
+        err_console.print(f"[bold red]error:[/] {exc}", highlight=False)
+        code = EXIT_UNVERIFIED
+    except PrivacyGuardError as exc:
+        err_console.print(f"[bold red]error:[/] {exc}", highlight=False)
+        code = EXIT_UNVERIFIED
+    except Exception as exc:
+        if os.environ.get("PRIVACYGUARD_DEBUG"):
+            raise
+        err_console.print(f"[bold red]internal error:[/] {type(exc).__name__} "
+                          "(set PRIVACYGUARD_DEBUG=1 for details)", highlight=False)
+        code = EXIT_UNVERIFIED
+    sys.exit(code or 0)

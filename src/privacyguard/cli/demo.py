@@ -1,0 +1,38 @@
+"""`privacyguard demo`: scan the simulated `default` platforms and show what a fix would change."""
+
+from __future__ import annotations
+
+import typer
+from rich.table import Table
+
+from privacyguard import api
+from privacyguard.cli._common import Lang, LangOpt, console
+from privacyguard.reports.table import build_renderable
+
+DEMO_ACCOUNT = "demo"
+
+
+def demo(lang: LangOpt = Lang.en) -> int:
+    """Scan LinkedIn and Facebook as simulated in the `default` sandbox; nothing real is contacted."""
+    console.print("[bold]privacyguard demo[/]: scanning simulated LinkedIn and Facebook accounts "
+                  "(the 'default' sandbox: the platforms' 2026 defaults, served at their real URLs "
+                  "from local fixtures; nothing leaves this machine).\n")
+    result = api.scan([], "default", api.DEFAULT_POLICY, lang.value, account=DEMO_ACCOUNT)
+    console.print(build_renderable(result.report))
+    plan = api.planned_fixes(result.report)
+    table = Table(title="What `privacyguard fix` would change", title_justify="left", expand=True)
+    for column in ("Setting", "Now", "Would become", "How"):
+        table.add_column(column)
+    for finding in plan:
+        how = "automatic, verified by reading back" if finding.automatable else "manual: " + (
+            finding.remediation.url or "")
+        table.add_row(finding.uid, finding.actual or "—", finding.target or finding.expected, how)
+    console.print(table)
+    console.print(f"\n{len(plan)} setting(s) fall short of the 'recommended' policy. "
+                  "Exit code of a real scan would be "
+                  f"{result.report.exit_code()} (0 pass, 1 fail, 2 unverified).")
+    return 0
+
+
+def register(app: typer.Typer) -> None:
+    app.command("demo")(demo)

@@ -1,0 +1,55 @@
+"""`privacyguard policy list|show|validate`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from privacyguard.catalogue import load_catalogue
+from privacyguard.cli._common import Lang, LangOpt, console
+from privacyguard.i18n import pick
+from privacyguard.policy import builtin_names, load_policy
+
+app = typer.Typer(help="List, show and validate policies.", no_args_is_help=True)
+
+
+@app.command("list")
+def list_policies() -> int:
+    """The built-in policy profiles."""
+    catalogue = load_catalogue()
+    table = Table(title="Built-in policies", title_justify="left")
+    for column in ("Name", "Rules", "Extends"):
+        table.add_column(column)
+    for name in builtin_names():
+        policy = load_policy(name, catalogue)
+        table.add_row(name, str(len(policy.rules)), ", ".join(policy.chain[1:]) or "—")
+    console.print(table)
+    return 0
+
+
+@app.command("show")
+def show(name: Annotated[str, typer.Argument(help="Built-in name or policy file.")], lang: LangOpt = Lang.en) -> int:
+    """Every rule of a policy, with its rationale."""
+    policy = load_policy(name, load_catalogue())
+    table = Table(title=f"Policy {policy.name}", title_justify="left", expand=True, show_lines=True)
+    for column in ("Setting", "Expect", "Level", "Severity", "Why"):
+        table.add_column(column)
+    for rule in policy.rules.values():
+        table.add_row(rule.setting, rule.expect.describe(), rule.level.value, rule.severity.value,
+                      pick(rule.rationale, lang.value))
+    console.print(table)
+    for mute in policy.mutes:
+        console.print(f"muted: {mute.setting} for {', '.join(mute.accounts or ['all accounts'])} "
+                      f"until {mute.until}: {mute.reason}")
+    return 0
+
+
+@app.command("validate")
+def validate(path: Annotated[Path, typer.Argument(help="Policy file to check.")]) -> int:
+    """Check a policy file; exit 3 with file, line and problem if it is wrong."""
+    policy = load_policy(path, load_catalogue())
+    console.print(f"{path}: valid ({len(policy.rules)} rules, extends: {', '.join(policy.chain[1:]) or 'nothing'})")
+    return 0

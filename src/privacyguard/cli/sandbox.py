@@ -1,0 +1,35 @@
+"""`privacyguard sandbox list|reset`: the simulated platforms."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from privacyguard.cli._common import console
+from privacyguard.sandbox import list_variants, load_variant, reset_state
+
+app = typer.Typer(help="The simulated platforms used by --sandbox.", no_args_is_help=True)
+
+
+@app.command("list")
+def list_cmd(fixtures: Annotated[Path | None, typer.Option("--fixtures")] = None) -> int:
+    """Variants available per platform."""
+    table = Table(title="Sandbox variants", title_justify="left", expand=True)
+    for column in ("Platform", "Variant", "Description"):
+        table.add_column(column)
+    for platform, names in list_variants(fixtures).items():
+        for name in names:
+            table.add_row(platform, name, load_variant(platform, name, fixtures).description)
+    console.print(table)
+    return 0
+
+
+@app.command("reset")
+def reset() -> int:
+    """Forget every change made to simulated accounts (they return to their variant's values)."""
+    removed = reset_state()
+    console.print(f"sandbox reset: {removed} saved account state(s) removed")
+    return 0

@@ -1,0 +1,48 @@
+"""`privacyguard scan`: read accounts' settings and judge them against a policy."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from privacyguard import api
+from privacyguard.cli._common import FixturesOpt, Fmt, FormatOpt, Lang, LangOpt, OutputOpt, PolicyOpt, emit, err_console
+from privacyguard.errors import BadInput
+
+
+def scan(
+    platform: Annotated[list[str] | None, typer.Option("--platform", help="Platform to scan (repeatable).")] = None,
+    sandbox: Annotated[str | None, typer.Option("--sandbox", help="Scan a simulated platform variant.")] = None,
+    account: Annotated[list[str] | None, typer.Option("--account", help="Registered account (repeatable); "
+                                                      "default: all of them.")] = None,
+    fixtures: FixturesOpt = None,
+    policy: PolicyOpt = api.DEFAULT_POLICY,
+    lang: LangOpt = Lang.en,
+    fmt: FormatOpt = Fmt.table,
+    output: OutputOpt = None,
+    save_snapshot: Annotated[Path | None, typer.Option("--save-snapshot", help="Also save the raw readings.")] = None,
+) -> int:
+    """Read privacy settings and judge them. Exit 0 all pass, 1 FAIL, 2 unverified, 3 bad input."""
+    if sandbox is not None and account:
+        raise BadInput("--sandbox and --account exclude each other: a sandbox scan uses its own simulated accounts")
+    with err_console.status("Reading settings…", spinner="dots") if err_console.is_terminal else _null():
+        result = api.scan(platform or [], sandbox, policy, lang.value, fixtures, accounts=account or [])
+    if save_snapshot is not None:
+        result.snapshot.save(save_snapshot)
+        err_console.print(f"snapshot saved to {save_snapshot}")
+    emit(result.report, fmt.value, output)
+    return result.report.exit_code()
+
+
+class _null:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+def register(app: typer.Typer) -> None:
+    app.command("scan")(scan)

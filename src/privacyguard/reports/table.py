@@ -1,0 +1,64 @@
+"""The terminal report: one table per account, grouped by platform, statuses coloured."""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console, Group
+from rich.table import Table
+from rich.text import Text
+
+from privacyguard.findings import Report, Status
+
+STATUS_STYLE = {
+    Status.PASS: "green",
+    Status.FAIL: "bold red",
+    Status.WARN: "yellow",
+    Status.UNKNOWN: "magenta",
+    Status.ERROR: "bold magenta",
+    Status.NOT_APPLICABLE: "dim",
+    Status.MUTED: "cyan",
+}
+STATUS_ORDER = {s: i for i, s in enumerate([Status.FAIL, Status.ERROR, Status.UNKNOWN, Status.WARN,
+                                             Status.MUTED, Status.PASS, Status.NOT_APPLICABLE])}
+
+
+def status_text(status: Status) -> Text:
+    return Text(status.value, style=STATUS_STYLE[status])
+
+
+def build_renderable(report: Report) -> Group:
+    parts: list = []
+    for platform in sorted({a.platform for a in report.accounts}):
+        for account in (a for a in report.accounts if a.platform == platform):
+            table = Table(title=f"{platform} · {account.account}", title_justify="left", expand=True,
+                          show_lines=False, header_style="bold")
+            table.add_column("Status", no_wrap=True)
+            table.add_column("Setting")
+            table.add_column("Actual", no_wrap=True)
+            table.add_column("Expected")
+            table.add_column("Why", ratio=2)
+            for finding in sorted(account.findings, key=lambda f: (STATUS_ORDER[f.status], f.setting)):
+                table.add_row(status_text(finding.status), finding.title, finding.actual or "—",
+                              finding.expected, finding.reason)
+            if account.error:
+                parts.append(Text(f"{platform} · {account.account}: {account.error}", style="bold magenta"))
+            parts.append(table)
+    summary = Text("Summary: ")
+    for status in Status:
+        count = report.summary.get(status.value, 0)
+        if count:
+            summary.append(f"{count} {status.value}  ", style=STATUS_STYLE[status])
+    duration = report.tool.get("duration_seconds")
+    if duration is not None:
+        summary.append(f"· scanned in {duration:.1f}s", style="dim")
+    parts.append(summary)
+    return Group(*parts)
+
+
+def render_table(report: Report, width: int = 140, color: bool = False) -> str:
+    """The table as text (for --output files and tests); the CLI prints the renderable directly."""
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=width, force_terminal=color, color_system="standard" if color else None)
+    console.print(build_renderable(report))
+    return buffer.getvalue()
