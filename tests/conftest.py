@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import keyring
@@ -68,3 +71,10 @@ def collect_sandbox(catalogue: Catalogue, platform: str, variant: str, account: 
     target = Target(platform, account or f"sandbox-{variant}", variant, fixtures)
     snapshot: Snapshot = asyncio.run(CollectRun(catalogue, CollectOptions()).run([target]))
     return snapshot.accounts[0]
+
+
+def run_cli(*args: str, home: Path, stdin: str | None = None, timeout: float = 180) -> subprocess.CompletedProcess[str]:
+    """Run `python -m privacyguard ARGS` as a user would, in its own process and home."""
+    env = dict(os.environ, PRIVACYGUARD_HOME=str(home), COLUMNS="200", NO_COLOR="1")
+    return subprocess.run([sys.executable, "-m", "privacyguard", *args], capture_output=True, text=True,
+                          env=env, input=stdin, timeout=timeout, check=False)
