@@ -53,3 +53,19 @@ class BrowserNotFound(PrivacyGuardError):
 
 class CollectError(PrivacyGuardError):
     """Collection of one account failed (kept per account; never stops the others)."""
+
+
+class RosterError(FileFormatError):
+    """An audit roster cannot be used at all (unreadable, bad header, no valid row)."""
+
+
+class BundleError(FileFormatError):
+    """An audit bundle or audit file is malformed; in `audit collect` it rejects that bundle only."""
+
+
+class AuditKeyError(BadInput):
+    """An audit signing key file is missing, unreadable or too short."""
+
+
+class BrowserUnavailable(PrivacyGuardError):
+    """No browser could be started or reached (every --browser-endpoint failed)."""

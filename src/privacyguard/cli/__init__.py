@@ -16,6 +16,7 @@ except ImportError:  # pragma: no cover
     from click import exceptions as click_exc  # type: ignore[no-redef]
 
 from privacyguard.cli import accounts, catalog, demo, evaluate, policy, sandbox, scan
+from privacyguard.cli import audit as audit_cmd
 from privacyguard.cli._common import err_console
 from privacyguard.errors import BadInput, BrowserNotFound, PrivacyGuardError
 
@@ -34,6 +35,7 @@ for module in (scan, evaluate, demo, catalog):
 app.add_typer(policy.app, name="policy")
 app.add_typer(sandbox.app, name="sandbox")
 app.add_typer(accounts.app, name="accounts")
+app.add_typer(audit_cmd.app, name="audit")
 
 
 def main(argv: list[str] | None = None) -> None:

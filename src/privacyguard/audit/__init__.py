@@ -1,0 +1,76 @@
+"""Organisation audits of staff accounts: roster, bundles, merge, matrix and report, central run.
+
+    from privacyguard import audit
+    result = audit.run_central(Path("roster.csv"), "acme.yaml", concurrency=8)
+    audit.report_text(result, "html")
+
+Modules: roster (who, which accounts), bundle (what staff hand in; signing), staff (submit),
+merge (collect bundles), central (scan from one place), remote (browser servers), model
+(AUDIT.json), matrix (rates, trend), report/html (output formats).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from privacyguard.audit.bundle import load_key, policy_hash
+from privacyguard.audit.central import CentralRun, Politeness, ProgressCallback
+from privacyguard.audit.merge import DEFAULT_MAX_AGE_DAYS, collect_bundles
+from privacyguard.audit.model import Audit
+from privacyguard.audit.remote import check_endpoint
+from privacyguard.audit.report import FORMATS, render_audit
+from privacyguard.audit.roster import Roster, load_roster
+from privacyguard.audit.staff import Submission, submit
+from privacyguard.catalogue import load_catalogue
+from privacyguard.collect.runner import ContextPreparer
+from privacyguard.errors import BadInput
+from privacyguard.policy import load_policy
+
+__all__ = ["DEFAULT_MAX_AGE_DAYS", "FORMATS", "Audit", "Politeness", "Roster", "Submission", "collect",
+           "load_roster", "report_text", "run_central", "submit"]
+
+
+def collect(paths: list[Path], roster_path: Path, key_file: Path | None = None,
+            max_age_days: float | None = DEFAULT_MAX_AGE_DAYS, policy: str | Path | None = None,
+            lang: str = "en") -> Audit:
+    """Validate and merge handed-in bundles against the roster (bad input raises before anything is read)."""
+    catalogue = load_catalogue()
+    resolved = load_policy(policy, catalogue) if policy is not None else None
+    key = load_key(key_file) if key_file is not None else None
+    if max_age_days is not None and max_age_days <= 0:
+        raise BadInput("--max-age must be a positive number of days")
+    roster = load_roster(roster_path, catalogue)
+    return collect_bundles(paths, roster, catalogue, key, max_age_days, resolved,
+                           policy_hash(resolved) if resolved else None, lang)
+
+
+def _default_preparer() -> ContextPreparer | None:
+    """The sign-in layer's hook for real accounts, when it is installed."""
+    try:
+        from privacyguard.api import real_account_preparer  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    return real_account_preparer()
+
+
+def run_central(roster_path: Path, policy: str | Path, concurrency: int = 4, endpoints: list[str] | None = None,
+                fixtures: Path | None = None, lang: str = "en", politeness: Politeness | None = None,
+                on_progress: ProgressCallback | None = None, prepare_real: ContextPreparer | None = None) -> Audit:
+    """Scan every roster account from here; policy, roster and endpoints are checked before any browser starts."""
+    catalogue = load_catalogue()
+    resolved = load_policy(policy, catalogue)
+    if concurrency < 1:
+        raise BadInput("--concurrency must be at least 1")
+    if fixtures is not None and not fixtures.is_dir():
+        raise BadInput(f"--fixtures {fixtures}: not a folder")
+    endpoints = [check_endpoint(e) for e in endpoints or []]
+    roster = load_roster(roster_path, catalogue, fixtures)
+    run = CentralRun(catalogue, resolved, concurrency=concurrency, endpoints=endpoints, fixtures=fixtures,
+                     politeness=politeness or Politeness(), lang=lang, on_progress=on_progress,
+                     prepare_real=prepare_real or _default_preparer())
+    return asyncio.run(run.run(roster, policy_hash(resolved)))
+
+
+def report_text(audit: Audit, fmt: str, previous: Audit | None = None) -> str:
+    return render_audit(audit, fmt, previous)

@@ -1,0 +1,235 @@
+"""Result bundles: what a staff member hands in, optionally signed with the organisation's key.
+
+A bundle holds who, when, the tool and catalogue versions, the policy (name and hash of its
+resolved rules), and per account the canonical readings and the findings. It never holds a
+secret or page content: readings keep only their status and canonical value, reasons are
+rebuilt from those. With a key, an HMAC-SHA256 over a canonical JSON serialisation of every
+field but `signature` makes any later change show. See docs/bundle-format.md.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import secrets
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from privacyguard import __version__
+from privacyguard.catalogue import Catalogue
+from privacyguard.errors import AuditKeyError, BundleError
+from privacyguard.evaluate import evaluate_account
+from privacyguard.findings import AccountReport, Status
+from privacyguard.policy import Policy
+from privacyguard.snapshot import AccountError, AccountSnapshot, Reading, ReadStatus, Snapshot, now_utc
+
+BUNDLE_FORMAT = "privacyguard-audit-bundle"
+BUNDLE_VERSION = 1
+SIGNATURE_ALG = "HMAC-SHA256"
+MIN_KEY_BYTES = 16
+MAX_ERROR_CHARS = 200
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class BundleReading(_Strict):
+    status: ReadStatus
+    value: str | None = None
+
+
+class BundleFinding(_Strict):
+    setting: str
+    status: Status
+    level: str
+    severity: str
+    expected: str
+    actual: str | None = None
+    reason: str
+
+
+class AccountFailure(_Strict):
+    """Why an account could not be collected (kind and one line; no page content)."""
+
+    kind: str
+    message: str
+
+
+class BundleAccount(_Strict):
+    platform: str
+    account: str
+    sandbox: str | None = None
+    collected_at: datetime | None = None
+    status: Status
+    error: AccountFailure | None = None
+    readings: dict[str, BundleReading] = Field(default_factory=dict)
+    findings: list[BundleFinding] = Field(default_factory=list)
+
+
+class PolicyRef(_Strict):
+    name: str
+    sha256: str
+    extends: list[str] = Field(default_factory=list)
+
+
+class Signature(_Strict):
+    alg: Literal["HMAC-SHA256"] = SIGNATURE_ALG
+    key_id: str
+    value: str
+
+
+class Bundle(_Strict):
+    format: Literal["privacyguard-audit-bundle"] = BUNDLE_FORMAT
+    format_version: int = BUNDLE_VERSION
+    who: str = Field(min_length=1)
+    created_at: datetime
+    tool: dict[str, str] = Field(default_factory=lambda: {"name": "privacyguard", "version": __version__})
+    catalogue: dict[str, str] = Field(default_factory=dict)
+    policy: PolicyRef
+    accounts: list[BundleAccount] = Field(default_factory=list)
+    signature: Signature | None = None
+
+    def data(self) -> dict[str, Any]:
+        return self.model_dump(mode="json", exclude_none=False)
+
+
+# --- canonical form, hashing, keys ---------------------------------------------------------------
+def canonical_bytes(data: Any) -> bytes:
+    """The one serialisation signatures and hashes are computed over (sorted keys, no spaces, UTF-8)."""
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                      allow_nan=False).encode("utf-8")
+
+
+def policy_hash(policy: Policy) -> str:
+    """Hash of a policy's resolved rules and mutes (not its file path), so equal policies hash equal."""
+    data = policy.model_dump(mode="json", exclude={"source"})
+    return hashlib.sha256(canonical_bytes(data)).hexdigest()
+
+
+def content_hash(data: dict[str, Any]) -> str:
+    """Hash of a bundle's content without its signature: equal hashes are the same hand-in."""
+    return hashlib.sha256(canonical_bytes({k: v for k, v in data.items() if k != "signature"})).hexdigest()
+
+
+def key_id(key: bytes) -> str:
+    """A short public name for a key (a hash prefix), so a wrong key can be told from tampering."""
+    return hashlib.sha256(b"privacyguard-audit-key:" + key).hexdigest()[:12]
+
+
+def load_key(path: Path) -> bytes:
+    """Read a key file (any bytes; surrounding whitespace ignored). The key is never printed."""
+    try:
+        key = path.read_bytes().strip()
+    except OSError as exc:
+        raise AuditKeyError(f"{path}: cannot read key file: {exc.strerror}") from None
+    if len(key) < MIN_KEY_BYTES:
+        raise AuditKeyError(f"{path}: a key needs at least {MIN_KEY_BYTES} bytes; "
+                            "make one with `privacyguard audit keygen`")
+    return key
+
+
+def new_key() -> str:
+    """A fresh random key, as text to store in a key file."""
+    return secrets.token_hex(32)
+
+
+def signature_of(data: dict[str, Any], key: bytes) -> str:
+    body = {k: v for k, v in data.items() if k != "signature"}
+    return hmac.new(key, canonical_bytes(body), hashlib.sha256).hexdigest()
+
+
+def sign(bundle: Bundle, key: bytes) -> Bundle:
+    signed = bundle.model_copy(update={"signature": None})
+    value = signature_of(signed.data(), key)
+    return signed.model_copy(update={"signature": Signature(key_id=key_id(key), value=value)})
+
+
+def check_signature(data: dict[str, Any], key: bytes) -> str | None:
+    """None if the raw bundle data is signed with this key and unchanged; else why not."""
+    signature = data.get("signature")
+    if not signature:
+        return "unsigned, but the organisation requires signed bundles (--key-file)"
+    if not isinstance(signature, dict) or signature.get("alg") != SIGNATURE_ALG or not isinstance(
+            signature.get("value"), str):
+        return "the signature field is malformed"
+    if not hmac.compare_digest(signature_of(data, key), signature["value"]):
+        if signature.get("key_id") not in (None, key_id(key)):
+            return (f"signed with another key (key id {signature.get('key_id')}, "
+                    f"the organisation's is {key_id(key)})")
+        return "the signature does not match: the bundle was changed after it was signed"
+    return None
+
+
+# --- building a bundle from a scan ---------------------------------------------------------------
+def _sanitise(account: AccountSnapshot) -> AccountSnapshot:
+    """Only statuses and canonical values: no notes, raw page text or evidence leave the machine."""
+    readings = {sid: Reading(setting=sid, status=r.status, value=r.value if r.ok else None)
+                for sid, r in account.readings.items()}
+    error = None
+    if account.error is not None:
+        message = " ".join(account.error.message.split())[:MAX_ERROR_CHARS]
+        error = AccountError(kind=account.error.kind, message=message)
+    return account.model_copy(update={"readings": readings, "error": error})
+
+
+def bundle_account(account: AccountSnapshot, report: AccountReport) -> BundleAccount:
+    return BundleAccount(
+        platform=account.platform, account=account.account, sandbox=account.sandbox,
+        collected_at=account.finished_at, status=report.status,
+        error=AccountFailure(**account.error.model_dump()) if account.error else None,
+        readings={sid: BundleReading(status=r.status, value=r.value) for sid, r in account.readings.items()},
+        findings=[BundleFinding(setting=f.setting, status=f.status, level=f.level, severity=f.severity,
+                                expected=f.expected, actual=f.actual, reason=f.reason) for f in report.findings],
+    )
+
+
+def build_bundle(who: str, snapshot: Snapshot, policy: Policy, catalogue: Catalogue,
+                 key: bytes | None = None, lang: str = "en") -> Bundle:
+    """Judge a snapshot under the org policy and package it; signed when a key is given."""
+    accounts = []
+    for account in snapshot.accounts:
+        clean = _sanitise(account)
+        accounts.append(bundle_account(clean, evaluate_account(clean, policy, catalogue, lang)))
+    bundle = Bundle(who=who.strip(), created_at=now_utc(), catalogue=snapshot.catalogue,
+                    tool={"name": "privacyguard", "version": snapshot.tool_version},
+                    policy=PolicyRef(name=policy.name, sha256=policy_hash(policy), extends=policy.chain[1:]),
+                    accounts=accounts)
+    return sign(bundle, key) if key is not None else bundle
+
+
+def write_bundle(bundle: Bundle, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(bundle.data(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+# --- reading a bundle ------------------------------------------------------------------------------
+def parse_bundle(path: Path) -> tuple[dict[str, Any], Bundle]:
+    """The raw data (for signature checks) and the validated bundle, or BundleError saying why not."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise BundleError(path, None, f"cannot read: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise BundleError(path, None, "not a text file") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise BundleError(path, exc.lineno, f"not valid JSON: {exc.msg}") from None
+    if not isinstance(data, dict) or data.get("format") != BUNDLE_FORMAT:
+        raise BundleError(path, None, f"not a privacyguard bundle (no \"format\": \"{BUNDLE_FORMAT}\")")
+    if data.get("format_version") != BUNDLE_VERSION:
+        raise BundleError(path, None, f"bundle format version {data.get('format_version')!r} is not supported "
+                          f"(this privacyguard reads version {BUNDLE_VERSION})")
+    try:
+        bundle = Bundle.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors(include_url=False)[0]
+        where = ".".join(str(p) for p in first["loc"]) or "(top level)"
+        more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
+        raise BundleError(path, None, f"malformed bundle: {where}: {first['msg']}{more}") from None
+    return data, bundle

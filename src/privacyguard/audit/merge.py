@@ -1,0 +1,205 @@
+"""The organisation's side: validate the bundles staff handed in and merge them into one audit.
+
+Each bundle is checked on its own; a malformed, wrongly signed (or unsigned when a key is
+required), stale, unknown or duplicate one is rejected with a reason and the rest go on. The
+roster says who should have handed in what; whoever did not is listed as missing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from privacyguard.audit.bundle import Bundle, BundleAccount, check_signature, content_hash, parse_bundle
+from privacyguard.audit.model import Audit, AuditAccount, Missing, PolicyInfo, Rejected, RuleInfo, cells_of, rules_of
+from privacyguard.audit.roster import Roster, RosterEntry
+from privacyguard.catalogue import Catalogue
+from privacyguard.errors import BadInput, BundleError
+from privacyguard.evaluate import evaluate_account
+from privacyguard.i18n import pick
+from privacyguard.policy import Policy
+from privacyguard.snapshot import AccountError, AccountSnapshot, Reading, now_utc
+
+DEFAULT_MAX_AGE_DAYS = 30.0
+FUTURE_SKEW = dt.timedelta(days=1)
+
+
+@dataclass
+class _Valid:
+    path: Path
+    data: dict
+    bundle: Bundle
+    person: str
+    digest: str
+
+
+def bundle_files(paths: list[Path]) -> list[Path]:
+    """Every *.json under the folders given (and files given directly), in a stable order."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob("*.json") if p.is_file()))
+        elif path.is_file():
+            found.append(path)
+        else:
+            raise BadInput(f"{path}: no such file or folder")
+    return list(dict.fromkeys(p.resolve() for p in found))
+
+
+def _age_problem(bundle: Bundle, now: dt.datetime, max_age_days: float | None) -> str | None:
+    created = bundle.created_at if bundle.created_at.tzinfo else bundle.created_at.replace(tzinfo=dt.UTC)
+    if created > now + FUTURE_SKEW:
+        return f"dated in the future ({created.isoformat()})"
+    if max_age_days is not None and now - created > dt.timedelta(days=max_age_days):
+        days = (now - created).total_seconds() / 86400
+        return f"stale: made {days:.0f} days ago ({created.date()}), older than --max-age {max_age_days:g} days"
+    return None
+
+
+def _validate(paths: list[Path], roster: Roster, key: bytes | None, max_age_days: float | None,
+              now: dt.datetime, rejected: list[Rejected]) -> list[_Valid]:
+    valid: list[_Valid] = []
+    for path in paths:
+        try:
+            data, bundle = parse_bundle(path)
+        except BundleError as exc:
+            where = f"line {exc.line}: " if exc.line else ""
+            rejected.append(Rejected(file=str(path), reason=f"malformed: {where}{exc.problem}"))
+            continue
+        if key is not None:
+            problem = check_signature(data, key)
+            if problem:
+                rejected.append(Rejected(file=str(path), who=bundle.who, reason=problem))
+                continue
+        problem = _age_problem(bundle, now, max_age_days)
+        if problem:
+            rejected.append(Rejected(file=str(path), who=bundle.who, reason=problem))
+            continue
+        person = roster.find_person(bundle.who)
+        if person is None:
+            rejected.append(Rejected(file=str(path), who=bundle.who,
+                                     reason=f"{bundle.who!r} is not on the roster (neither a person nor an e-mail)"))
+            continue
+        valid.append(_Valid(path, data, bundle, person, content_hash(data)))
+    return valid
+
+
+def _deduplicate(valid: list[_Valid], rejected: list[Rejected]) -> dict[str, _Valid]:
+    """One bundle per person: an identical copy is a duplicate, an older one is superseded."""
+    chosen: dict[str, _Valid] = {}
+    for item in sorted(valid, key=lambda v: (v.bundle.created_at, str(v.path)), reverse=True):
+        kept = chosen.get(item.person)
+        if kept is None:
+            chosen[item.person] = item
+        elif kept.digest == item.digest:
+            rejected.append(Rejected(file=str(item.path), who=item.bundle.who,
+                                     reason=f"duplicate of {kept.path.name} (same content)"))
+        else:
+            rejected.append(Rejected(file=str(item.path), who=item.bundle.who,
+                                     reason=f"superseded by {kept.path.name}, a newer bundle from {item.person} "
+                                            f"({kept.bundle.created_at.isoformat()})"))
+    return chosen
+
+
+def _pair(rows: list[RosterEntry], accounts: list[BundleAccount]) -> list[tuple[RosterEntry, BundleAccount | None]]:
+    """Match roster rows to bundle accounts: by platform and name, else the only one on that platform."""
+    pairs: dict[int, BundleAccount] = {}
+    free = list(accounts)
+    for index, row in enumerate(rows):
+        match = next((a for a in free if (a.platform, a.account) == row.key), None)
+        if match is not None:
+            pairs[index] = match
+            free.remove(match)
+    for index, row in enumerate(rows):
+        if index in pairs:
+            continue
+        same_platform_rows = [r for i, r in enumerate(rows) if r.platform == row.platform and i not in pairs]
+        candidates = [a for a in free if a.platform == row.platform]
+        if len(same_platform_rows) == 1 and len(candidates) == 1:
+            pairs[index] = candidates[0]
+            free.remove(candidates[0])
+    return [(row, pairs.get(index)) for index, row in enumerate(rows)]
+
+
+def _reevaluate(account: BundleAccount, policy: Policy, catalogue: Catalogue, lang: str) -> tuple[list, str]:
+    """Judge the handed-in readings under the organisation's own policy."""
+    snapshot = AccountSnapshot(
+        platform=account.platform, account=account.account, sandbox=account.sandbox,
+        error=AccountError(**account.error.model_dump()) if account.error else None,
+        readings={sid: Reading(setting=sid, status=r.status, value=r.value) for sid, r in account.readings.items()},
+    )
+    report = evaluate_account(snapshot, policy, catalogue, lang)
+    return report.findings, report.status
+
+
+def _rules_from_bundles(chosen: list[_Valid], catalogue: Catalogue, lang: str) -> list[RuleInfo]:
+    seen: dict[str, RuleInfo] = {}
+    for item in chosen:
+        for account in item.bundle.accounts:
+            for f in account.findings:
+                if f.setting not in seen:
+                    title = pick(catalogue.setting(f.setting).title, lang) if catalogue.has_setting(f.setting) \
+                        else f.setting
+                    seen[f.setting] = RuleInfo(setting=f.setting, platform=account.platform, title=title,
+                                               level=f.level, severity=f.severity)
+    order = {sid: i for i, sid in enumerate(catalogue.setting_ids)}
+    return sorted(seen.values(), key=lambda r: (order.get(r.setting, len(order)), r.setting))
+
+
+def collect_bundles(paths: list[Path], roster: Roster, catalogue: Catalogue, key: bytes | None = None,
+                    max_age_days: float | None = DEFAULT_MAX_AGE_DAYS, policy: Policy | None = None,
+                    policy_sha: str | None = None, lang: str = "en", now: dt.datetime | None = None) -> Audit:
+    """Validate and merge bundles against a roster (and, optionally, re-judge under the org policy)."""
+    now = now or now_utc()
+    rejected: list[Rejected] = []
+    files = bundle_files(paths)
+    chosen = _deduplicate(_validate(files, roster, key, max_age_days, now, rejected), rejected)
+    audit = Audit(kind="collect", roster=str(roster.path), roster_problems=roster.problems, rejected=rejected,
+                  catalogue=catalogue.versions())
+    if not files:
+        audit.notes.append("no bundle (*.json) found in " + ", ".join(str(p) for p in paths))
+    if key is None and any(item.bundle.signature for item in chosen.values()):
+        audit.notes.append("bundles are signed but no --key-file was given: signatures were not checked")
+    policies: dict[str, PolicyInfo] = {}
+    for item in chosen.values():
+        ref = item.bundle.policy
+        policies.setdefault(ref.sha256, PolicyInfo(name=ref.name, sha256=ref.sha256))
+    if policy is not None and policy_sha is not None:
+        audit.policies = [PolicyInfo(name=policy.name, sha256=policy_sha, source=policy.source)]
+        audit.rules = rules_of(policy, catalogue, lang)
+        differing = sorted(p.name for sha, p in policies.items() if sha != policy_sha)
+        if differing:
+            audit.notes.append("some bundles were judged under another policy "
+                               f"({', '.join(differing)}); their readings were re-judged under {policy.name}")
+    else:
+        audit.policies = list(policies.values())
+        audit.rules = _rules_from_bundles(list(chosen.values()), catalogue, lang)
+        if len(policies) > 1:
+            audit.notes.append(f"bundles were judged under {len(policies)} different policies; "
+                               "give --policy to judge them all under the organisation's")
+    for person in roster.people():
+        rows = roster.rows_of(person)
+        item = chosen.get(person)
+        if item is None:
+            audit.missing.extend(Missing(person=r.person, team=r.team, email=r.email, platform=r.platform,
+                                         account=r.account, roster_line=r.line, reason="no bundle handed in")
+                                 for r in rows)
+            continue
+        for row, account in _pair(rows, item.bundle.accounts):
+            if account is None:
+                audit.missing.append(Missing(person=row.person, team=row.team, email=row.email,
+                                             platform=row.platform, account=row.account, roster_line=row.line,
+                                             reason=f"not in {item.path.name} (no {row.platform} account "
+                                                    f"{row.account!r} was scanned)"))
+                continue
+            if policy is not None:
+                findings, status = _reevaluate(account, policy, catalogue, lang)
+            else:
+                findings, status = account.findings, account.status
+            audit.accounts.append(AuditAccount(
+                person=row.person, team=row.team, email=row.email, platform=row.platform, account=row.account,
+                sandbox=row.sandbox, roster_line=row.line, source=item.path.name,
+                collected_at=account.collected_at or item.bundle.created_at, status=status,
+                error=account.error.message if account.error else None, cells=cells_of(findings)))
+    return audit

@@ -1,0 +1,96 @@
+"""`audit report` formats: json, csv, html (self-contained) and table (the terminal summary).
+
+Every format renders the same Matrix (audit/matrix.py); new formats register in FORMATS.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable
+
+from rich.console import Console, Group
+from rich.table import Table
+from rich.text import Text
+
+from privacyguard.audit.html import render_html
+from privacyguard.audit.matrix import MISSING, Matrix, Rate, build_matrix, matrix_dict
+from privacyguard.audit.model import Audit
+from privacyguard.errors import BadInput
+
+Renderer = Callable[[Matrix, Audit], str]
+
+
+def render_json(matrix: Matrix, audit: Audit) -> str:
+    return json.dumps(matrix_dict(matrix, audit), indent=2, ensure_ascii=False) + "\n"
+
+
+def render_csv(matrix: Matrix, audit: Audit) -> str:
+    """One row per roster account; one column per rule holding that account's status (MISSING if not handed in)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    settings = [r.setting for r in matrix.rules]
+    writer.writerow(["person", "team", "email", "platform", "account", "status", "source", "error", *settings])
+    platform_of = {r.setting: r.platform for r in matrix.rules}
+    for a in sorted(audit.accounts, key=lambda a: (a.team, a.person, a.platform, a.account)):
+        cells = {c.setting: c.status.value for c in a.cells}
+        writer.writerow([a.person, a.team, a.email, a.platform, a.account, a.status.value, a.source, a.error or "",
+                         *[cells.get(s, "") if platform_of[s] == a.platform else "" for s in settings]])
+    for m in audit.missing:
+        writer.writerow([m.person, m.team, m.email, m.platform, m.account, MISSING, "", m.reason,
+                         *[MISSING if platform_of[s] == m.platform else "" for s in settings]])
+    return buffer.getvalue()
+
+
+def _pct(rate: Rate) -> str:
+    return "—" if rate.rate is None else f"{rate.rate * 100:.0f}% ({rate.compliant}/{rate.total})"
+
+
+def render_table(matrix: Matrix, audit: Audit, width: int = 140) -> str:
+    """A short terminal summary: overall rate, rates per rule/team/platform, missing, errors, rejected."""
+    parts: list = [Text(f"Audit of {len(matrix.rows)} people, {len(audit.accounts) + len(audit.missing)} "
+                        f"accounts · compliant: {_pct(matrix.overall)}", style="bold")]
+    for title, rates in (("Rule", matrix.by_rule), ("Team", matrix.by_team), ("Platform", matrix.by_platform)):
+        table = Table(title=f"Compliance per {title.lower()}", title_justify="left")
+        table.add_column(title)
+        table.add_column("Compliant")
+        trend = (matrix.trend or {}).get(f"by_{title.lower()}", {})
+        if trend:
+            table.add_column("Change")
+        for name, rate in rates.items():
+            row = [name, _pct(rate)]
+            if trend:
+                change = trend.get(name, {}).get("change")
+                row.append("—" if change is None else f"{change * 100:+.0f} pts")
+            table.add_row(*row)
+        parts.append(table)
+    for title, items in (("Not handed in", [f"{m['person']} ({m['platform']}:{m['account']}): {m['reason']}"
+                                            for m in matrix.not_handed_in]),
+                         ("Errors", [f"{e['person']} ({e['platform']}:{e['account']}): {e['error']}"
+                                     for e in matrix.errors]),
+                         ("Rejected bundles", [f"{r.file}: {r.reason}" for r in audit.rejected]),
+                         ("Roster problems", [p.describe() for p in audit.roster_problems]),
+                         ("Notes", audit.notes)):
+        if items:
+            parts.append(Text(f"{title}:", style="bold"))
+            parts.extend(Text(f"  {item}") for item in items)
+    buffer = io.StringIO()
+    Console(file=buffer, width=width, color_system=None).print(Group(*parts))
+    return buffer.getvalue()
+
+
+FORMATS: dict[str, Renderer] = {
+    "html": render_html,
+    "csv": render_csv,
+    "json": render_json,
+    "table": render_table,
+}
+
+
+def render_audit(audit: Audit, fmt: str, previous: Audit | None = None) -> str:
+    try:
+        renderer = FORMATS[fmt]
+    except KeyError:
+        raise BadInput(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}") from None
+    return renderer(build_matrix(audit, previous), audit)

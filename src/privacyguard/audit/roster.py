@@ -1,0 +1,201 @@
+"""The audit roster: who is expected to be audited, on which accounts (CSV or YAML).
+
+One row per account: person, team, email, platform, account, sandbox. `sandbox` names a
+simulated variant (no registration, no password); empty means a real account, which a central
+run finds in the account registry under the `account` name. A bad row is reported with its line
+and skipped, and the rest is processed; only a roster that cannot be used at all (unreadable,
+bad header, not one valid row) raises RosterError. See docs/roster.md.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from privacyguard.accounts import ACCOUNT_NAME
+from privacyguard.catalogue import Catalogue, suggest
+from privacyguard.errors import PrivacyGuardError, RosterError
+from privacyguard.sandbox.fixtures import load_variant
+from privacyguard.yamlfile import load_yaml_with_lines
+
+COLUMNS = ("person", "team", "email", "platform", "account", "sandbox")
+REQUIRED = ("person", "platform", "account")
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+NO_TEAM = "(no team)"
+
+
+class RosterEntry(BaseModel):
+    """One valid roster row."""
+
+    person: str
+    team: str = ""
+    email: str = ""
+    platform: str
+    account: str
+    sandbox: str | None = None
+    line: int | None = None
+
+    @property
+    def team_name(self) -> str:
+        return self.team or NO_TEAM
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.platform, self.account)
+
+
+class RosterProblem(BaseModel):
+    """A row that was skipped, and why."""
+
+    file: str
+    line: int | None
+    message: str
+
+    def describe(self) -> str:
+        return f"{self.file}:{self.line}: {self.message}" if self.line else f"{self.file}: {self.message}"
+
+
+@dataclass
+class Roster:
+    path: Path
+    entries: list[RosterEntry] = field(default_factory=list)
+    problems: list[RosterProblem] = field(default_factory=list)
+
+    def people(self) -> list[str]:
+        return list(dict.fromkeys(e.person for e in self.entries))
+
+    def find_person(self, who: str) -> str | None:
+        """The roster person a bundle's `who` names: the person's name or e-mail (case-insensitive)."""
+        wanted = who.strip().casefold()
+        for entry in self.entries:
+            if entry.person.casefold() == wanted or (entry.email and entry.email.casefold() == wanted):
+                return entry.person
+        return None
+
+    def rows_of(self, person: str) -> list[RosterEntry]:
+        return [e for e in self.entries if e.person == person]
+
+    def problem(self, line: int | None, message: str) -> None:
+        self.problems.append(RosterProblem(file=str(self.path), line=line, message=message))
+
+
+def _clean(value: Any) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _check_row(raw: dict[str, Any], line: int | None, roster: Roster, catalogue: Catalogue,
+               fixtures: Path | None, seen: dict[tuple[str, str], int | None]) -> None:
+    """Validate one row; add it to the roster or record why not."""
+    values = {name: _clean(raw.get(name)) for name in COLUMNS}
+    missing = [name for name in REQUIRED if not values[name]]
+    if missing:
+        roster.problem(line, f"missing {', '.join(missing)}")
+        return
+    if values["platform"] not in catalogue.platforms:
+        known = catalogue.platforms
+        roster.problem(line, f"unknown platform {values['platform']!r}{suggest(values['platform'], known)}; "
+                             f"known: {', '.join(known)}")
+        return
+    if not ACCOUNT_NAME.match(values["account"]):
+        roster.problem(line, f"account name {values['account']!r}: use letters, digits, '.', '_' or '-' (max 64)")
+        return
+    if values["email"] and not EMAIL.match(values["email"]):
+        roster.problem(line, f"email {values['email']!r} is not an e-mail address")
+        return
+    if values["sandbox"]:
+        try:
+            load_variant(values["platform"], values["sandbox"], fixtures)
+        except PrivacyGuardError as exc:
+            roster.problem(line, str(exc))
+            return
+    key = (values["platform"], values["account"])
+    if key in seen:
+        where = f"line {seen[key]}" if seen[key] else "another row"
+        roster.problem(line, f"{key[0]} account {key[1]!r} is already on the roster ({where})")
+        return
+    seen[key] = line
+    roster.entries.append(RosterEntry(person=values["person"], team=values["team"], email=values["email"],
+                                      platform=values["platform"], account=values["account"],
+                                      sandbox=values["sandbox"] or None, line=line))
+
+
+def _read_csv(text: str, roster: Roster, catalogue: Catalogue, fixtures: Path | None) -> None:
+    reader = csv.reader(io.StringIO(text))
+    header: list[str] | None = None
+    header_line = 0
+    seen: dict[tuple[str, str], int | None] = {}
+    previous_end = 0
+    try:
+        for cells in reader:
+            line = previous_end + 1
+            previous_end = reader.line_num
+            if not cells or not any(c.strip() for c in cells) or cells[0].lstrip().startswith("#"):
+                continue
+            if header is None:
+                header = [c.strip().lower() for c in cells]
+                header_line = line
+                unknown = [c for c in header if c not in COLUMNS]
+                if unknown:
+                    raise RosterError(roster.path, line, f"unknown column {unknown[0]!r}"
+                                      f"{suggest(unknown[0], list(COLUMNS))}; the header is {','.join(COLUMNS)}")
+                absent = [c for c in REQUIRED if c not in header]
+                if absent:
+                    raise RosterError(roster.path, line, f"the header lacks {', '.join(absent)}; "
+                                      f"it should be {','.join(COLUMNS)}")
+                if len(set(header)) != len(header):
+                    raise RosterError(roster.path, line, "a column appears twice in the header")
+                continue
+            if len(cells) > len(header):
+                roster.problem(line, f"{len(cells)} fields, but the header (line {header_line}) has {len(header)}")
+                continue
+            _check_row(dict(zip(header, cells, strict=False)), line, roster, catalogue, fixtures, seen)
+    except csv.Error as exc:
+        raise RosterError(roster.path, reader.line_num, f"not valid CSV: {exc}") from None
+    if header is None:
+        raise RosterError(roster.path, None, f"the roster is empty; it needs the header {','.join(COLUMNS)}")
+
+
+def _read_yaml(text: str, roster: Roster, catalogue: Catalogue, fixtures: Path | None) -> None:
+    data, lines = load_yaml_with_lines(text, roster.path, RosterError)
+    if isinstance(data, dict) and set(data) == {"accounts"}:
+        data, lines = data["accounts"], {k[1:]: v for k, v in lines.items() if k[:1] == ("accounts",)}
+    if not isinstance(data, list):
+        raise RosterError(roster.path, lines.get(()), "a YAML roster is a list of rows "
+                          "(- person: ..., platform: ..., account: ...)")
+    seen: dict[tuple[str, str], int | None] = {}
+    for index, row in enumerate(data):
+        line = lines.get((index,))
+        if not isinstance(row, dict):
+            roster.problem(line, "a row is a mapping of person, team, email, platform, account, sandbox")
+            continue
+        unknown = [str(k) for k in row if str(k) not in COLUMNS]
+        if unknown:
+            roster.problem(lines.get((index, unknown[0]), line),
+                           f"unknown field {unknown[0]!r}{suggest(unknown[0], list(COLUMNS))}")
+            continue
+        _check_row(row, line, roster, catalogue, fixtures, seen)
+
+
+def load_roster(path: Path, catalogue: Catalogue, fixtures: Path | None = None) -> Roster:
+    """Read a roster (.csv, or .yaml/.yml); bad rows become problems, a useless file a RosterError."""
+    roster = Roster(path=path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise RosterError(path, None, f"cannot read roster: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise RosterError(path, None, "not a text file (expected CSV or YAML in UTF-8)") from None
+    if path.suffix.lower() in (".yaml", ".yml"):
+        _read_yaml(text, roster, catalogue, fixtures)
+    else:
+        _read_csv(text, roster, catalogue, fixtures)
+    if not roster.entries:
+        first = f"; first problem: {roster.problems[0].describe()}" if roster.problems else ""
+        raise RosterError(path, None, f"no valid row in the roster ({len(roster.problems)} bad){first}")
+    return roster

@@ -1,0 +1,182 @@
+"""`privacyguard audit submit|collect|report|run|keygen|browser-server`: organisation audits.
+
+Exit codes: 0 all compliant · 1 some FAIL · 2 nothing failed but something unverified (UNKNOWN,
+ERROR, not handed in) · 3 bad input. `collect` and `run` still write their result when some
+roster rows or bundles were rejected, then exit 3 so the rejection is not missed.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from privacyguard import audit as audit_lib
+from privacyguard.audit.bundle import key_id, new_key
+from privacyguard.audit.model import Audit
+from privacyguard.audit.remote import BrowserServer
+from privacyguard.cli._common import FixturesOpt, Lang, LangOpt, console, err_console
+from privacyguard.errors import BadInput
+from privacyguard.reports.table import build_renderable
+
+EXIT_BAD_INPUT = 3
+
+app = typer.Typer(help="Organisation audits: staff hand in bundles, or scan a roster centrally.",
+                  no_args_is_help=True)
+
+
+class AuditFmt(StrEnum):
+    html = "html"
+    csv = "csv"
+    json = "json"
+    table = "table"
+
+
+KeyOpt = Annotated[Path | None, typer.Option("--key-file", help="The organisation's signing key (audit keygen).")]
+
+
+def _summary(result: Audit, out: Path) -> None:
+    typer.echo(audit_lib.report_text(result, "table"), err=True, nl=False)
+    err_console.print(f"audit written to {out}")
+
+
+def _exit(result: Audit) -> int:
+    if result.rejected or result.roster_problems:
+        err_console.print(f"[bold red]error:[/] {len(result.roster_problems)} roster row(s) skipped and "
+                          f"{len(result.rejected)} bundle(s) rejected (see above); the rest was processed")
+        return EXIT_BAD_INPUT
+    return result.exit_code()
+
+
+@app.command("submit")
+def submit(
+    org_policy: Annotated[Path, typer.Option("--org-policy", help="The policy file your organisation gave you.")],
+    who: Annotated[str, typer.Option("--who", help="Your name or e-mail, as on the organisation's roster.")],
+    out: Annotated[Path, typer.Option("--out", help="Where to write the bundle (JSON) to hand in.")],
+    key_file: KeyOpt = None,
+    account: Annotated[list[str] | None, typer.Option("--account", help="Only this registered account "
+                                                      "(repeatable); default: all of them.")] = None,
+    lang: LangOpt = Lang.en,
+) -> int:
+    """Scan your own registered accounts under the organisation's policy and write a bundle to hand in."""
+    with err_console.status("Reading settings…", spinner="dots") if err_console.is_terminal else _Null():
+        result = audit_lib.submit(org_policy, who, out, key_file, account or [], lang.value)
+    console.print(build_renderable(result.report))
+    signed = f"signed (key id {result.bundle.signature.key_id})" if result.bundle.signature else "unsigned"
+    err_console.print(f"bundle for {result.bundle.who} written to {out}: {len(result.bundle.accounts)} account(s), "
+                      f"{signed}; it holds statuses and values only, no password and no page content")
+    return result.report.exit_code()
+
+
+@app.command("collect")
+def collect(
+    paths: Annotated[list[Path], typer.Argument(help="Folders (or files) of handed-in bundles.")],
+    roster: Annotated[Path, typer.Option("--roster", help="Who should hand in what (CSV or YAML).")],
+    out: Annotated[Path, typer.Option("--out", help="Where to write the merged audit (JSON).")],
+    key_file: KeyOpt = None,
+    max_age: Annotated[float, typer.Option("--max-age", help="Reject bundles older than this many days.")]
+    = audit_lib.DEFAULT_MAX_AGE_DAYS,
+    policy: Annotated[str | None, typer.Option("--policy", help="Re-judge every bundle's readings under this "
+                                               "policy (default: keep the findings handed in).")] = None,
+    lang: LangOpt = Lang.en,
+) -> int:
+    """Validate and merge bundles; malformed, duplicate, wrongly signed and stale ones are rejected with a reason."""
+    result = audit_lib.collect(paths, roster, key_file, max_age, policy, lang.value)
+    result.save(out)
+    _summary(result, out)
+    return _exit(result)
+
+
+@app.command("report")
+def report(
+    audit_file: Annotated[Path, typer.Argument(help="An audit from `audit collect` or `audit run`.")],
+    fmt: Annotated[AuditFmt, typer.Option("--format", help="html (self-contained), csv (the matrix), json, "
+                                          "or table (a terminal summary).")] = AuditFmt.table,
+    previous: Annotated[Path | None, typer.Option("--previous", help="An earlier audit, for the trend.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", help="Write the report to this file.")] = None,
+) -> int:
+    """The compliance matrix person × rule, rates per rule/team/platform, who has not handed in, the trend."""
+    current = Audit.load(audit_file)
+    before = Audit.load(previous) if previous is not None else None
+    text = audit_lib.report_text(current, fmt.value, before)
+    if output is not None:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(text, encoding="utf-8")
+        err_console.print(f"report written to {output}")
+    else:
+        typer.echo(text, nl=False)
+    return current.exit_code()
+
+
+@app.command("run")
+def run(
+    roster: Annotated[Path, typer.Argument(help="The accounts to scan (CSV or YAML roster).")],
+    policy: Annotated[str, typer.Option("--policy", help="The organisation's policy (file or built-in name).")],
+    out: Annotated[Path, typer.Option("--out", help="Where to write the audit (JSON).")],
+    concurrency: Annotated[int, typer.Option("--concurrency", help="Accounts at a time in each browser.")] = 4,
+    browser_endpoint: Annotated[list[str] | None, typer.Option(
+        "--browser-endpoint", help="A Playwright browser server ws://... (repeatable); default: a local browser.")]
+    = None,
+    fixtures: FixturesOpt = None,
+    lang: LangOpt = Lang.en,
+) -> int:
+    """Scan every roster account from here: one browser, one isolated context per account, bounded concurrency."""
+    total = [0]
+
+    def progress(entry: object, stage: str) -> None:
+        if stage == "done" and err_console.is_terminal:
+            total[0] += 1
+            err_console.print(f"\r{total[0]} account(s) scanned", end="")
+
+    result = audit_lib.run_central(roster, policy, concurrency, browser_endpoint or [], fixtures, lang.value,
+                                   on_progress=progress)
+    if err_console.is_terminal:
+        err_console.print()
+    result.save(out)
+    _summary(result, out)
+    return _exit(result)
+
+
+@app.command("keygen")
+def keygen(out: Annotated[Path, typer.Option("--out", help="Key file to create (kept private: mode 600).")]) -> int:
+    """Make a signing key for bundles. Hand it to staff privately; keep it out of e-mail and chat logs."""
+    if out.exists():
+        raise BadInput(f"{out} already exists; a new key would make every bundle signed with the old one fail")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    key = new_key()
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(key + "\n")
+    console.print(f"key written to {out} (key id {key_id(key.encode())})")
+    return 0
+
+
+@app.command("browser-server")
+def browser_server(
+    host: Annotated[str, typer.Option("--host", help="Address to listen on; keep it private.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port (0: any free one).")] = 0,
+) -> int:
+    """Serve this machine's Chromium to `audit run --browser-endpoint` (stop with Ctrl-C)."""
+    server = BrowserServer(host=host, port=port)
+    endpoint = server.start()
+    console.print(f"browser server listening: {endpoint}")
+    console.print("anyone who can reach this address can drive the browser: keep it on a private network")
+    try:
+        signal.sigwait({signal.SIGINT, signal.SIGTERM})
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+    return 0
+
+
+class _Null:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> None:
+        return None
