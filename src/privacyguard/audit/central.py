@@ -17,14 +17,14 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from playwright.async_api import Browser, async_playwright
+from playwright.async_api import Browser, Playwright, async_playwright
 
 from privacyguard.accounts import Account, load_registry
 from privacyguard.audit.model import Audit, AuditAccount, Endpoint, PolicyInfo, cells_of, rules_of
 from privacyguard.audit.remote import connect, redact
 from privacyguard.audit.roster import Roster, RosterEntry
 from privacyguard.catalogue import Catalogue
-from privacyguard.collect.browser import launch
+from privacyguard.collect.browser import choose_browser, launch_args
 from privacyguard.collect.engine import CollectOptions
 from privacyguard.collect.runner import CollectRun, ContextPreparer, Target
 from privacyguard.errors import BrowserUnavailable
@@ -33,6 +33,7 @@ from privacyguard.policy import Policy
 from privacyguard.snapshot import AccountError, AccountSnapshot, now_utc
 
 LOCAL = "local"
+NO_NETWORK = "--host-resolver-rules=MAP * ~NOTFOUND"  # every host name fails to resolve
 MAX_ATTEMPTS = 2  # an account whose browser died is tried once more on another
 
 
@@ -115,6 +116,22 @@ def _registered(entry: RosterEntry, registry: dict[str, Account]) -> tuple[Targe
     return account.target(), None
 
 
+async def _settle_connection(browser: Browser, seconds: float = 2.0) -> None:
+    """After a crash, give a dying connection a moment to say so, so its account is retried elsewhere."""
+    deadline = time.monotonic() + seconds
+    while browser.is_connected() and time.monotonic() < deadline:
+        await asyncio.sleep(0.1)
+
+
+async def _launch_local(playwright: Playwright, headless: bool, sandbox_only: bool) -> Browser:
+    """The local browser; for a sandbox-only run no host name resolves, so nothing can leave the machine
+    even if a simulated page slipped past the sandbox's request interception (e.g. a followed redirect)."""
+    choice = choose_browser(playwright)
+    args = launch_args() + ([NO_NETWORK] if sandbox_only else [])
+    return await playwright.chromium.launch(executable_path=None if choice.kind == "playwright" else choice.executable,
+                                            headless=headless, args=args)
+
+
 def _interleave(jobs: list[_Job]) -> list[_Job]:
     """Alternate platforms, so waiting for one platform's pacing never idles the browsers."""
     by_platform: dict[str, list[_Job]] = {}
@@ -154,9 +171,10 @@ class CentralRun:
         real = CollectRun(self.catalogue, polite, prepare_real=self.prepare_real)
         return sandbox, real
 
-    async def _browsers(self, playwright, endpoints_out: list[Endpoint]) -> list[_Browser]:
+    async def _browsers(self, playwright: Playwright, endpoints_out: list[Endpoint],
+                        sandbox_only: bool) -> list[_Browser]:
         if not self.endpoints:
-            return [_Browser(LOCAL, await launch(playwright, headless=self.headless))]
+            return [_Browser(LOCAL, await _launch_local(playwright, self.headless, sandbox_only))]
         attempts = await asyncio.gather(*(connect(playwright, e) for e in self.endpoints), return_exceptions=True)
         browsers = []
         for endpoint, outcome in zip(self.endpoints, attempts, strict=True):
@@ -210,6 +228,8 @@ class CentralRun:
                     async with pacer.slot(target.platform):
                         snapshot = await real_run.collect_one(slot.browser, target)
                     pacer.record(target.platform, snapshot)
+                if snapshot.error is not None and snapshot.error.kind == "crash":
+                    await _settle_connection(slot.browser)
                 if not slot.browser.is_connected():
                     slot.lost = slot.lost or (snapshot.error.message if snapshot.error else "disconnected")
                     job.attempts += 1
@@ -224,7 +244,8 @@ class CentralRun:
                     self.on_progress(job.entry, "done")
 
         async with async_playwright() as playwright:
-            browsers = await self._browsers(playwright, endpoints)
+            sandbox_only = all(j.target is None or j.target.sandbox is not None for j in jobs)
+            browsers = await self._browsers(playwright, endpoints, sandbox_only)
             try:
                 while not queue.empty():
                     live = [b for b in browsers if b.browser.is_connected()]
