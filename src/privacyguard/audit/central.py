@@ -132,6 +132,17 @@ async def _launch_local(playwright: Playwright, headless: bool, sandbox_only: bo
                                             headless=headless, args=args)
 
 
+async def _collect_one(run: CollectRun, browser: Browser, target: Target) -> AccountSnapshot:
+    """collect_one, and a crash snapshot if even the context cannot be made (a dying remote browser)."""
+    try:
+        return await run.collect_one(browser, target)
+    except Exception as exc:
+        message = str(exc).splitlines()[0] if str(exc) else ""
+        return AccountSnapshot(platform=target.platform, account=target.account, sandbox=target.sandbox,
+                               finished_at=now_utc(),
+                               error=AccountError(kind="crash", message=f"{type(exc).__name__}: {message}"))
+
+
 def _interleave(jobs: list[_Job]) -> list[_Job]:
     """Alternate platforms, so waiting for one platform's pacing never idles the browsers."""
     by_platform: dict[str, list[_Job]] = {}
@@ -218,7 +229,7 @@ class CentralRun:
                 if self.on_progress:
                     self.on_progress(job.entry, "start")
                 if target.sandbox is not None:
-                    snapshot = await sandbox_run.collect_one(slot.browser, target)
+                    snapshot = await _collect_one(sandbox_run, slot.browser, target)
                 elif pacer.stopped(target.platform):
                     snapshot = AccountSnapshot(platform=target.platform, account=target.account, finished_at=now_utc(),
                                                error=AccountError(kind="not_attempted", message=(
@@ -226,7 +237,7 @@ class CentralRun:
                                                    "not attempted, run again later")))
                 else:
                     async with pacer.slot(target.platform):
-                        snapshot = await real_run.collect_one(slot.browser, target)
+                        snapshot = await _collect_one(real_run, slot.browser, target)
                     pacer.record(target.platform, snapshot)
                 if snapshot.error is not None and snapshot.error.kind == "crash":
                     await _settle_connection(slot.browser)

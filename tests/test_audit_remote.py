@@ -1,0 +1,107 @@
+"""`audit run --browser-endpoint`: accounts spread over Playwright browser servers on 127.0.0.1; an
+unreachable server is reported and one that dies mid-run hands its accounts to the others."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import pytest
+
+from audit_helpers import write_policy
+from conftest import run_cli
+from privacyguard.audit import run_central
+from privacyguard.audit.model import Audit
+from privacyguard.audit.remote import BrowserServer, redact
+from privacyguard.catalogue import Catalogue
+from privacyguard.findings import Status
+
+pytestmark = pytest.mark.browser
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def servers() -> list[BrowserServer]:
+    started = [BrowserServer(), BrowserServer()]
+    for server in started:
+        server.start()
+    yield started
+    for server in started:
+        server.stop()
+
+
+def write_roster(path: Path, count: int) -> Path:
+    lines = ["person,team,email,platform,account,sandbox"]
+    for i in range(count):
+        platform = "linkedin" if i % 2 == 0 else "facebook"
+        lines.append(f"P{i},T{i % 3},,{platform},acct-{i},{'default' if i % 4 < 2 else 'hardened'}")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_accounts_are_spread_over_servers_and_a_dead_one_is_reported(
+        servers: list[BrowserServer], tmp_path: Path, pg_home: Path, catalogue: Catalogue) -> None:
+    policy = tmp_path / "policy.yaml"
+    write_policy(policy, catalogue)
+    roster = write_roster(tmp_path / "roster.csv", 8)
+    dead = f"ws://127.0.0.1:{free_port()}/nobody-listens-here"
+    out = tmp_path / "audit.json"
+    result = run_cli("audit", "run", str(roster), "--policy", str(policy), "--concurrency", "2",
+                     "--browser-endpoint", servers[0].endpoint, "--browser-endpoint", dead,
+                     "--browser-endpoint", servers[1].endpoint, "--out", str(out), home=pg_home)
+    assert result.returncode in (0, 1, 2), result.stderr
+    audit = Audit.load(out)
+    assert len(audit.accounts) == 8
+    assert all(a.error is None for a in audit.accounts), [a.error for a in audit.accounts]
+    endpoints = {e.endpoint: e for e in audit.endpoints}
+    unreachable = endpoints[redact(dead)]
+    assert unreachable.status == "unreachable" and "unreachable" in unreachable.reason
+    used = [endpoints[redact(s.endpoint)] for s in servers]
+    assert [e.status for e in used] == ["used", "used"]
+    assert sum(e.accounts for e in used) == 8 and all(e.accounts > 0 for e in used)
+    assert {a.source for a in audit.accounts} == {redact(s.endpoint) for s in servers}
+    # the endpoints' secret paths never appear in the audit
+    text = out.read_text()
+    assert all(s.endpoint.rsplit("/", 1)[1] not in text for s in servers)
+
+
+def test_a_server_that_dies_mid_run_gives_its_accounts_to_the_other(tmp_path: Path, catalogue: Catalogue) -> None:
+    policy = tmp_path / "policy.yaml"
+    write_policy(policy, catalogue)
+    roster = write_roster(tmp_path / "roster.csv", 10)
+    with BrowserServer() as steady, BrowserServer() as doomed:
+        done: list[str] = []
+
+        def progress(entry: object, stage: str) -> None:
+            if stage == "done":
+                done.append(stage)
+                if len(done) == 3:
+                    doomed.kill()  # as if its machine went away
+
+        audit = run_central(roster, str(policy), concurrency=2, endpoints=[steady.endpoint, doomed.endpoint],
+                            on_progress=progress)
+    assert len(audit.accounts) == 10
+    assert all(a.status is not Status.ERROR for a in audit.accounts), [(a.account, a.error) for a in audit.accounts]
+    by_endpoint = {e.endpoint: e for e in audit.endpoints}
+    lost = by_endpoint[redact(doomed.endpoint)]
+    assert lost.status == "lost" and lost.reason
+    assert by_endpoint[redact(steady.endpoint)].accounts == 10 - lost.accounts
+    assert by_endpoint[redact(steady.endpoint)].accounts > lost.accounts
+
+
+def test_no_reachable_endpoint_is_an_error_not_a_hang(tmp_path: Path, pg_home: Path, catalogue: Catalogue) -> None:
+    policy = tmp_path / "policy.yaml"
+    write_policy(policy, catalogue)
+    roster = write_roster(tmp_path / "roster.csv", 2)
+    result = run_cli("audit", "run", str(roster), "--policy", str(policy), "--browser-endpoint",
+                     f"ws://127.0.0.1:{free_port()}/x", "--out", str(tmp_path / "a.json"), home=pg_home)
+    assert result.returncode == 2
+    assert "no browser endpoint could be reached" in result.stderr
+    bad = run_cli("audit", "run", str(roster), "--policy", str(policy), "--browser-endpoint", "http://host:1",
+                  "--out", str(tmp_path / "a.json"), home=pg_home)
+    assert bad.returncode == 3 and "expected ws://" in bad.stderr
