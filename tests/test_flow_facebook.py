@@ -173,9 +173,11 @@ def test_the_flow_offers_exactly_the_public_settings(flow: PlatformFlow) -> None
                                                         "friends_except", "only_me"]
     for sid in ("facebook.tag_audience_expansion", "facebook.who_can_post", "facebook.ads_social_interactions"):
         assert values[sid] == ["friends", "only_me"]
-    for sid in ("facebook.search_engines", "facebook.review_tagged_posts", "facebook.review_tags_on_own_posts",
-                "facebook.ads_partner_data", "facebook.ads_outside_meta", "facebook.checkins_by_others"):
+    for sid in ("facebook.search_engines", "facebook.ads_partner_data", "facebook.ads_outside_meta",
+                "facebook.checkins_by_others"):
         assert values[sid] == ["on", "off"]
+    for sid in ("facebook.review_tagged_posts", "facebook.review_tags_on_own_posts"):
+        assert values[sid] == ["off", "on"]  # most open first: not reviewing is the open value
     assert values["facebook.off_meta_activity"] == ["connected", "disconnected"]
 
 
