@@ -107,6 +107,7 @@ EXPECTED: dict[str, dict[str, str | ReadStatus]] = {
 VARIANTS = list(EXPECTED)
 
 TODAY_PAGES = {
+    "https://www.facebook.com/settings/",  # where the retired check-ins URL is redirected
     FB + "posts",
     FB + "how_people_find_and_contact_you",
     FB + "profile_and_tagging",
@@ -268,6 +269,7 @@ def test_checkins_by_others_is_not_offered_today_and_says_what_replaced_it(
         collected: dict[str, Collected], variant: str) -> None:
     reading = collected[variant].snapshot.readings["facebook.checkins_by_others"]
     assert reading.status is NOT_OFFERED and reading.value is None
+    assert reading.evidence.url == "https://www.facebook.com/settings/"  # redirected to today's settings
     assert "location tags" in (reading.note or "") and "facebook.review_tagged_posts" in (reading.note or "")
 
 
