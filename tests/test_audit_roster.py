@@ -76,7 +76,7 @@ def test_yaml_rows_report_their_lines(tmp_path: Path, catalogue: Catalogue) -> N
     ("person,team\nA,T\n", ".csv", 1, "the header lacks platform, account"),
     ("", ".csv", None, "the roster is empty"),
     (HEADER + ",,,linkedin,a,\n", ".csv", None, "no valid row in the roster"),
-    ("person: [unclosed\n", ".yaml", 2, "invalid YAML"),
+    ("person: [unclosed\n", ".yaml", 1, "invalid YAML"),
     ("person: Ann\n", ".yaml", 1, "a YAML roster is a list of rows"),
 ])
 def test_an_unusable_roster_is_bad_input(tmp_path: Path, catalogue: Catalogue, text: str, suffix: str,

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import os
 import shutil
 from pathlib import Path
 
@@ -24,7 +23,7 @@ from privacyguard.policy import load_policy
 from privacyguard.sandbox.fixtures import list_variants
 from privacyguard.snapshot import AccountError, AccountSnapshot
 
-POLICY = os.environ.get("PG_TEST_POLICY", "recommended")
+POLICY = "recommended"
 BLOCKED = "blocked-test"  # this test's own variant: every settings page is a "temporarily blocked" wall
 SIGNIN_VARIANTS = ("signin-checkpoint", "signin-2fa", "signin-captcha")  # shipped sign-in interruptions
 

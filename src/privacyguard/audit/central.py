@@ -24,7 +24,7 @@ from privacyguard.audit.model import Audit, AuditAccount, Endpoint, PolicyInfo, 
 from privacyguard.audit.remote import connect, redact
 from privacyguard.audit.roster import Roster, RosterEntry
 from privacyguard.catalogue import Catalogue
-from privacyguard.collect.browser import choose_browser, launch_args
+from privacyguard.collect.browser import launch
 from privacyguard.collect.engine import CollectOptions
 from privacyguard.collect.runner import CollectRun, ContextPreparer, Target
 from privacyguard.errors import BrowserUnavailable
@@ -33,7 +33,6 @@ from privacyguard.policy import Policy
 from privacyguard.snapshot import AccountError, AccountSnapshot, now_utc
 
 LOCAL = "local"
-NO_NETWORK = "--host-resolver-rules=MAP * ~NOTFOUND"  # every host name fails to resolve
 MAX_ATTEMPTS = 2  # an account whose browser died is tried once more on another
 
 
@@ -123,15 +122,6 @@ async def _settle_connection(browser: Browser, seconds: float = 2.0) -> None:
         await asyncio.sleep(0.1)
 
 
-async def _launch_local(playwright: Playwright, headless: bool, sandbox_only: bool) -> Browser:
-    """The local browser; for a sandbox-only run no host name resolves, so nothing can leave the machine
-    even if a simulated page slipped past the sandbox's request interception (e.g. a followed redirect)."""
-    choice = choose_browser(playwright)
-    args = launch_args() + ([NO_NETWORK] if sandbox_only else [])
-    return await playwright.chromium.launch(executable_path=None if choice.kind == "playwright" else choice.executable,
-                                            headless=headless, args=args)
-
-
 async def _collect_one(run: CollectRun, browser: Browser, target: Target) -> AccountSnapshot:
     """collect_one, and a crash snapshot if even the context cannot be made (a dying remote browser)."""
     try:
@@ -185,7 +175,7 @@ class CentralRun:
     async def _browsers(self, playwright: Playwright, endpoints_out: list[Endpoint],
                         sandbox_only: bool) -> list[_Browser]:
         if not self.endpoints:
-            return [_Browser(LOCAL, await _launch_local(playwright, self.headless, sandbox_only))]
+            return [_Browser(LOCAL, await launch(playwright, self.headless, sandbox_only))]
         attempts = await asyncio.gather(*(connect(playwright, e) for e in self.endpoints), return_exceptions=True)
         browsers = []
         for endpoint, outcome in zip(self.endpoints, attempts, strict=True):
