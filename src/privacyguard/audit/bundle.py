@@ -231,5 +231,5 @@ def parse_bundle(path: Path) -> tuple[dict[str, Any], Bundle]:
         first = exc.errors(include_url=False)[0]
         where = ".".join(str(p) for p in first["loc"]) or "(top level)"
         more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
-        raise BundleError(path, None, f"malformed bundle: {where}: {first['msg']}{more}") from None
+        raise BundleError(path, None, f"{where}: {first['msg']}{more}") from None
     return data, bundle
