@@ -11,7 +11,7 @@ import shutil
 import subprocess
 import sys
 
-from privacyguard.collect.browser import HOW_TO_GET_ONE, find_browser
+from privacyguard.collect.browser import HOW_TO_GET_ONE, find_browser, headless_shell
 from privacyguard.errors import BrowserNotFound
 
 
@@ -24,8 +24,32 @@ def _found() -> bool:
     return True
 
 
+def _apt_install(package: str) -> None:
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    command = ["apt-get", "install", "-y", "-qq", package]
+    if subprocess.run(command, check=False, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode:
+        subprocess.run(["apt-get", "update", "-qq"], check=False, env=env)
+        subprocess.run(command, check=False, env=env, stdout=subprocess.DEVNULL)
+
+
+def _headless_shell() -> None:
+    """With a system Chromium, also get its headless shell where apt can: about 3x less CPU per page."""
+    if headless_shell() or not (shutil.which("apt-get") and hasattr(os, "geteuid") and os.geteuid() == 0):
+        return
+    try:
+        if find_browser().kind != "system":
+            return
+    except BrowserNotFound:
+        return
+    print("installing the OS package `chromium-headless-shell` (faster headless runs)…")
+    _apt_install("chromium-headless-shell")
+    if headless_shell():
+        print(f"headless: {headless_shell()}")
+
+
 def main() -> int:
     if _found():
+        _headless_shell()
         return 0
     print("no browser yet; trying Playwright's Chromium download…")
     try:
@@ -42,6 +66,7 @@ def main() -> int:
         subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], check=False, env=env,
                        stdout=subprocess.DEVNULL)
         if _found():
+            _headless_shell()
             return 0
     print(HOW_TO_GET_ONE, file=sys.stderr)
     return 1

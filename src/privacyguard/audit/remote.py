@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 from playwright._impl._driver import compute_driver_executable, get_driver_env
 from playwright.async_api import Browser, Playwright
 
-from privacyguard.collect.browser import choose_browser, launch_args
+from privacyguard.collect.browser import choose_browser, executable_for, launch_args
 from privacyguard.errors import BadInput, BrowserUnavailable
 
 CONNECT_TIMEOUT_MS = 15_000
@@ -84,8 +84,9 @@ class BrowserServer:
             choice = choose_browser(playwright)
         node, cli = compute_driver_executable()
         options: dict = {"host": self.host, "port": self.port, "headless": self.headless, "args": launch_args()}
-        if choice.kind != "playwright":
-            options["executablePath"] = choice.executable
+        executable = executable_for(choice, self.headless)
+        if executable is not None:
+            options["executablePath"] = executable
         script = Path(tempfile.mkdtemp(prefix="pg-browser-server-")) / "server.js"
         script.write_text(_SERVER_JS, encoding="utf-8")
         env = dict(os.environ, **get_driver_env(), PG_PLAYWRIGHT_PACKAGE=str(Path(cli).parent),
