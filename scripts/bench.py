@@ -159,7 +159,10 @@ def naive_baseline(home: Path, rows: list[tuple[str, str, str]]) -> tuple[dict, 
     catalogue = load_catalogue()
     readings: dict = {}
     with TreeSampler(os.getpid()) as sampler:
-        for platform, account, variant in rows:
+        for index, (platform, account, variant) in enumerate(rows, 1):
+            if index % 25 == 0:
+                print(f"  naive: {index}/{len(rows)} accounts, {time.perf_counter() - sampler.started:.0f} s",
+                      flush=True)
             snapshot = asyncio.run(CollectRun(catalogue, CollectOptions(), concurrency=1)
                                    .run([Target(platform, account, variant)]))
             got = snapshot.accounts[0]
@@ -194,6 +197,7 @@ def main() -> None:
     parser.add_argument("--policy", default=POLICY, help="policy for the audit run (default: recommended)")
     parser.add_argument("--no-baseline", action="store_true", help="skip the naive baseline (quick tuning)")
     args = parser.parse_args()
+    sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
 
     with tempfile.TemporaryDirectory(prefix="pg-bench-") as tmp:
         tmpdir = Path(tmp)
@@ -231,7 +235,9 @@ def main() -> None:
                      f"audit {values.get(differing[0])} vs naive {baseline[differing[0]]}")
         print(f"both runs read identical values for all {len(baseline)} accounts")
         print(f"speed-up: {run_rate / naive_rate:.1f}x the naive baseline (goal: at least 5x); "
-              f"{args.accounts} accounts in {audit_usage.seconds:.1f} s (goal: under 60 s)")
+              f"{args.accounts} accounts in {audit_usage.seconds:.1f} s (goal: under 60 s); "
+              f"CPU per account {naive_usage.cpu_seconds / args.accounts:.2f} s naive vs "
+              f"{audit_usage.cpu_seconds / args.accounts:.2f} s audit run; load average now {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":

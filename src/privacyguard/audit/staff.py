@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from privacyguard import api
+from privacyguard.accounts import list_accounts
 from privacyguard.audit.bundle import Bundle, build_bundle, load_key, write_bundle
 from privacyguard.catalogue import load_catalogue
 from privacyguard.collect.runner import ProgressCallback
@@ -35,6 +36,9 @@ def submit(org_policy: Path, who: str, out: Path, key_file: Path | None = None, 
     api.check_lang(lang)
     policy = load_policy(org_policy, catalogue)
     key = load_key(key_file) if key_file is not None else None
+    if not accounts and not list_accounts():
+        raise BadInput("no account registered on this machine: add yours first, e.g. "
+                       "`privacyguard accounts add my-linkedin --platform linkedin --username me@example.com`")
     targets = api.account_targets(accounts or [], [], catalogue)
     snapshot = api.collect(targets, catalogue, on_progress=on_progress)
     bundle = build_bundle(who, snapshot, policy, catalogue, key, lang)
