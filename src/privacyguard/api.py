@@ -22,6 +22,7 @@ from privacyguard.findings import Finding, Report, Status
 from privacyguard.i18n import SUPPORTED_LANGS
 from privacyguard.policy import Policy, load_policy
 from privacyguard.sandbox.fixtures import load_variant
+from privacyguard.signin.layer import SignInLayer
 from privacyguard.snapshot import Snapshot
 
 DEFAULT_POLICY = "recommended"
@@ -56,7 +57,7 @@ def collect(targets: list[Target], catalogue: Catalogue | None = None, options: 
             concurrency: int = 4, on_progress: ProgressCallback | None = None) -> Snapshot:
     """Read every target's settings in one browser."""
     run = CollectRun(catalogue or load_catalogue(), options or CollectOptions(), concurrency=concurrency,
-                     on_progress=on_progress)
+                     on_progress=on_progress, sign_in=SignInLayer.from_registry())
     return asyncio.run(run.run(targets))
 
 

@@ -32,13 +32,16 @@ _UNUSABLE = {
     "keyrings.alt.Windows.RegistryKeyring": "the configured backend keeps secrets unencrypted in the registry",
 }
 
-HOW_TO_GET_ONE = """privacyguard keeps passwords, two-step secrets and session keys only in the OS keyring, never in a plain file. To get a keyring:
-  - macOS (Keychain) and Windows (Credential Manager): available out of the box.
-  - Linux desktop: GNOME Keyring or KWallet, unlocked in your desktop session (sudo apt-get install gnome-keyring).
-  - Linux without a desktop (server, container): start a session keyring first, e.g.
-      dbus-run-session -- sh -c 'read -rs P; printf %s "$P" | gnome-keyring-daemon --unlock --components=secrets >/dev/null; exec privacyguard ...'
-  - Or choose a backend explicitly with PYTHON_KEYRING_BACKEND (see `keyring --list-backends`).
-Accounts without a password can still use `privacyguard login NAME`, which needs a keyring for the session key too."""
+HOW_TO_GET_ONE = "\n".join([
+    "privacyguard keeps passwords, two-step secrets and session keys only in the OS keyring, never in a plain file.",
+    "To get a keyring:",
+    "  - macOS (Keychain) and Windows (Credential Manager): available out of the box.",
+    "  - Linux desktop: GNOME Keyring or KWallet, unlocked in your desktop session "
+    "(e.g. sudo apt-get install gnome-keyring).",
+    "  - Linux without a desktop (server, container): run privacyguard inside a D-Bus session with an unlocked",
+    "    gnome-keyring-daemon; see 'Getting a keyring' in docs/accounts.md.",
+    "  - Or choose a backend explicitly with PYTHON_KEYRING_BACKEND (see `keyring --list-backends`).",
+])
 
 
 class Kind(StrEnum):
