@@ -138,6 +138,10 @@ def get_password(account: str) -> str | None:
     return _get(account, Kind.PASSWORD)
 
 
+def delete_password(account: str) -> bool:
+    return _delete(account, Kind.PASSWORD)
+
+
 # --- two-step (TOTP) secrets ---------------------------------------------------------------------
 def normalise_totp(secret: str) -> str:
     """A base32 TOTP secret (spaces and case ignored) or an otpauth:// URI, checked; raises SecretError."""
@@ -171,6 +175,10 @@ def set_totp(account: str, secret: str) -> None:
 
 def get_totp(account: str) -> str | None:
     return _get(account, Kind.TOTP)
+
+
+def delete_totp(account: str) -> bool:
+    return _delete(account, Kind.TOTP)
 
 
 def totp_for(secret: str) -> pyotp.TOTP:

@@ -42,7 +42,8 @@ def build_renderable(report: Report) -> Group:
                 table.add_row(status_text(finding.status), finding.title, finding.actual or "—",
                               finding.expected, finding.reason)
             if account.error:
-                parts.append(Text(f"{platform} · {account.account}: {account.error}", style="bold magenta"))
+                kind = f" [{account.error_kind}]" if account.error_kind else ""
+                parts.append(Text(f"{platform} · {account.account}{kind}: {account.error}", style="bold magenta"))
             parts.append(table)
     summary = Text("Summary: ")
     for status in Status:
