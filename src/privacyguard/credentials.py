@@ -58,6 +58,9 @@ def update(name: str, *, username: str | None = None, password: str | None = Non
     changes: dict[str, object] = {}
     if username is not None:
         changes["username"] = username
+    will_have_password = (password is not None or account.has_password) and not forget_password
+    if will_have_password and account.sandbox is None and not (username or account.username):
+        raise BadInput("automated sign-in needs the sign-in name: add --username (e-mail or phone)")
     if password is not None:
         secrets.set_password(name, password)
         changes.update(has_password=True, sign_in_paused=None)
@@ -75,8 +78,6 @@ def update(name: str, *, username: str | None = None, password: str | None = Non
     if forget_session:
         sessions.delete_session(name)
     updated = account.model_copy(update=changes)
-    if updated.has_password and updated.sandbox is None and not updated.username:
-        raise BadInput("automated sign-in needs the sign-in name: add --username (e-mail or phone)")
     save_account(updated)
     return updated
 

@@ -86,18 +86,18 @@ def backend_status() -> BackendStatus:
     return BackendStatus(name, True)
 
 
-_checked: set[int] = set()
+_checked: list[object] = []  # the backend that passed the round trip (kept, so its identity is stable)
 
 
 def require_keyring() -> None:
     """Raise KeyringUnavailable (with how to get one) unless the keyring can store secrets."""
     backend = keyring.get_keyring()
-    if id(backend) in _checked:
+    if _checked and _checked[0] is backend:
         return
     status = backend_status()
     if not status.usable:
         raise KeyringUnavailable(f"no usable keyring ({status.name}: {status.problem}).\n{HOW_TO_GET_ONE}")
-    _checked.add(id(backend))
+    _checked[:] = [backend]
 
 
 def _get(account: str, kind: Kind) -> str | None:

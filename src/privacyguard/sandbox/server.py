@@ -9,6 +9,7 @@ pages persist under the privacyguard home until `privacyguard sandbox reset`.
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import os
 import secrets
@@ -16,7 +17,7 @@ import shutil
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urljoin, urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 from playwright.async_api import BrowserContext, Request, Route
 
@@ -139,12 +140,6 @@ class SandboxAccount:
         cookies = response.pop("cookies", None)
         if cookies and self.context is not None:
             await self.context.add_cookies(cookies)
-        location = (response.get("headers") or {}).get("location")
-        if location and 300 <= response.get("status", 200) < 400 and request.is_navigation_request():
-            # Chromium does not route the request a fulfilled redirect leads to (it would go to the
-            # network and fail), so a page navigation is redirected the way Playwright's HAR replay does.
-            await route._impl_obj._redirect_navigation_request(urljoin(request.url, location))
-            return
         await route.fulfill(**response)
 
     # --- answering -----------------------------------------------------------------------------
@@ -213,7 +208,18 @@ def request_cookie(request: Request, name: str) -> str | None:
 
 
 def _redirect(location: str) -> dict[str, Any]:
-    return {"status": 302, "headers": {"location": location}, "body": ""}
+    """A redirect the browser follows *through the sandbox*.
+
+    Chromium does not route the request that follows a fulfilled 3xx: it would go to the real
+    network. So the sandbox answers with a page that replaces itself at once (as many real sites'
+    client-side redirects do); the browser then requests the target, which is routed here again.
+    """
+    target = html.escape(location, quote=True)
+    body = (f'<!doctype html><html><head><meta http-equiv="refresh" content="0; url={target}">'
+            f"<script>location.replace({json.dumps(location)})</script></head>"
+            f'<body><a href="{target}">Continue</a></body></html>')
+    return {"status": 200, "content_type": "text/html; charset=utf-8", "headers": {"cache-control": "no-store"},
+            "body": body}
 
 
 def _json(status: int, payload: dict[str, Any]) -> dict[str, Any]:

@@ -30,6 +30,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from privacyguard.errors import FixtureError
 from privacyguard.sandbox.fixtures import PageSpec, Variant, url_key
 from privacyguard.sandbox.server import SandboxAccount, request_cookie, state_file
+from privacyguard.sandbox.server import _redirect as client_redirect
 
 SESSION_DAYS = 365
 
@@ -83,7 +84,8 @@ def _form(request: Request) -> dict[str, str]:
 
 
 def _redirect(location: str, cookies: list[dict[str, Any]] | None = None) -> dict[str, Any]:
-    response: dict[str, Any] = {"status": 302, "headers": {"location": location}, "body": ""}
+    """The sandbox's redirect (followed through the sandbox), setting cookies first when given."""
+    response = client_redirect(location)
     if cookies:
         response["cookies"] = cookies
     return response
