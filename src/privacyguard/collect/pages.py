@@ -86,7 +86,7 @@ async def load(page: Page, flow: PlatformFlow, url: str, timeout_ms: float = 30_
 async def _shows_any(page: Page, markers: list[Locator], lang: str) -> bool:
     """True when any marker is on the page now (no waiting: the page has loaded)."""
     for spec in markers:
-        for candidate in build(page, spec, lang):
+        for candidate, _ in build(page, spec, lang):
             if await candidate.count():
                 return True
     return False

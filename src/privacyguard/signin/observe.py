@@ -54,7 +54,7 @@ class DocumentStatus:
 
 async def _visible(page: Page, markers: list[Locator], lang: str = "en") -> bool:
     for spec in markers:
-        for candidate in build(page, spec, lang):
+        for candidate, _ in build(page, spec, lang):
             count = await candidate.count()
             for index in range(min(count, 5)):
                 if await candidate.nth(index).is_visible():
