@@ -62,8 +62,11 @@ def has_display() -> bool:
 
 
 async def wait_for_person(page: Page, flow: PlatformFlow, timeout_seconds: float = DEFAULT_TIMEOUT,
-                          on_state: StateCallback | None = None) -> None:
-    """Wait until the person has signed in and a settings page loads; SignInError on timeout or close."""
+                          on_state: StateCallback | None = None, watching: asyncio.Event | None = None) -> None:
+    """Wait until the person has signed in and a settings page loads; SignInError on timeout or close.
+
+    `watching` is set once the first state has been seen (a test's 'person' starts then).
+    """
     tracker = DocumentStatus(page)
     deadline = time.monotonic() + timeout_seconds
     last: Seen | None = None
@@ -79,6 +82,8 @@ async def wait_for_person(page: Page, flow: PlatformFlow, timeout_seconds: float
             last = seen
             if on_state is not None:
                 on_state(seen)
+        if watching is not None and last is not None:
+            watching.set()
         if seen is Seen.CONSENT and not consent_answered:
             with contextlib.suppress(PlaywrightError):
                 consent_answered = await dismiss_consent(page, flow)
@@ -122,9 +127,15 @@ async def login_async(name: str, headless: bool = False, timeout_seconds: float 
             page = await context.new_page()
             await page.goto(flow.sign_in.url, wait_until="domcontentloaded")
             await _prefill(page, flow, account.username)
-            helper = asyncio.create_task(person(page)) if person is not None else None
+            watching = asyncio.Event()
+
+            async def play(act: Person) -> None:
+                await watching.wait()
+                await act(page)
+
+            helper = asyncio.create_task(play(person)) if person is not None else None
             try:
-                await wait_for_person(page, flow, timeout_seconds, on_state)
+                await wait_for_person(page, flow, timeout_seconds, on_state, watching)
             finally:
                 if helper is not None:
                     if not helper.done():
