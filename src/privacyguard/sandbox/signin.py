@@ -218,7 +218,8 @@ class SandboxSignIn:
         username = form.get(spec.username_field, "")
         password = form.get(spec.password_field, "")
         sandbox.events.append((platform, "password_submitted"))
-        right = bool(password) and (self._password is None or hmac.compare_digest(password, self._password))
+        right = bool(password) and (self._password is None
+                                    or hmac.compare_digest(password.encode(), self._password.encode()))
         if spec.password == "locked":
             return self._sign_in_page(sandbox, platform, request, spec, error="account_locked", username=username)
         if spec.password == "reject" or not right or not username:
