@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import stat
 from pathlib import Path
 
@@ -172,3 +173,21 @@ def test_cli_update_needs_an_existing_account_and_a_password_on_stdin(pg_home: P
     ok = run_cli("accounts", "update", "fb", "--username", "me@example.org", "--password-stdin", home=pg_home,
                  stdin="pw\n", env=env)
     assert ok.returncode == 0, ok.stderr
+
+
+def test_documented_examples_load(tmp_path: Path) -> None:
+    from conftest import REPO
+    from privacyguard.accounts import Registry
+    from privacyguard.sandbox.fixtures import load_variant
+    from privacyguard.sandbox.signin import spec_for
+
+    registry = Registry.model_validate_json((REPO / "docs" / "examples" / "accounts.json").read_text())
+    assert registry.accounts["staff-fb"].sign_in_paused == "checkpoint on 2026-11-25"
+    root = tmp_path / "fixtures"
+    for platform in ("linkedin", "facebook"):
+        shutil.copytree(REPO / "fixtures" / platform / "default", root / platform / "default")
+        shutil.copytree(REPO / "fixtures" / platform / "_shared", root / platform / "_shared")
+    shutil.copytree(REPO / "docs" / "examples" / "fixtures-signin-variant", root / "linkedin" / "mine")
+    spec = spec_for(load_variant("linkedin", "mine", root))
+    assert spec is not None and spec.two_step and spec.challenge == "checkpoint"
+    assert spec.submit == "https://www.linkedin.com/checkpoint/lg/login-submit"  # inherited, key by key
