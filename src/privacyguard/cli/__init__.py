@@ -15,7 +15,19 @@ try:  # recent typer vendors click; older releases depend on it
 except ImportError:  # pragma: no cover
     from click import exceptions as click_exc  # type: ignore[no-redef]
 
-from privacyguard.cli import accounts, catalog, demo, evaluate, policy, sandbox, scan
+from privacyguard.cli import (  # issue 5
+    accounts,
+    catalog,
+    config,
+    demo,
+    evaluate,
+    history,
+    policy,
+    sandbox,
+    scan,
+    schedule,
+    sweep,
+)
 from privacyguard.cli._common import err_console
 from privacyguard.errors import BadInput, BrowserNotFound, PrivacyGuardError
 
@@ -29,11 +41,14 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-for module in (scan, evaluate, demo, catalog):
+for module in (scan, evaluate, demo, catalog, sweep):
     module.register(app)
 app.add_typer(policy.app, name="policy")
 app.add_typer(sandbox.app, name="sandbox")
 app.add_typer(accounts.app, name="accounts")
+app.add_typer(history.app, name="history")
+app.add_typer(schedule.app, name="schedule")
+app.add_typer(config.app, name="config")
 
 
 def main(argv: list[str] | None = None) -> None:
