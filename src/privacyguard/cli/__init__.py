@@ -9,6 +9,7 @@ import os
 import sys
 
 import typer
+from rich.markup import escape
 
 try:  # recent typer vendors click; older releases depend on it
     from typer._click import exceptions as click_exc
@@ -65,13 +66,13 @@ def main(argv: list[str] | None = None) -> None:
         err_console.print("aborted")
         code = 130
     except BadInput as exc:
-        err_console.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False)
+        err_console.print(f"[bold red]error:[/] {escape(str(exc))}", markup=True, highlight=False)
         code = EXIT_BAD_INPUT
     except BrowserNotFound as exc:
-        err_console.print(f"[bold red]error:[/] {exc}", highlight=False)
+        err_console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False)
         code = EXIT_UNVERIFIED
     except PrivacyGuardError as exc:
-        err_console.print(f"[bold red]error:[/] {exc}", highlight=False)
+        err_console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False)
         code = EXIT_UNVERIFIED
     except Exception as exc:
         if os.environ.get("PRIVACYGUARD_DEBUG"):
