@@ -243,5 +243,5 @@ def test_bad_input_is_refused_before_any_browser_starts(two_sweeps: dict) -> Non
         assert result.returncode == 3, (args, result.stderr)
         assert expected in result.stderr and "Traceback" not in result.stderr
     empty = home.parent / "empty-home"
-    result = run_cli("sweep", home=empty)
+    result = run_cli("sweep", "--policy", str(POLICY), home=empty)
     assert result.returncode == 3 and "nothing to sweep" in result.stderr
