@@ -7,7 +7,7 @@ import sys
 
 import typer
 
-from privacyguard.cli._common import console, err_console
+from privacyguard.cli._common import err_console
 from privacyguard.config import config_path, delete_smtp_password, load_config, set_smtp_password
 
 app = typer.Typer(help="The config file (config.toml under the home) and the SMTP password in the keyring.",
@@ -25,16 +25,16 @@ def path_cmd() -> int:
 def show() -> int:
     """The settings in force (checks the file: exit 3 naming file and line if it is wrong)."""
     config = load_config()
-    console.print(f"config file: {config.path or str(config_path()) + ' (not present: defaults)'}", highlight=False)
-    console.print(f"[sweep] policy={config.sweep.policy} lang={config.sweep.lang} "
-                  f"accounts={', '.join(config.sweep.accounts) or 'all registered'}", highlight=False)
-    console.print(f"[alerts] notify={', '.join(config.alerts.notify) or 'none'} retries={config.alerts.webhook_retries} "
-                  f"backoff={config.alerts.webhook_backoff_seconds}s", highlight=False)
+    typer.echo(f"config file: {config.path or str(config_path()) + ' (not present: defaults)'}")
+    typer.echo(f"[sweep] policy={config.sweep.policy} lang={config.sweep.lang} "
+                  f"accounts={', '.join(config.sweep.accounts) or 'all registered'}")
+    typer.echo(f"[alerts] notify={', '.join(config.alerts.notify) or 'none'} retries={config.alerts.webhook_retries} "
+                  f"backoff={config.alerts.webhook_backoff_seconds}s")
     if config.smtp:
         stored = "stored in the keyring" if config.smtp.password() else "not stored"
-        console.print(f"[smtp] {config.smtp.host}:{config.smtp.port} user={config.smtp.user or '—'} "
+        typer.echo(f"[smtp] {config.smtp.host}:{config.smtp.port} user={config.smtp.user or '—'} "
                       f"from={config.smtp.from_address} starttls={config.smtp.starttls} ssl={config.smtp.ssl} "
-                      f"password: {stored if config.smtp.user else 'not needed (no user)'}", highlight=False)
+                      f"password: {stored if config.smtp.user else 'not needed (no user)'}")
     return 0
 
 
@@ -47,7 +47,7 @@ def set_password() -> int:
     else:
         password = sys.stdin.readline().rstrip("\r\n")
     entry = set_smtp_password(config, password)
-    err_console.print(f"SMTP password stored in the keyring ({entry})", highlight=False)
+    err_typer.echo(f"SMTP password stored in the keyring ({entry})")
     return 0
 
 
@@ -55,5 +55,5 @@ def set_password() -> int:
 def delete_password() -> int:
     """Remove the SMTP password from the keyring."""
     removed = delete_smtp_password(load_config())
-    err_console.print("SMTP password removed from the keyring" if removed else "no SMTP password was stored")
+    err_typer.echo("SMTP password removed from the keyring" if removed else "no SMTP password was stored")
     return 0

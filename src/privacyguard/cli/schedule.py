@@ -30,12 +30,12 @@ def install(
     config = load_config()
     plan_sweep(SweepRequest(notify=notify), config)  # the job must be able to run: accounts, policy, alerts
     record = scheduler.install(weekly, at, notify, backend)
-    console.print(f"scheduled ({record['backend']}): {record['when']}", highlight=False)
-    console.print(f"runs: {shlex.join(record['command'])}", highlight=False)
+    console.print(f"scheduled ({record['backend']}): {record['when']}", highlight=False, markup=False)
+    console.print(f"runs: {shlex.join(record['command'])}", highlight=False, markup=False)
     for path in record.get("files", []):
-        console.print(f"wrote {path}", highlight=False)
+        console.print(f"wrote {path}", highlight=False, markup=False)
     if record.get("cron_line"):
-        console.print(f"crontab: {record['cron_line']}", highlight=False)
+        console.print(f"crontab: {record['cron_line']}", highlight=False, markup=False)
     if not notify and not config.alerts.notify:
         err_console.print("note: no alert targets configured; the job only records sweeps "
                           "(add [alerts] notify to config.toml, see docs/config.md)")
@@ -50,19 +50,19 @@ def status() -> int:
         console.print("no weekly sweep installed; `privacyguard schedule install` sets one up")
         return 1
     details = state["state"]
-    console.print(f"installed ({state['backend']}) {state['installed_at'][:16]}: {state['when']}", highlight=False)
-    console.print(f"runs: {shlex.join(state['command'])}", highlight=False)
+    console.print(f"installed ({state['backend']}) {state['installed_at'][:16]}: {state['when']}", highlight=False, markup=False)
+    console.print(f"runs: {shlex.join(state['command'])}", highlight=False, markup=False)
     for path, present in details.get("files", {}).items():
-        console.print(f"{'ok     ' if present else 'MISSING'} {path}", highlight=False)
+        console.print(f"{'ok     ' if present else 'MISSING'} {path}", highlight=False, markup=False)
     for key in ("cron_line", "enabled", "next", "loaded", "registered"):
         if key in details and details[key] is not None:
-            console.print(f"{key}: {details[key]}", highlight=False)
+            console.print(f"{key}: {details[key]}", highlight=False, markup=False)
     from privacyguard.history.db import History
 
     with History() as history:
         last = history.sweeps(limit=1)
     console.print(f"last sweep: #{last[0].id} {last[0].started_at:%Y-%m-%d %H:%M} UTC, exit {last[0].exit_code}"
-                  if last else "last sweep: none yet", highlight=False)
+                  if last else "last sweep: none yet", highlight=False, markup=False)
     if not details.get("ok"):
         err_console.print("the installed job is incomplete; run `privacyguard schedule install` again")
         return 1
@@ -76,7 +76,7 @@ def remove(backend: BackendOpt = None) -> int:
     if record is None:
         console.print("no weekly sweep was installed")
         return 0
-    console.print(f"removed the weekly sweep ({record['backend']})", highlight=False)
+    console.print(f"removed the weekly sweep ({record['backend']})", highlight=False, markup=False)
     for item in removed:
-        console.print(f"removed {item}", highlight=False)
+        console.print(f"removed {item}", highlight=False, markup=False)
     return 0

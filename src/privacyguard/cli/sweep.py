@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
 
 from privacyguard.cli._common import Fmt, FormatOpt, Lang, OutputOpt, emit, err_console
@@ -66,10 +67,11 @@ def sweep(
     emit(result.report, fmt.value, output, result.view, quiet=quiet)
     for outcome in result.alerts:
         if not outcome.ok:
-            err_console.print(f"[bold yellow]warning:[/] alert to {outcome.target} failed after {outcome.attempts} "
-                              f"attempt(s): {outcome.error}; the sweep is saved as #{result.sweep_id}", highlight=False)
+            err_console.print(f"[bold yellow]warning:[/] alert to {escape(outcome.target)} failed after "
+                              f"{outcome.attempts} attempt(s): {escape(outcome.error or '')}; the sweep is saved as "
+                              f"#{result.sweep_id}", highlight=False)
         elif not quiet:
-            err_console.print(f"alert sent to {outcome.target}", highlight=False)
+            err_console.print(f"alert sent to {outcome.target}", highlight=False, markup=False)
     if not quiet:
         err_console.print(f"sweep #{result.sweep_id} saved; see `privacyguard history show {result.sweep_id}`",
                           highlight=False)

@@ -98,7 +98,8 @@ def remove(backend: str | None = None) -> tuple[dict[str, Any] | None, list[str]
         name = job_name(privacyguard_home())
         if backend != "cron":
             return None, []
-        record = {"backend": backend, "name": name}
+        removed = cron.remove({"backend": backend, "name": name})  # a tagged line left without its record
+        return ({"backend": backend, "name": name} if removed else None), removed
     removed = BACKENDS[record["backend"]].remove(record)
     record_path().unlink(missing_ok=True)
     return record, removed
