@@ -9,8 +9,8 @@ from privacyguard.catalogue import Catalogue
 from privacyguard.evaluate import evaluate
 from privacyguard.findings import Report
 from privacyguard.policy import load_policy
-from privacyguard.sandbox.server import state_file
 from privacyguard.resources import fixtures_dir
+from privacyguard.sandbox.server import state_file
 from privacyguard.snapshot import AccountError, AccountSnapshot, Evidence, Reading, ReadStatus, Snapshot
 
 DATA = Path(__file__).parent / "data"

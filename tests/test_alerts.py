@@ -45,7 +45,7 @@ class Hook:
         hook = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+            def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 hook.received.append({"path": self.path, "body": body, "type": self.headers["Content-Type"]})
                 status = hook.statuses[min(len(hook.received), len(hook.statuses)) - 1]
@@ -103,7 +103,8 @@ def test_webhook_alert_arrives_and_a_failing_one_is_retried_reported_and_never_l
          "https://www.linkedin.com/mypreferences/d/settings/data-for-ai-improvement")]
     # the failing one was tried 1 + 2 retries times, reported on stderr, without its token
     assert len(bad.received) == 3
-    assert "alert to webhook:http://127.0.0.1" in result.stderr and "failed after 3 attempt(s): HTTP 500" in result.stderr
+    assert "alert to webhook:http://127.0.0.1" in result.stderr
+    assert "failed after 3 attempt(s): HTTP 500" in result.stderr
     assert TOKEN not in result.stderr and TOKEN not in result.stdout
     # the sweep is kept, with both outcomes in its record (redacted)
     report = json.loads(result.stdout)
@@ -143,7 +144,7 @@ class Inbox:
     def __init__(self) -> None:
         self.messages: list[tuple[str, list[str], bytes]] = []
 
-    async def handle_DATA(self, server: object, session: object, envelope: object) -> str:  # noqa: N802
+    async def handle_DATA(self, server: object, session: object, envelope: object) -> str:
         self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content))
         return "250 OK"
 
@@ -211,7 +212,8 @@ def test_no_alert_when_nothing_is_new(registered: Path, hook_factory) -> None:
 def test_configured_targets_are_used_when_none_are_given(registered: Path, hook_factory) -> None:
     hook = hook_factory([200])
     write_config(registered)
-    config = (registered / "config.toml").read_text().replace("[alerts]\n", f'[alerts]\nnotify = ["webhook:{hook.url}"]\n')
+    config = (registered / "config.toml").read_text()
+    config = config.replace("[alerts]\n", f'[alerts]\nnotify = ["webhook:{hook.url}"]\n')
     (registered / "config.toml").write_text(config)
     result = run_sweep(SweepRequest(), collector=collector_from(linkedin("li", ai="on")))
     assert result.alerted and len(hook.received) == 1

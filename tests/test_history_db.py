@@ -67,7 +67,7 @@ def test_a_v1_database_is_migrated_and_keeps_everything(catalogue: Catalogue, tm
         assert old.runs[0].snapshot.readings["linkedin.generative_ai_data"].value == "on"
         new = add(history, catalogue, linkedin("li", ai="off", email="nobody"))
         view = sweep_view(history, history.sweep(new), catalogue)
-        assert [(d.kind.value, d.before, d.after) for d in view.drift][0] == ("value_changed", "on", "off")
+        assert (view.drift[0].kind.value, view.drift[0].before, view.drift[0].after) == ("value_changed", "on", "off")
         assert history.integrity() == "ok"
     after = dump(path)
     old_rows = {(r[0], r[1]) for r in before}

@@ -102,7 +102,7 @@ def test_junit_counts_and_statuses(swept: tuple[Report, SweepView]) -> None:
     work = suites["privacyguard.linkedin.work"]  # could not be read: errors, never passes
     assert int(work.get("errors")) == len(work.findall("testcase")) and int(work.get("failures")) == 0
     drift = suites["privacyguard.drift"]
-    assert [c.get("name") for c in drift.findall("testcase")][0] == "value_changed: linkedin.generative_ai_data"
+    assert drift.findall("testcase")[0].get("name") == "value_changed: linkedin.generative_ai_data"
 
 
 def test_sarif_is_valid_and_uses_baseline_states(swept: tuple[Report, SweepView]) -> None:

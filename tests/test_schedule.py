@@ -27,7 +27,8 @@ FAKES = {
     "crontab": """#!/bin/sh
 echo "crontab $*" >> "$FAKE_LOG"
 case "$1" in
-  -l) if [ -f "$FAKE_STATE/crontab" ]; then cat "$FAKE_STATE/crontab"; else echo "no crontab for $USER" >&2; exit 1; fi ;;
+  -l) if [ -f "$FAKE_STATE/crontab" ]; then cat "$FAKE_STATE/crontab"
+      else echo "no crontab for $USER" >&2; exit 1; fi ;;
   -) cat > "$FAKE_STATE/crontab" ;;
 esac
 """,
@@ -53,7 +54,8 @@ echo "schtasks $*" >> "$FAKE_LOG"
 case "$1" in
   /Create) cp "$5" "$FAKE_STATE/task.xml" ;;
   /Delete) rm -f "$FAKE_STATE/task.xml" ;;
-  /Query) if [ -f "$FAKE_STATE/task.xml" ]; then echo "TaskName: $3"; echo "Status: Ready"; else echo "ERROR: not found" >&2; exit 1; fi ;;
+  /Query) if [ -f "$FAKE_STATE/task.xml" ]; then echo "TaskName: $3"; echo "Status: Ready"
+          else echo "ERROR: not found" >&2; exit 1; fi ;;
 esac
 """,
 }

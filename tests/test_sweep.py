@@ -44,7 +44,8 @@ def two_sweeps(tmp_path_factory: pytest.TempPathFactory) -> dict:
     home.mkdir()
     (home / "config.toml").write_text(f'[sweep]\npolicy = "{POLICY}"\n')
     for name, platform in (("li", "linkedin"), ("fb", "facebook")):
-        assert run_cli("accounts", "add", name, "--platform", platform, "--sandbox", "hardened", home=home).returncode == 0
+        added = run_cli("accounts", "add", name, "--platform", platform, "--sandbox", "hardened", home=home)
+        assert added.returncode == 0
     first = run_cli("sweep", "--format", "json", home=home)
     os.environ["PRIVACYGUARD_HOME"], saved = str(home), os.environ.get("PRIVACYGUARD_HOME")
     try:

@@ -20,7 +20,8 @@ _OSASCRIPT = ["-e", "on run argv", "-e", "display notification (item 2 of argv) 
               "-e", "end run"]
 _POWERSHELL = (
     "param($title, $body);"
-    "[Windows.UI.Notifications.ToastNotificationManager, Windows.UI.Notifications, ContentType = WindowsRuntime] > $null;"
+    "[Windows.UI.Notifications.ToastNotificationManager, Windows.UI.Notifications, "
+    "ContentType = WindowsRuntime] > $null;"
     "$xml = [Windows.UI.Notifications.ToastNotificationManager]::GetTemplateContent("
     "[Windows.UI.Notifications.ToastTemplateType]::ToastText02);"
     "$texts = $xml.GetElementsByTagName('text');"
@@ -68,5 +69,6 @@ class DesktopNotifier:
         if result.returncode != 0:
             detail = (result.stderr or "").strip().splitlines()[:1]
             return AlertOutcome(target=self.label, ok=False, sent_at=now_utc(),
-                                error=f"{command[0]} exited with {result.returncode}" + (f": {detail[0]}" if detail else ""))
+                                error=f"{command[0]} exited with {result.returncode}"
+                                + (f": {detail[0]}" if detail else ""))
         return AlertOutcome(target=self.label, ok=True, sent_at=now_utc())

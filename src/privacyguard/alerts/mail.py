@@ -52,8 +52,8 @@ class EmailNotifier:
         try:
             context = ssl.create_default_context()
             if self.smtp.ssl:
-                client: smtplib.SMTP = smtplib.SMTP_SSL(self.smtp.host, self.smtp.port, timeout=self.smtp.timeout_seconds,
-                                                        context=context)
+                client: smtplib.SMTP = smtplib.SMTP_SSL(self.smtp.host, self.smtp.port,
+                                                        timeout=self.smtp.timeout_seconds, context=context)
             else:
                 client = smtplib.SMTP(self.smtp.host, self.smtp.port, timeout=self.smtp.timeout_seconds)
             with client:

@@ -47,7 +47,7 @@ def set_password() -> int:
     else:
         password = sys.stdin.readline().rstrip("\r\n")
     entry = set_smtp_password(config, password)
-    err_typer.echo(f"SMTP password stored in the keyring ({entry})")
+    err_console.print(f"SMTP password stored in the keyring ({entry})", markup=False)
     return 0
 
 
@@ -55,5 +55,6 @@ def set_password() -> int:
 def delete_password() -> int:
     """Remove the SMTP password from the keyring."""
     removed = delete_smtp_password(load_config())
-    err_typer.echo("SMTP password removed from the keyring" if removed else "no SMTP password was stored")
+    err_console.print("SMTP password removed from the keyring" if removed else "no SMTP password was stored",
+                      markup=False)
     return 0

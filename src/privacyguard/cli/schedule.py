@@ -50,7 +50,8 @@ def status() -> int:
         console.print("no weekly sweep installed; `privacyguard schedule install` sets one up")
         return 1
     details = state["state"]
-    console.print(f"installed ({state['backend']}) {state['installed_at'][:16]}: {state['when']}", highlight=False, markup=False)
+    console.print(f"installed ({state['backend']}) {state['installed_at'][:16]}: {state['when']}",
+                  highlight=False, markup=False)
     console.print(f"runs: {shlex.join(state['command'])}", highlight=False, markup=False)
     for path, present in details.get("files", {}).items():
         console.print(f"{'ok     ' if present else 'MISSING'} {path}", highlight=False, markup=False)

@@ -22,8 +22,8 @@ def account_progress(enabled: bool) -> Iterator[ProgressCallback | None]:
     if not enabled or not err_console.is_terminal:
         yield None
         return
-    progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[state]}"),
-                        TimeElapsedColumn(), console=err_console, transient=False)
+    progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+                        TextColumn("{task.fields[state]}"), TimeElapsedColumn(), console=err_console, transient=False)
     tasks: dict[str, TaskID] = {}
     lock = threading.Lock()
 

@@ -121,8 +121,8 @@ class History:
     _RUN_COLUMNS = "id, sweep_id, platform, account, status, error, score, snapshot_json, report_json"
 
     def sweep(self, sweep_id: int) -> SweepRecord:
-        row = self.db.execute("SELECT id, started_at, finished_at, tool_json, policy_json, lang, exit_code, summary_json "
-                              "FROM sweeps WHERE id = ?", (sweep_id,)).fetchone()
+        row = self.db.execute("SELECT id, started_at, finished_at, tool_json, policy_json, lang, exit_code, "
+                              "summary_json FROM sweeps WHERE id = ?", (sweep_id,)).fetchone()
         if row is None:
             last = self.db.execute("SELECT max(id) FROM sweeps").fetchone()[0]
             hint = f"; the last sweep is #{last}" if last else "; there are no sweeps yet"
@@ -171,7 +171,7 @@ class History:
 
     def trend(self, platform: str, account: str, up_to_sweep: int, limit: int = 12) -> list[tuple[int, datetime,
                                                                                                     float | None, int]]:
-        """(sweep id, time, score, FAIL count) of the account's last `limit` sweeps up to `up_to_sweep`, oldest first."""
+        """(sweep id, time, score, FAIL count) of the account's last `limit` sweeps up to a sweep, oldest first."""
         rows = self.db.execute(
             "SELECT s.id, s.started_at, r.score, r.report_json FROM account_runs r JOIN sweeps s ON s.id = r.sweep_id "
             "WHERE r.platform = ? AND r.account = ? AND s.id <= ? ORDER BY s.id DESC LIMIT ?",

@@ -43,7 +43,8 @@ TEXTS = {
                            "MUTED": "All good (accepted risks)"},
     },
     "nl": {
-        "title": "Je privacycontrole", "policy": "Beleid", "taken": "Gecontroleerd op", "changes": "Wat is er veranderd",
+        "title": "Je privacycontrole", "policy": "Beleid", "taken": "Gecontroleerd op",
+        "changes": "Wat is er veranderd",
         "first": "Dit is de eerste controle van deze accounts: de volgende keer staat hier wat er veranderde.",
         "no_drift": "Er is niets veranderd sinds de vorige controle.", "scores": "Hoe elk account ervoor staat",
         "score_help": "Het deel van de controles dat in orde is. Wat niet gelezen kon worden telt als niet in orde.",
@@ -147,6 +148,7 @@ def render_html(report: Report, *, sweep: SweepView | None = None) -> str:
     drift = sorted(sweep.drift, key=lambda d: -KIND_WEIGHT[d.kind]) if sweep else []
     first = sweep is not None and all(b is None for b in sweep.baselines.values())
     return _environment().get_template("report.html.j2").render(
-        report=report, sweep=sweep, names=PLATFORM_NAMES, accounts=accounts, drift=drift, first=first, lang=lang, t=texts,
+        report=report, sweep=sweep, names=PLATFORM_NAMES, accounts=accounts, drift=drift, first=first, lang=lang,
+        t=texts,
         heading=drift_heading(sweep) if sweep else "", chart=trend_chart(sweep), weight=KIND_WEIGHT,
         alert_failures=failed_alerts_text(sweep) if sweep else [], version=report.tool.get("version", ""))

@@ -83,7 +83,8 @@ def make_job(day: str = "mon", at: str = "09:00", notify: list[str] | None = Non
     """The job: `privacyguard sweep --quiet`, writing the latest HTML report, with the home carried."""
     home = privacyguard_home().resolve()
     hour, minute = parse_time(at)
-    argv = [*executable(), "sweep", "--quiet", "--format", "html", "--output", str(home / "reports" / "last-sweep.html")]
+    report = home / "reports" / "last-sweep.html"
+    argv = [*executable(), "sweep", "--quiet", "--format", "html", "--output", str(report)]
     for target in notify or []:
         argv += ["--notify", target]
     return Job(job_name(home), parse_day(day), hour, minute, argv, {ENV_HOME: str(home)}, home)

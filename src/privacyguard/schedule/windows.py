@@ -31,11 +31,13 @@ def arguments(job: Job) -> str:
 
 
 def render(job: Job) -> str:
+    description = (f"{MARKER}: privacyguard weekly privacy sweep, {job.describe()}. "
+                   "Installed by `privacyguard schedule install`.")
     return f"""<?xml version="1.0" encoding="UTF-16"?>
 <Task version="1.2" xmlns="{TASK_NS}">
   <RegistrationInfo>
     <Author>privacyguard</Author>
-    <Description>{MARKER}: privacyguard weekly privacy sweep, {escape(job.describe())}. Installed by `privacyguard schedule install`.</Description>
+    <Description>{escape(description)}</Description>
     <URI>{escape(task_name(job.name))}</URI>
   </RegistrationInfo>
   <Triggers>
