@@ -6,6 +6,8 @@ change is only ever reported as applied when the reloaded page shows the target 
 
 from __future__ import annotations
 
+import asyncio
+import time
 from dataclasses import dataclass
 
 from playwright.async_api import Error as PlaywrightError
@@ -53,15 +55,20 @@ async def _choose(scope: PwLocator | Page, setting: Setting, target: str, lang: 
 
 
 async def _one(page: Page, step: Step, lang: str) -> PwLocator | None:
+    """The single element a step targets, waiting (once, for all label languages) for it to appear."""
     assert step.target is not None and step.target != "control"
-    for candidate in build(page, step.target, lang):
-        try:
-            await candidate.first.wait_for(state="visible", timeout=STEP_TIMEOUT_MS if not step.optional else 1_000)
-        except PlaywrightError:
-            continue
-        if await candidate.count() == 1:
-            return candidate
-        raise StepFailed(f"{step.target.describe()} matches several elements")
+    candidates = build(page, step.target, lang)
+    deadline = time.monotonic() + (1.0 if step.optional else STEP_TIMEOUT_MS / 1000)
+    while True:
+        for candidate, description in candidates:
+            count = await candidate.count()
+            if count == 1 and await candidate.is_visible():
+                return candidate
+            if count > 1:
+                raise StepFailed(f"{description} matches {count} elements")
+        if time.monotonic() >= deadline:
+            break
+        await asyncio.sleep(0.1)
     if step.optional:
         return None
     raise StepFailed(f"{step.target.describe()} did not appear")
