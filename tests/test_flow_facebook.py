@@ -107,6 +107,7 @@ EXPECTED: dict[str, dict[str, str | ReadStatus]] = {
 VARIANTS = list(EXPECTED)
 
 TODAY_PAGES = {
+    "https://www.facebook.com/settings/",  # where the retired check-ins URL is redirected
     FB + "posts",
     FB + "how_people_find_and_contact_you",
     FB + "profile_and_tagging",
@@ -173,9 +174,11 @@ def test_the_flow_offers_exactly_the_public_settings(flow: PlatformFlow) -> None
                                                         "friends_except", "only_me"]
     for sid in ("facebook.tag_audience_expansion", "facebook.who_can_post", "facebook.ads_social_interactions"):
         assert values[sid] == ["friends", "only_me"]
-    for sid in ("facebook.search_engines", "facebook.review_tagged_posts", "facebook.review_tags_on_own_posts",
-                "facebook.ads_partner_data", "facebook.ads_outside_meta", "facebook.checkins_by_others"):
+    for sid in ("facebook.search_engines", "facebook.ads_partner_data", "facebook.ads_outside_meta",
+                "facebook.checkins_by_others"):
         assert values[sid] == ["on", "off"]
+    for sid in ("facebook.review_tagged_posts", "facebook.review_tags_on_own_posts"):
+        assert values[sid] == ["off", "on"]  # most open first: not reviewing is the open value
     assert values["facebook.off_meta_activity"] == ["connected", "disconnected"]
 
 
@@ -266,6 +269,7 @@ def test_checkins_by_others_is_not_offered_today_and_says_what_replaced_it(
         collected: dict[str, Collected], variant: str) -> None:
     reading = collected[variant].snapshot.readings["facebook.checkins_by_others"]
     assert reading.status is NOT_OFFERED and reading.value is None
+    assert reading.evidence.url == "https://www.facebook.com/settings/"  # redirected to today's settings
     assert "location tags" in (reading.note or "") and "facebook.review_tagged_posts" in (reading.note or "")
 
 

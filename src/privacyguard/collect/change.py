@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Locator as PwLocator
-from playwright.async_api import Page
+from playwright.async_api import Page, Request
 
 from privacyguard.catalogue import PlatformFlow, Setting, Step
 from privacyguard.collect.engine import CollectOptions, read_setting_on_page
@@ -106,14 +106,50 @@ async def change_setting(page: Page, flow: PlatformFlow, setting: Setting, targe
         located = await find_one(page, setting.locators, loaded.lang, options.settle_seconds)
         if located.element is None:
             return ChangeOutcome(before, None, located.note)
+        in_flight = _RequestTracker(page)
         try:
             await run_steps(page, setting, located.element, target, loaded.lang)
-            await page.wait_for_load_state("networkidle", timeout=STEP_TIMEOUT_MS)
+            await in_flight.settle(STEP_TIMEOUT_MS / 1000)
         except (StepFailed, PlaywrightError) as exc:
             error = str(exc).splitlines()[0]
+            await in_flight.settle(STEP_TIMEOUT_MS / 1000)
             after = await _read_back(page, flow, setting, options)
             return ChangeOutcome(before, after, error)
+        finally:
+            in_flight.stop()
     return ChangeOutcome(before, await _read_back(page, flow, setting, options))
+
+
+class _RequestTracker:
+    """The requests a change started (its saves), so the read-back waits until they are answered.
+
+    Waiting for "network idle" is not enough: it returns at once when the page was idle before the
+    save began, and reloading then cancels the save in flight.
+    """
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        self.pending: set[Request] = set()
+        page.on("request", self._started)
+        page.on("requestfinished", self._ended)
+        page.on("requestfailed", self._ended)
+
+    def _started(self, request: Request) -> None:
+        self.pending.add(request)
+
+    def _ended(self, request: Request) -> None:
+        self.pending.discard(request)
+
+    async def settle(self, timeout: float) -> None:
+        await asyncio.sleep(0.15)  # let a click's handler start its request
+        deadline = time.monotonic() + timeout
+        while self.pending and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+
+    def stop(self) -> None:
+        self.page.remove_listener("request", self._started)
+        self.page.remove_listener("requestfinished", self._ended)
+        self.page.remove_listener("requestfailed", self._ended)
 
 
 async def _read_back(page: Page, flow: PlatformFlow, setting: Setting, options: CollectOptions) -> Reading:
