@@ -1,8 +1,8 @@
 """No secret leaves the keyring: after signing in with a known password and TOTP secret, scanning and
 writing every report format, nothing privacyguard wrote or printed contains the password, the TOTP
 secret or the session cookie value. privacyguard writes no browser trace or screenshot; the whole
-home folder (registry, sandbox state, sessions, anything later branches add such as SQLite files or
-logs) is searched byte for byte all the same."""
+home folder (registry, sandbox state, sessions, the sweep history's SQLite database, anything else
+later branches add) is searched byte for byte all the same."""
 
 from __future__ import annotations
 
@@ -52,7 +52,8 @@ def test_nothing_written_or_printed_holds_a_secret(pg_home: Path, tmp_path: Path
         a["error"] for a in report["accounts"]]
     for fmt in FORMATS:  # every format there is, whichever branches added them
         cli("evaluate", str(out / "snapshot.json"), "--format", fmt, "--output", str(out / f"report.{fmt}"))
-    cli("scan", "--account", "li", "--format", "json", "--output", str(out / "second-scan.json"))  # the session
+    # a sweep: saved sessions this time, and the history database under the home
+    cli("sweep", "--format", "json", "--output", str(out / "sweep.json"))
     cli("accounts", "list")
     cli("doctor")
 
