@@ -14,6 +14,7 @@ from cryptography.fernet import Fernet
 
 from conftest import run_cli
 from file_keyring import cli_env
+from privacyguard.history import history_path
 from privacyguard.reports import FORMATS
 
 pytestmark = pytest.mark.browser
@@ -63,6 +64,7 @@ def test_nothing_written_or_printed_holds_a_secret(pg_home: Path, tmp_path: Path
     canaries = {PASSWORD, TOTP, TOTP.lower(), *cookies}
     written = [p for root in (pg_home, out) for p in root.rglob("*") if p.is_file()]
     assert any(p.suffix == ".bin" for p in written) and len(list(out.iterdir())) >= len(FORMATS) + 2
+    assert history_path().is_file() and history_path() in written  # the sweep's SQLite database
     for path in written:
         data = path.read_bytes()
         for canary in canaries:
