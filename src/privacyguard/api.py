@@ -52,11 +52,17 @@ def sandbox_targets(platforms: list[str], variant: str, catalogue: Catalogue, fi
     return targets
 
 
+def collect_run(catalogue: Catalogue | None = None, options: CollectOptions | None = None, concurrency: int = 4,
+                on_progress: ProgressCallback | None = None) -> CollectRun:
+    """A configured CollectRun: the one place where scan, fix and undo get their context preparation."""
+    return CollectRun(catalogue or load_catalogue(), options or CollectOptions(), concurrency=concurrency,
+                      on_progress=on_progress)
+
+
 def collect(targets: list[Target], catalogue: Catalogue | None = None, options: CollectOptions | None = None,
             concurrency: int = 4, on_progress: ProgressCallback | None = None) -> Snapshot:
     """Read every target's settings in one browser."""
-    run = CollectRun(catalogue or load_catalogue(), options or CollectOptions(), concurrency=concurrency,
-                     on_progress=on_progress)
+    run = collect_run(catalogue, options, concurrency, on_progress)
     return asyncio.run(run.run(targets))
 
 

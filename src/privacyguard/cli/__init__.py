@@ -15,7 +15,7 @@ try:  # recent typer vendors click; older releases depend on it
 except ImportError:  # pragma: no cover
     from click import exceptions as click_exc  # type: ignore[no-redef]
 
-from privacyguard.cli import accounts, catalog, demo, evaluate, policy, sandbox, scan
+from privacyguard.cli import accounts, catalog, demo, evaluate, fix, policy, sandbox, scan, undo
 from privacyguard.cli._common import err_console
 from privacyguard.errors import BadInput, BrowserNotFound, PrivacyGuardError
 
@@ -29,7 +29,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-for module in (scan, evaluate, demo, catalog):
+for module in (scan, evaluate, demo, catalog, fix, undo):
     module.register(app)
 app.add_typer(policy.app, name="policy")
 app.add_typer(sandbox.app, name="sandbox")

@@ -1,16 +1,24 @@
 """Change a setting through its flow's steps, then read it back from a fresh page load.
 
-Nothing here decides success: the caller compares the read-back value with the target. A
-change is only ever reported as applied when the reloaded page shows the target value.
+Nothing here decides success: the caller compares the read-back value with the target
+(`ChangeOutcome.verified`). A change is only ever reported as applied when the reloaded page
+shows the target value.
+
+Two things are never done blindly: a dialog the flow's steps did not expect is left alone (its
+text becomes the error), and a request for the password is handed to the person
+(`needs_person`), never answered.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import asyncio
+import time
+from dataclasses import dataclass, field
+from typing import Any
 
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Locator as PwLocator
-from playwright.async_api import Page
+from playwright.async_api import Page, Request
 
 from privacyguard.catalogue import PlatformFlow, Setting, Step
 from privacyguard.collect.engine import CollectOptions, read_setting_on_page
@@ -20,10 +28,17 @@ from privacyguard.collect.read import normalise
 from privacyguard.snapshot import Reading, ReadStatus
 
 STEP_TIMEOUT_MS = 5_000
+OPTIONAL_STEP_MS = 500  # an optional step's target must show this soon once the page's writes settled
+WRITE_SETTLE_S = 10.0  # longest wait for the page's own save requests before reloading
+WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 
 class StepFailed(Exception):
     """A change step could not be carried out (the message says which and why)."""
+
+
+class NeedsPerson(StepFailed):
+    """The platform wants the person themselves (the password again): automation stops here."""
 
 
 @dataclass
@@ -31,10 +46,81 @@ class ChangeOutcome:
     before: Reading
     after: Reading | None
     error: str | None = None
+    needs_person: bool = False  # the platform asked for the password again (or the flow says it will)
+    conflict: bool = False  # the value was not what the caller expected; nothing was touched
+    page_messages: list[str] = field(default_factory=list)  # alerts the page showed after the steps
+
+    def verified(self, target: str) -> bool:
+        """True only when the value read back from a fresh page load is the target."""
+        return self.after is not None and self.after.ok and self.after.value == target
 
 
 _OPTION_JS = """el => [el.getAttribute('value') || el.getAttribute('data-value') || '',
   (el.labels && el.labels.length ? el.labels[0].innerText : (el.getAttribute('aria-label') || el.innerText || ''))]"""
+
+# What is on screen that the steps may have caused: open dialogs, password fields, alert messages.
+_SCREEN_JS = """() => {
+  const shown = el => !!(el.offsetWidth || el.offsetHeight || el.getClientRects().length)
+      && getComputedStyle(el).visibility !== 'hidden';
+  const text = el => (el.getAttribute('aria-label') || el.innerText || '').replace(/\\s+/g, ' ').trim().slice(0, 160);
+  return {
+    dialogs: [...document.querySelectorAll('[role=dialog], [role=alertdialog], dialog[open]')].filter(shown).map(text),
+    password: [...document.querySelectorAll('input[type=password]')].some(shown),
+    alerts: [...document.querySelectorAll('[role=alert]')].filter(shown).map(text).filter(t => t),
+  };
+}"""
+
+
+class _Writes:
+    """The page's own save requests in flight, so the page is not reloaded before they answer."""
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        self.pending: set[Request] = set()
+        page.on("request", self._started)
+        page.on("requestfinished", self._ended)
+        page.on("requestfailed", self._ended)
+
+    def _started(self, request: Request) -> None:
+        if request.method in WRITE_METHODS:
+            self.pending.add(request)
+
+    def _ended(self, request: Request) -> None:
+        self.pending.discard(request)
+
+    def detach(self) -> None:
+        for event, handler in (("request", self._started), ("requestfinished", self._ended),
+                               ("requestfailed", self._ended)):
+            self.page.remove_listener(event, handler)
+
+    async def settle(self) -> None:
+        """Wait for the writes to answer, then let the page's scripts react (show a dialog, an error)."""
+        deadline = time.monotonic() + WRITE_SETTLE_S
+        while self.pending and time.monotonic() < deadline:
+            await asyncio.sleep(0.02)
+        try:
+            await self.page.wait_for_load_state("load", timeout=STEP_TIMEOUT_MS)
+            await self.page.evaluate("() => new Promise(r => setTimeout(r, 60))")
+        except PlaywrightError:  # a form post navigates; the new page then counts
+            await self.page.wait_for_load_state("load", timeout=STEP_TIMEOUT_MS)
+
+
+async def _screen(page: Page) -> dict[str, Any]:
+    try:
+        return await page.evaluate(_SCREEN_JS)
+    except PlaywrightError:
+        return {"dialogs": [], "password": False, "alerts": []}
+
+
+def _new(after: list[str], before: list[str]) -> list[str]:
+    remaining = list(before)
+    fresh = []
+    for item in after:
+        if item in remaining:
+            remaining.remove(item)
+        else:
+            fresh.append(item)
+    return fresh
 
 
 async def _choose(scope: PwLocator | Page, setting: Setting, target: str, lang: str) -> None:
@@ -54,9 +140,10 @@ async def _choose(scope: PwLocator | Page, setting: Setting, target: str, lang: 
 
 async def _one(page: Page, step: Step, lang: str) -> PwLocator | None:
     assert step.target is not None and step.target != "control"
+    timeout = OPTIONAL_STEP_MS if step.optional else STEP_TIMEOUT_MS
     for candidate in build(page, step.target, lang):
         try:
-            await candidate.first.wait_for(state="visible", timeout=STEP_TIMEOUT_MS if not step.optional else 1_000)
+            await candidate.first.wait_for(state="visible", timeout=timeout)
         except PlaywrightError:
             continue
         if await candidate.count() == 1:
@@ -67,16 +154,19 @@ async def _one(page: Page, step: Step, lang: str) -> PwLocator | None:
     raise StepFailed(f"{step.target.describe()} did not appear")
 
 
-async def run_steps(page: Page, setting: Setting, control: PwLocator, target: str, lang: str) -> None:
+async def run_steps(page: Page, setting: Setting, control: PwLocator, target: str, lang: str,
+                    writes: _Writes | None = None) -> None:
     """Carry out a setting's change steps on the open page."""
     for step in setting.change:
         if step.action == "reauthenticate":
-            raise StepFailed("the platform asks for the password again; this needs the person")
+            raise NeedsPerson("the platform asks for the password again; this needs the person")
         if step.action == "choose":
             scope: PwLocator | Page = {"control": control, "dialog": page.get_by_role("dialog").last,
                                        "page": page}[step.scope]
             await _choose(scope, setting, target, lang)
             continue
+        if step.optional and writes is not None:
+            await writes.settle()  # an optional confirmation may follow the previous step's save
         element = control if step.target == "control" else await _one(page, step, lang)
         if element is None:
             continue
@@ -85,8 +175,13 @@ async def run_steps(page: Page, setting: Setting, control: PwLocator, target: st
 
 
 async def change_setting(page: Page, flow: PlatformFlow, setting: Setting, target: str,
-                         options: CollectOptions | None = None) -> ChangeOutcome:
-    """Read, change through the flow's steps, reload and read back."""
+                         options: CollectOptions | None = None,
+                         expect_current: str | None = None) -> ChangeOutcome:
+    """Read, change through the flow's steps, reload and read back.
+
+    `expect_current`: touch nothing unless the setting now has this value (or already the
+    target); used by undo so that a value the person changed since is left alone.
+    """
     options = options or CollectOptions()
     loaded = await load(page, flow, setting.url, options.page_timeout_ms)
     if loaded.outcome is not PageOutcome.OK:
@@ -95,18 +190,35 @@ async def change_setting(page: Page, flow: PlatformFlow, setting: Setting, targe
     before = await read_setting_on_page(page, setting, loaded, options)
     if not before.ok:
         return ChangeOutcome(before, None, f"could not read the current value: {before.note or before.status}")
-    if before.value != target:
-        located = await find_one(page, setting.locators, loaded.lang, options.settle_seconds)
-        if located.element is None:
-            return ChangeOutcome(before, None, located.note)
-        try:
-            await run_steps(page, setting, located.element, target, loaded.lang)
-            await page.wait_for_load_state("networkidle", timeout=STEP_TIMEOUT_MS)
-        except (StepFailed, PlaywrightError) as exc:
-            error = str(exc).splitlines()[0]
-            after = await _read_back(page, flow, setting, options)
-            return ChangeOutcome(before, after, error)
-    return ChangeOutcome(before, await _read_back(page, flow, setting, options))
+    if before.value == target:
+        return ChangeOutcome(before, await _read_back(page, flow, setting, options))
+    if expect_current is not None and before.value != expect_current:
+        return ChangeOutcome(before, before, f"it is {before.value} now, not {expect_current}: changed since; "
+                             "left alone", conflict=True)
+    located = await find_one(page, setting.locators, loaded.lang, options.settle_seconds)
+    if located.element is None:
+        return ChangeOutcome(before, None, located.note)
+    screen_before = await _screen(page)
+    writes = _Writes(page)
+    error: str | None = None
+    needs_person = False
+    try:
+        await run_steps(page, setting, located.element, target, loaded.lang, writes)
+        await writes.settle()
+    except NeedsPerson as exc:
+        error, needs_person = str(exc), True
+    except (StepFailed, PlaywrightError) as exc:
+        error = str(exc).splitlines()[0]
+    finally:
+        writes.detach()
+    screen = await _screen(page)
+    messages = _new(screen["alerts"], screen_before["alerts"])
+    if screen["password"] and not screen_before["password"]:
+        error, needs_person = "the platform asks for the password again before this change; this needs the person", True
+    elif error is None and (dialogs := _new(screen["dialogs"], screen_before["dialogs"])):
+        error = f"an unexpected dialog appeared ({dialogs[0]!r}); privacyguard did not click it"
+    after = await _read_back(page, flow, setting, options)
+    return ChangeOutcome(before, after, error, needs_person=needs_person, page_messages=messages)
 
 
 async def _read_back(page: Page, flow: PlatformFlow, setting: Setting, options: CollectOptions) -> Reading:

@@ -65,16 +65,26 @@ class CollectRun:
         await sandbox.attach(context)
         return None
 
+    async def new_context(self, browser: Browser) -> BrowserContext:
+        """A fresh, isolated context with the options every account gets."""
+        return await browser.new_context(locale="en-US", service_workers="block")
+
+    async def prepare(self, context: BrowserContext, target: Target) -> AccountError | None:
+        """Make a fresh context ready for a target: sandbox routing, or sign-in for a real account.
+
+        The one place that does this, so scan, fix and undo open an account the same way.
+        """
+        if target.sandbox is not None:
+            return await self._prepare_sandbox(context, target)
+        if self.prepare_real is not None:
+            return await self.prepare_real(context, target)
+        return AccountError(kind="not_configured", message="real accounts need the sign-in layer")
+
     async def collect_one(self, browser: Browser, target: Target) -> AccountSnapshot:
         flow = self.catalogue.platform(target.platform)
-        context = await browser.new_context(locale="en-US", service_workers="block")
+        context = await self.new_context(browser)
         try:
-            if target.sandbox is not None:
-                error = await self._prepare_sandbox(context, target)
-            elif self.prepare_real is not None:
-                error = await self.prepare_real(context, target)
-            else:
-                error = AccountError(kind="not_configured", message="real accounts need the sign-in layer")
+            error = await self.prepare(context, target)
             if error is not None:
                 return AccountSnapshot(platform=target.platform, account=target.account,
                                        sandbox=target.sandbox, error=error, finished_at=now_utc())
