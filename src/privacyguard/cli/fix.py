@@ -113,7 +113,10 @@ def fix(
                      on_plan=on_plan, on_change=on_change, opener=OPENER if open_pages else None)
     _emit(result.run, fmt, output, out)
     if result.journal is not None:
-        out.print(f"Recorded in {result.journal}; `privacyguard undo` restores the values from before.")
+        if result.run.summary.get("applied"):
+            out.print(f"Recorded in {result.journal}; `privacyguard undo` restores the values from before.")
+        else:
+            out.print(f"Recorded in {result.journal}; nothing was changed, so there is nothing to undo.")
     return result.run.exit_code
 
 

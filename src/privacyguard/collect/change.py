@@ -216,7 +216,7 @@ async def change_setting(page: Page, flow: PlatformFlow, setting: Setting, targe
     if screen["password"] and not screen_before["password"]:
         error, needs_person = "the platform asks for the password again before this change; this needs the person", True
     elif error is None and (dialogs := _new(screen["dialogs"], screen_before["dialogs"])):
-        error = f"an unexpected dialog appeared ({dialogs[0]!r}); privacyguard did not click it"
+        error = f"an unexpected dialog appeared ({dialogs[-1]!r}); privacyguard did not click it"
     after = await _read_back(page, flow, setting, options)
     return ChangeOutcome(before, after, error, needs_person=needs_person, page_messages=messages)
 
