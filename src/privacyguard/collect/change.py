@@ -20,7 +20,7 @@ from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Locator as PwLocator
 from playwright.async_api import Page, Request
 
-from privacyguard.catalogue import PlatformFlow, Setting, Step
+from privacyguard.catalogue import Locator, PlatformFlow, Setting, Step
 from privacyguard.collect.engine import CollectOptions, read_setting_on_page
 from privacyguard.collect.locate import build, find_one
 from privacyguard.collect.pages import PageOutcome, load
@@ -154,24 +154,90 @@ async def _one(page: Page, step: Step, lang: str) -> PwLocator | None:
     raise StepFailed(f"{step.target.describe()} did not appear")
 
 
+def _uses_dialog(step: Step | None) -> bool:
+    """Whether a step addresses a dialog, so that a dialog opened just before it is expected."""
+    if step is None:
+        return False
+    if step.action in ("confirm", "reauthenticate"):
+        return True
+    if step.action == "choose":
+        return step.scope == "dialog"
+    locator = step.target if isinstance(step.target, Locator) else None
+    while locator is not None:
+        if locator.role in ("dialog", "alertdialog"):
+            return True
+        locator = locator.within
+    return False
+
+
+class _PageSaid(StepFailed):
+    """The page showed an alert (an error message) after a step: stop and let the read-back decide."""
+
+
+class _Watch:
+    """What the steps cause on screen: a dialog no step expects, a password prompt, an error alert.
+
+    Checked after every click, so a flow stops at once instead of waiting for a confirmation
+    that will not come; nothing unexpected is ever clicked.
+    """
+
+    def __init__(self, page: Page, writes: _Writes | None) -> None:
+        self.page, self.writes = page, writes
+        self.first: dict[str, Any] = {}
+        self.last: dict[str, Any] = {}
+        self.messages: list[str] = []
+
+    async def start(self) -> None:
+        self.first = self.last = await _screen(self.page)
+
+    async def after_action(self, next_step: Step | None) -> None:
+        if self.writes is not None:
+            await self.writes.settle()
+        screen = await _screen(self.page)
+        previous, self.last = self.last, screen
+        if screen["password"] and not previous["password"]:
+            raise NeedsPerson("the platform asks for the password again before this change; this needs the person")
+        said = [m for m in _new(screen["alerts"], previous["alerts"]) if m not in self.messages]
+        self.messages += said
+        dialogs = _new(screen["dialogs"], previous["dialogs"])
+        if dialogs and not _uses_dialog(next_step):
+            raise StepFailed(f"an unexpected dialog appeared ({dialogs[-1]!r}); privacyguard did not click it")
+        if said:
+            raise _PageSaid(said[-1])
+
+    async def finish(self) -> None:
+        """After the last step: nothing may be left open that the flow did not close."""
+        screen = await _screen(self.page)
+        if screen["password"] and not self.first["password"]:
+            raise NeedsPerson("the platform asks for the password again before this change; this needs the person")
+        self.messages += [m for m in _new(screen["alerts"], self.first["alerts"]) if m not in self.messages]
+        dialogs = _new(screen["dialogs"], self.first["dialogs"])
+        if dialogs:
+            raise StepFailed(f"an unexpected dialog appeared ({dialogs[-1]!r}); privacyguard did not click it")
+
+
 async def run_steps(page: Page, setting: Setting, control: PwLocator, target: str, lang: str,
-                    writes: _Writes | None = None) -> None:
+                    watch: _Watch | None = None) -> None:
     """Carry out a setting's change steps on the open page."""
-    for step in setting.change:
+    steps = list(setting.change)
+    for index, step in enumerate(steps):
+        following = steps[index + 1] if index + 1 < len(steps) else None
         if step.action == "reauthenticate":
             raise NeedsPerson("the platform asks for the password again; this needs the person")
         if step.action == "choose":
             scope: PwLocator | Page = {"control": control, "dialog": page.get_by_role("dialog").last,
                                        "page": page}[step.scope]
             await _choose(scope, setting, target, lang)
+            if watch is not None:
+                await watch.after_action(following)
             continue
-        if step.optional and writes is not None:
-            await writes.settle()  # an optional confirmation may follow the previous step's save
         element = control if step.target == "control" else await _one(page, step, lang)
         if element is None:
             continue
         if step.action in ("click", "confirm"):
             await element.click(timeout=STEP_TIMEOUT_MS)
+            if watch is not None:
+                await watch.after_action(following)
 
 
 async def change_setting(page: Page, flow: PlatformFlow, setting: Setting, target: str,
@@ -198,25 +264,24 @@ async def change_setting(page: Page, flow: PlatformFlow, setting: Setting, targe
     located = await find_one(page, setting.locators, loaded.lang, options.settle_seconds)
     if located.element is None:
         return ChangeOutcome(before, None, located.note)
-    screen_before = await _screen(page)
     writes = _Writes(page)
+    watch = _Watch(page, writes)
     error: str | None = None
     needs_person = False
     try:
-        await run_steps(page, setting, located.element, target, loaded.lang, writes)
+        await watch.start()
+        await run_steps(page, setting, located.element, target, loaded.lang, watch)
         await writes.settle()
+        await watch.finish()
     except NeedsPerson as exc:
         error, needs_person = str(exc), True
+    except _PageSaid:
+        pass  # the alert is in watch.messages; the read-back decides
     except (StepFailed, PlaywrightError) as exc:
         error = str(exc).splitlines()[0]
     finally:
         writes.detach()
-    screen = await _screen(page)
-    messages = _new(screen["alerts"], screen_before["alerts"])
-    if screen["password"] and not screen_before["password"]:
-        error, needs_person = "the platform asks for the password again before this change; this needs the person", True
-    elif error is None and (dialogs := _new(screen["dialogs"], screen_before["dialogs"])):
-        error = f"an unexpected dialog appeared ({dialogs[-1]!r}); privacyguard did not click it"
+    messages = watch.messages
     after = await _read_back(page, flow, setting, options)
     return ChangeOutcome(before, after, error, needs_person=needs_person, page_messages=messages)
 
