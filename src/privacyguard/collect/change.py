@@ -96,11 +96,18 @@ class _Writes:
     async def settle(self) -> None:
         """Wait for the writes to answer, then let the page's scripts react (show a dialog, an error)."""
         deadline = time.monotonic() + WRITE_SETTLE_S
-        while self.pending and time.monotonic() < deadline:
-            await asyncio.sleep(0.02)
+        await self._tick(0)  # the page's own handlers have run, so their saves are under way
+        while True:
+            while self.pending and time.monotonic() < deadline:
+                await asyncio.sleep(0.02)
+            await self._tick(60)
+            if not self.pending or time.monotonic() >= deadline:
+                return
+
+    async def _tick(self, ms: int) -> None:
         try:
             await self.page.wait_for_load_state("load", timeout=STEP_TIMEOUT_MS)
-            await self.page.evaluate("() => new Promise(r => setTimeout(r, 60))")
+            await self.page.evaluate(f"() => new Promise(r => setTimeout(r, {ms}))")
         except PlaywrightError:  # a form post navigates; the new page then counts
             await self.page.wait_for_load_state("load", timeout=STEP_TIMEOUT_MS)
 
@@ -279,6 +286,13 @@ async def change_setting(page: Page, flow: PlatformFlow, setting: Setting, targe
         pass  # the alert is in watch.messages; the read-back decides
     except (StepFailed, PlaywrightError) as exc:
         error = str(exc).splitlines()[0]
+        try:  # a step that timed out may have been waiting behind a password prompt or a dialog
+            await writes.settle()
+            await watch.finish()
+        except NeedsPerson as person:
+            error, needs_person = str(person), True
+        except (StepFailed, PlaywrightError):
+            pass
     finally:
         writes.detach()
     messages = watch.messages

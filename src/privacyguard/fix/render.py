@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from typing import Any
 
 from rich.console import Console, Group, RenderableType
 from rich.markup import escape
@@ -83,6 +84,14 @@ def run_table(run: RunReport) -> RenderableType:
     if not run.changes:
         summary.append("nothing to do")
     return Group(table, summary) if run.changes else summary
+
+
+def fix_schema() -> dict[str, Any]:
+    """JSON Schema of fix and undo output (docs/fix-schema.json), generated from the models."""
+    schema = RunReport.model_json_schema(mode="serialization")
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "privacyguard fix/undo result"
+    return schema
 
 
 def render_json(run: RunReport) -> str:
