@@ -54,9 +54,12 @@ def load_yaml_with_lines(text: str, path: Path | str, error: type[FileFormatErro
             return None, {}
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        # The context mark is where the broken construct began (what a person must fix); the
+        # problem mark is often only where the parser gave up, a line or more later.
+        mark = exc.context_mark or exc.problem_mark
         line = mark.line + 1 if mark else None
-        raise error(path, line, f"invalid YAML: {exc.problem or exc}") from None
+        context = f" ({exc.context})" if exc.context else ""
+        raise error(path, line, f"invalid YAML: {exc.problem or exc}{context}") from None
     except yaml.YAMLError as exc:
         raise error(path, None, f"invalid YAML: {exc}") from None
     finally:

@@ -86,14 +86,21 @@ def find_browser() -> BrowserChoice:
     return asyncio.run(find_browser_async())
 
 
-def launch_args() -> list[str]:
-    args = list(CHROMIUM_ARGS)
+# For a browser that only ever talks to the sandbox: no host name resolves, so even a request the
+# sandbox failed to intercept cannot reach a real platform.
+SANDBOX_ONLY_ARGS = ["--host-resolver-rules=MAP * ~NOTFOUND"]
+
+
+def launch_args(sandbox_only: bool = False) -> list[str]:
+    args = list(CHROMIUM_ARGS) + (SANDBOX_ONLY_ARGS if sandbox_only else [])
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         args.append("--no-sandbox")  # Chromium refuses to start as root with its sandbox
     return args
 
 
-async def launch(playwright: Playwright, headless: bool = True) -> Browser:
+async def launch(playwright: Playwright, headless: bool = True, sandbox_only: bool = False) -> Browser:
+    """Start Chromium. `sandbox_only`: nothing can resolve, so nothing can leave the machine."""
     choice = choose_browser(playwright)
     executable = None if choice.kind == "playwright" else choice.executable
-    return await playwright.chromium.launch(executable_path=executable, headless=headless, args=launch_args())
+    return await playwright.chromium.launch(executable_path=executable, headless=headless,
+                                            args=launch_args(sandbox_only))

@@ -146,16 +146,20 @@ async def _choose(scope: PwLocator | Page, setting: Setting, target: str, lang: 
 
 
 async def _one(page: Page, step: Step, lang: str) -> PwLocator | None:
+    """The single element a step targets, waiting (once, for all label languages) for it to appear."""
     assert step.target is not None and step.target != "control"
-    timeout = OPTIONAL_STEP_MS if step.optional else STEP_TIMEOUT_MS
-    for candidate in build(page, step.target, lang):
-        try:
-            await candidate.first.wait_for(state="visible", timeout=timeout)
-        except PlaywrightError:
-            continue
-        if await candidate.count() == 1:
-            return candidate
-        raise StepFailed(f"{step.target.describe()} matches several elements")
+    candidates = build(page, step.target, lang)
+    deadline = time.monotonic() + (OPTIONAL_STEP_MS if step.optional else STEP_TIMEOUT_MS) / 1000
+    while True:
+        for candidate, description in candidates:
+            count = await candidate.count()
+            if count == 1 and await candidate.is_visible():
+                return candidate
+            if count > 1:
+                raise StepFailed(f"{description} matches {count} elements")
+        if time.monotonic() >= deadline:
+            break
+        await asyncio.sleep(0.1)
     if step.optional:
         return None
     raise StepFailed(f"{step.target.describe()} did not appear")

@@ -30,24 +30,30 @@ class Located:
     note: str | None = None
 
 
-def build(scope: Scope, spec: Locator, lang: str) -> list[PwLocator]:
-    """Every Playwright locator a spec stands for (one per label language)."""
-    bases = [scope] if spec.within is None else build(scope, spec.within, lang)
-    out: list[PwLocator] = []
-    for base in bases:
+def build(scope: Scope, spec: Locator, lang: str) -> list[tuple[PwLocator, str]]:
+    """Every Playwright locator a spec stands for (one per label language), each with a description
+    naming the exact label it uses, so evidence shows what matched on a Dutch page too."""
+    bases = [(scope, "")] if spec.within is None else [(loc, f"{desc} >> ") for loc, desc in
+                                                       build(scope, spec.within, lang)]
+    out: list[tuple[PwLocator, str]] = []
+    for base, prefix in bases:
+        candidates: list[tuple[PwLocator, str]]
         if spec.role is not None:
-            names = all_variants(spec.name, lang) or [None]
-            candidates = [base.get_by_role(spec.role, name=n, exact=spec.exact) if n is not None
-                          else base.get_by_role(spec.role) for n in names]
+            names = all_variants(spec.name, lang)
+            candidates = ([(base.get_by_role(spec.role, name=n, exact=spec.exact), f"role={spec.role} name~{n!r}")
+                           for n in names] if names else [(base.get_by_role(spec.role), f"role={spec.role}")])
         elif spec.label is not None:
-            candidates = [base.get_by_label(t, exact=spec.exact) for t in all_variants(spec.label, lang)]
+            candidates = [(base.get_by_label(t, exact=spec.exact), f"label~{t!r}")
+                          for t in all_variants(spec.label, lang)]
         elif spec.css is not None:
-            candidates = [base.locator(spec.css)]
+            candidates = [(base.locator(spec.css), f"css={spec.css}")]
         else:
-            candidates = [base.get_by_text(t, exact=spec.exact) for t in all_variants(spec.text, lang)]
+            candidates = [(base.get_by_text(t, exact=spec.exact), f"text~{t!r}")
+                          for t in all_variants(spec.text, lang)]
         if spec.has_text is not None:
-            candidates = [c.filter(has_text=t) for c in candidates for t in all_variants(spec.has_text, lang)]
-        out.extend(candidates)
+            candidates = [(loc.filter(has_text=t), f"{desc} has_text~{t!r}") for loc, desc in candidates
+                          for t in all_variants(spec.has_text, lang)]
+        out.extend((loc, prefix + desc) for loc, desc in candidates)
     return out
 
 
@@ -56,13 +62,12 @@ async def find_one(scope: Scope, specs: list[Locator], lang: str, settle_seconds
     deadline = time.monotonic() + settle_seconds
     while True:
         for spec in specs:
-            for candidate in build(scope, spec, lang):
+            for candidate, description in build(scope, spec, lang):
                 count = await candidate.count()
                 if count == 1:
-                    return Located(ReadStatus.READ, candidate, spec.describe())
+                    return Located(ReadStatus.READ, candidate, description)
                 if count > 1:
-                    return Located(ReadStatus.AMBIGUOUS, None, spec.describe(),
-                                   f"{count} elements match {spec.describe()}")
+                    return Located(ReadStatus.AMBIGUOUS, None, description, f"{count} elements match {description}")
         if time.monotonic() >= deadline:
             tried = "; ".join(spec.describe() for spec in specs)
             return Located(ReadStatus.NOT_FOUND, None, None, f"no element matches: {tried}")

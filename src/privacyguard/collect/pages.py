@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from enum import StrEnum
 from urllib.parse import urlsplit
@@ -61,10 +62,15 @@ async def load(page: Page, flow: PlatformFlow, url: str, timeout_ms: float = 30_
     """Navigate once and classify the result."""
     try:
         response = await page.goto(url, wait_until="domcontentloaded", timeout=timeout_ms)
+        await page.wait_for_load_state("domcontentloaded")  # settle client-side redirects
     except PlaywrightError as exc:
         first_line = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        with contextlib.suppress(PlaywrightError):  # leave the error page, or the next goto is interrupted
+            await page.goto("about:blank", timeout=timeout_ms)
         return LoadedPage(PageOutcome.FAILED, url, note=f"navigation failed: {first_line}")
-    outcome, note = classify(flow, url, page.url, response.status if response else None)
+    # After a redirect the response belongs to the first URL; its status says nothing of the last page.
+    status = response.status if response is not None and response.url == page.url else None
+    outcome, note = classify(flow, url, page.url, status)
     lang = "en"
     if outcome is PageOutcome.OK:
         lang = (await page.evaluate("document.documentElement.lang || 'en'")).split("-")[0].lower()

@@ -119,7 +119,8 @@ class CollectRun:
             accounts = await with_browser(browser)
         else:
             async with async_playwright() as playwright:
-                owned = await launch(playwright, headless=self.headless)
+                sandbox_only = all(t.sandbox is not None for t in targets)
+                owned = await launch(playwright, headless=self.headless, sandbox_only=sandbox_only)
                 try:
                     accounts = await with_browser(owned)
                 finally:

@@ -34,7 +34,7 @@ async def _sandbox_window(item: PlannedChange) -> None:
     variant = load_variant(target.platform, target.sandbox or "default", target.fixtures)
     sandbox = SandboxAccount(target.account, {flow.platform: flow}, {flow.platform: variant})
     async with async_playwright() as playwright:
-        browser = await launch(playwright, headless=False)
+        browser = await launch(playwright, headless=False, sandbox_only=True)
         try:
             context = await browser.new_context()
             await sandbox.attach(context)

@@ -72,7 +72,8 @@ def fix(platforms: list[str], sandbox: str | None = None, accounts: list[str] | 
 
     async def session() -> tuple[Snapshot, Report, list[PlannedChange], list[Change], FixRun | None]:
         async with async_playwright() as playwright:
-            browser = await launch(playwright, headless=run.headless)
+            browser = await launch(playwright, headless=run.headless,
+                                   sandbox_only=all(t.sandbox is not None for t in targets))
             try:
                 snapshot = await run.run(targets, browser)
                 report = evaluate(snapshot, resolved, catalogue, lang)
@@ -129,7 +130,8 @@ def undo(accounts: list[str] | None = None, dry_run: bool = False, on_change: On
 
     async def session() -> list[Change]:
         async with async_playwright() as playwright:
-            browser = await launch(playwright, headless=collect.headless)
+            browser = await launch(playwright, headless=collect.headless,
+                                   sandbox_only=all(e.sandbox is not None for e in entries))
             try:
                 return await Undoer(collect, journal, on_change).undo(browser, entries)
             finally:

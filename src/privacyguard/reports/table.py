@@ -8,7 +8,7 @@ from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
-from privacyguard.findings import Report, Status
+from privacyguard.findings import Finding, Report, Status
 
 STATUS_STYLE = {
     Status.PASS: "green",
@@ -27,20 +27,28 @@ def status_text(status: Status) -> Text:
     return Text(status.value, style=STATUS_STYLE[status])
 
 
+def why(finding: Finding) -> str:
+    """One line: for a rule not met, why it matters; otherwise why this status."""
+    if finding.status in (Status.FAIL, Status.WARN):
+        return finding.rationale
+    return finding.reason
+
+
 def build_renderable(report: Report) -> Group:
     parts: list = []
     for platform in sorted({a.platform for a in report.accounts}):
         for account in (a for a in report.accounts if a.platform == platform):
             table = Table(title=f"{platform} · {account.account}", title_justify="left", expand=True,
                           show_lines=False, header_style="bold")
+            # One line per finding: long titles and reasons are cut with an ellipsis, never wrapped.
             table.add_column("Status", no_wrap=True)
-            table.add_column("Setting")
-            table.add_column("Actual", no_wrap=True)
-            table.add_column("Expected")
-            table.add_column("Why", ratio=2)
+            table.add_column("Setting", ratio=4, no_wrap=True, overflow="ellipsis", min_width=20)
+            table.add_column("Now", no_wrap=True, overflow="ellipsis", max_width=12)
+            table.add_column("Expected", no_wrap=True, overflow="ellipsis", max_width=20)
+            table.add_column("Why", ratio=4, no_wrap=True, overflow="ellipsis", min_width=12)
             for finding in sorted(account.findings, key=lambda f: (STATUS_ORDER[f.status], f.setting)):
                 table.add_row(status_text(finding.status), finding.title, finding.actual or "—",
-                              finding.expected, finding.reason)
+                              finding.expected, why(finding))
             if account.error:
                 parts.append(Text(f"{platform} · {account.account}: {account.error}", style="bold magenta"))
             parts.append(table)

@@ -9,6 +9,7 @@ pages persist under the privacyguard home until `privacyguard sandbox reset`.
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import os
 import secrets
@@ -190,7 +191,18 @@ def _coerce(value: Any, current: Any) -> Any:
 
 
 def _redirect(location: str) -> dict[str, Any]:
-    return {"status": 302, "headers": {"location": location}, "body": ""}
+    """A redirect the browser follows *through the sandbox*.
+
+    Chromium does not route the request that follows a fulfilled 3xx: it would go to the real
+    network. So the sandbox answers with a page that replaces itself at once (as many real sites'
+    client-side redirects do); the browser then requests the target, which is routed here again.
+    """
+    target = html.escape(location, quote=True)
+    body = (f'<!doctype html><html><head><meta http-equiv="refresh" content="0; url={target}">'
+            f"<script>location.replace({json.dumps(location)})</script></head>"
+            f'<body><a href="{target}">Continue</a></body></html>')
+    return {"status": 200, "content_type": "text/html; charset=utf-8", "headers": {"cache-control": "no-store"},
+            "body": body}
 
 
 def _json(status: int, payload: dict[str, Any]) -> dict[str, Any]:
