@@ -53,3 +53,15 @@ class BrowserNotFound(PrivacyGuardError):
 
 class CollectError(PrivacyGuardError):
     """Collection of one account failed (kept per account; never stops the others)."""
+
+
+class ConfigError(FileFormatError):
+    """config.toml under the home is invalid (exit 3, names file and line)."""
+
+
+class HistoryError(BadInput):
+    """The history database cannot be used: written by a newer privacyguard, damaged, or no such sweep."""
+
+
+class ScheduleError(PrivacyGuardError):
+    """The OS scheduler (systemd, cron, launchd, Task Scheduler) is missing or refused a change."""

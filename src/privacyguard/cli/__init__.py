@@ -9,13 +9,28 @@ import os
 import sys
 
 import typer
+from rich.markup import escape
 
 try:  # recent typer vendors click; older releases depend on it
     from typer._click import exceptions as click_exc
 except ImportError:  # pragma: no cover
     from click import exceptions as click_exc  # type: ignore[no-redef]
 
-from privacyguard.cli import accounts, catalog, demo, evaluate, fix, policy, sandbox, scan, undo
+from privacyguard.cli import (  # issue 5
+    accounts,
+    catalog,
+    config,
+    demo,
+    evaluate,
+    fix,
+    history,
+    policy,
+    sandbox,
+    scan,
+    schedule,
+    sweep,
+    undo,
+)
 from privacyguard.cli._common import err_console
 from privacyguard.errors import BadInput, BrowserNotFound, PrivacyGuardError
 
@@ -29,11 +44,16 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-for module in (scan, evaluate, demo, catalog, fix, undo):
+for module in (scan, evaluate, demo, catalog, sweep):
+    module.register(app)
+for module in (fix, undo):  # issue 4
     module.register(app)
 app.add_typer(policy.app, name="policy")
 app.add_typer(sandbox.app, name="sandbox")
 app.add_typer(accounts.app, name="accounts")
+app.add_typer(history.app, name="history")
+app.add_typer(schedule.app, name="schedule")
+app.add_typer(config.app, name="config")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -50,13 +70,13 @@ def main(argv: list[str] | None = None) -> None:
         err_console.print("aborted")
         code = 130
     except BadInput as exc:
-        err_console.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False)
+        err_console.print(f"[bold red]error:[/] {escape(str(exc))}", markup=True, highlight=False)
         code = EXIT_BAD_INPUT
     except BrowserNotFound as exc:
-        err_console.print(f"[bold red]error:[/] {exc}", highlight=False)
+        err_console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False)
         code = EXIT_UNVERIFIED
     except PrivacyGuardError as exc:
-        err_console.print(f"[bold red]error:[/] {exc}", highlight=False)
+        err_console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False)
         code = EXIT_UNVERIFIED
     except Exception as exc:
         if os.environ.get("PRIVACYGUARD_DEBUG"):
