@@ -23,8 +23,9 @@ from playwright.async_api import Page, Request
 from privacyguard.catalogue import Locator, PlatformFlow, Setting, Step
 from privacyguard.collect.engine import CollectOptions, read_setting_on_page
 from privacyguard.collect.locate import build, find_one
-from privacyguard.collect.pages import PageOutcome, load
+from privacyguard.collect.pages import LoadedPage, PageOutcome, load
 from privacyguard.collect.read import normalise
+from privacyguard.sandbox.fixtures import url_key
 from privacyguard.snapshot import Reading, ReadStatus
 
 STEP_TIMEOUT_MS = 5_000
@@ -49,6 +50,7 @@ class ChangeOutcome:
     needs_person: bool = False  # the platform asked for the password again (or the flow says it will)
     conflict: bool = False  # the value was not what the caller expected; nothing was touched
     page_messages: list[str] = field(default_factory=list)  # alerts the page showed after the steps
+    loaded: LoadedPage | None = None  # the fresh page load the last reading came from (still open)
 
     def verified(self, target: str) -> bool:
         """True only when the value read back from a fresh page load is the target."""
@@ -253,25 +255,32 @@ async def run_steps(page: Page, setting: Setting, control: PwLocator, target: st
 
 async def change_setting(page: Page, flow: PlatformFlow, setting: Setting, target: str,
                          options: CollectOptions | None = None,
-                         expect_current: str | None = None) -> ChangeOutcome:
+                         expect_current: str | None = None, current: LoadedPage | None = None) -> ChangeOutcome:
     """Read, change through the flow's steps, reload and read back.
 
     `expect_current`: touch nothing unless the setting now has this value (or already the
     target); used by undo so that a value the person changed since is left alone.
+    `current`: the page a previous change's read-back left open (`ChangeOutcome.loaded`); when it
+    is this setting's page, it is read as it is instead of being loaded once more. The read-back
+    after a change is always a fresh load.
     """
     options = options or CollectOptions()
-    loaded = await load(page, flow, setting.url, options.page_timeout_ms)
+    if (current is not None and current.outcome is PageOutcome.OK and url_key(page.url) == url_key(current.url)
+            and url_key(current.url) == url_key(setting.url)):
+        loaded = current
+    else:
+        loaded = await load(page, flow, setting.url, options.page_timeout_ms)
     if loaded.outcome is not PageOutcome.OK:
         before = Reading(setting=setting.id, status=ReadStatus.PAGE_MISSING, note=loaded.note)
         return ChangeOutcome(before, None, loaded.note or loaded.outcome.value)
     before = await read_setting_on_page(page, setting, loaded, options)
     if not before.ok:
         return ChangeOutcome(before, None, f"could not read the current value: {before.note or before.status}")
-    if before.value == target:
-        return ChangeOutcome(before, await _read_back(page, flow, setting, options))
+    if before.value == target:  # read from a fresh load just now: that is the read-back
+        return ChangeOutcome(before, before, loaded=loaded)
     if expect_current is not None and before.value != expect_current:
         return ChangeOutcome(before, before, f"it is {before.value} now, not {expect_current}: changed since; "
-                             "left alone", conflict=True)
+                             "left alone", conflict=True, loaded=loaded)
     located = await find_one(page, setting.locators, loaded.lang, options.settle_seconds)
     if located.element is None:
         return ChangeOutcome(before, None, located.note)
@@ -300,12 +309,13 @@ async def change_setting(page: Page, flow: PlatformFlow, setting: Setting, targe
     finally:
         writes.detach()
     messages = watch.messages
-    after = await _read_back(page, flow, setting, options)
-    return ChangeOutcome(before, after, error, needs_person=needs_person, page_messages=messages)
+    after, reloaded = await _read_back(page, flow, setting, options)
+    return ChangeOutcome(before, after, error, needs_person=needs_person, page_messages=messages, loaded=reloaded)
 
 
-async def _read_back(page: Page, flow: PlatformFlow, setting: Setting, options: CollectOptions) -> Reading:
+async def _read_back(page: Page, flow: PlatformFlow, setting: Setting,
+                     options: CollectOptions) -> tuple[Reading, LoadedPage | None]:
     reloaded = await load(page, flow, setting.url, options.page_timeout_ms)
     if reloaded.outcome is not PageOutcome.OK:
-        return Reading(setting=setting.id, status=ReadStatus.PAGE_MISSING, note=reloaded.note)
-    return await read_setting_on_page(page, setting, reloaded, options)
+        return Reading(setting=setting.id, status=ReadStatus.PAGE_MISSING, note=reloaded.note), None
+    return await read_setting_on_page(page, setting, reloaded, options), reloaded

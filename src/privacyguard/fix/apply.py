@@ -16,6 +16,7 @@ from playwright.async_api import Browser, BrowserContext, Page
 
 from privacyguard.catalogue import Catalogue, PlatformFlow
 from privacyguard.collect.change import ChangeOutcome, change_setting
+from privacyguard.collect.pages import LoadedPage
 from privacyguard.collect.runner import CollectRun, Target
 from privacyguard.errors import UnknownName
 from privacyguard.fix.journal import Entry, FixRun, UndoRecord, save_run
@@ -83,6 +84,7 @@ class _Account:
         self.context: BrowserContext | None = None
         self.page: Page | None = None
         self.error: str | None = None
+        self.loaded: LoadedPage | None = None  # the page the last read-back left open
 
     async def open(self) -> Page | None:
         if self.page is None and self.error is None:
@@ -188,9 +190,12 @@ class Fixer:
         if page is None:
             return change_from_plan(item, Result.FAILED, account.error)
         try:
-            outcome = await change_setting(page, flow, item.setting, item.value, self.run.options)
+            outcome = await change_setting(page, flow, item.setting, item.value, self.run.options,
+                                           current=account.loaded)
         except Exception as exc:
+            account.loaded = None
             return change_from_plan(item, Result.FAILED, f"the browser failed: {_first_line(exc)}")
+        account.loaded = outcome.loaded
         result, reason = explain_outcome(outcome, item.value)
         before = outcome.before.value if outcome.before.ok else None
         after = outcome.after.value if outcome.after is not None and outcome.after.ok else None
@@ -250,9 +255,11 @@ class Undoer:
             return Change(**base, before=None, result=Result.FAILED, reason=account.error)
         try:
             outcome = await change_setting(page, catalogue.platform(entry.platform), setting, entry.before,
-                                           self.run.options, expect_current=entry.after)
+                                           self.run.options, expect_current=entry.after, current=account.loaded)
         except Exception as exc:
+            account.loaded = None
             return Change(**base, before=None, result=Result.FAILED, reason=f"the browser failed: {_first_line(exc)}")
+        account.loaded = outcome.loaded
         result, reason = explain_outcome(outcome, entry.before)
         if result is Result.MANUAL:
             reason = f"{reason}; set it back to {entry.before} yourself"

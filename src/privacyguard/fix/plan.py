@@ -88,19 +88,21 @@ def describe_change(setting: Setting, value: str, lang: str = "en") -> str:
 
 def plan(report: Report, targets: list[Target], catalogue: Catalogue, lang: str = "en",
          only: list[str] | None = None) -> list[PlannedChange]:
-    """FAIL and WARN findings that were read and have a target, in report order."""
+    """FAIL and WARN findings that were read and have a target: per account in policy order, but
+    settings that share a page kept together (each page is then loaded once for all of them)."""
     by_account = {(t.platform, t.account): t for t in targets}
     planned = []
     for account in report.accounts:
         target = by_account.get((account.platform, account.account))
         if target is None:
             continue
-        for finding in account.findings:
-            if finding.status not in (Status.FAIL, Status.WARN) or finding.actual is None or finding.target is None:
-                continue
-            if only and finding.setting not in only:
-                continue
-            planned.append(PlannedChange(target, catalogue.setting(finding.setting), finding, lang))
+        items = [PlannedChange(target, catalogue.setting(f.setting), f, lang) for f in account.findings
+                 if f.status in (Status.FAIL, Status.WARN) and f.actual is not None and f.target is not None
+                 and (not only or f.setting in only)]
+        pages: dict[str, int] = {}
+        for item in items:
+            pages.setdefault(item.setting.url, len(pages))
+        planned.extend(sorted(items, key=lambda item: pages[item.setting.url]))
     return planned
 
 
