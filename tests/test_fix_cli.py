@@ -311,3 +311,22 @@ def test_open_hands_each_manual_change_to_the_opener_and_nothing_else(monkeypatc
     with pytest.raises(SystemExit) as fine:
         main([*args, "--sandbox", "default"])
     assert fine.value.code == 0 and len(opened) == 1  # applied changes open nothing
+
+
+def test_ctrl_c_at_a_question_stops_at_once_and_what_was_applied_can_be_undone(pg_home: Path,
+                                                                              catalogue: Catalogue) -> None:
+    download = "linkedin.email_download"
+    child = _spawn(pg_home, "--only", AI, "--only", download)
+    child.expect("Apply this change\\?")
+    child.sendline("a")
+    child.expect("Apply this change\\?")  # the second question: the first change is done and journalled
+    child.sendcontrol("c")
+    child.expect(pexpect.EOF, timeout=30)
+    child.close()
+    assert child.exitstatus == 130
+    [journal] = (pg_home / "fixes").iterdir()
+    entries = json.loads(journal.read_text())["changes"]
+    assert [(e["setting"], e["result"], e["before"]) for e in entries] == [(AI, "applied", "on")]
+    code, undone = cli_json("undo", home=pg_home)
+    assert code == 0 and [(c["setting"], c["result"]) for c in undone["changes"]] == [(AI, "applied")]
+    assert collect_sandbox(catalogue, "linkedin", "default").readings[AI].value == "on"

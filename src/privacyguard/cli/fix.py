@@ -50,8 +50,12 @@ def ask(item: PlannedChange, out: Console) -> Decision:
     out.print(explanation(item))
     if not item.automatable:
         return Decision.APPLY
-    answer = Prompt.ask("  Apply this change? [bold]a[/]pply / [bold]s[/]kip / [bold]all[/] remaining / [bold]q[/]uit",
-                        choices=list(ANSWERS), show_choices=False, case_sensitive=False, console=out)
+    try:
+        answer = Prompt.ask("  Apply this change? [bold]a[/]pply / [bold]s[/]kip / [bold]all[/] remaining / "
+                            "[bold]q[/]uit", choices=list(ANSWERS), show_choices=False, case_sensitive=False,
+                            console=out)
+    except EOFError:  # the input ended (Ctrl-D): nothing more is changed
+        return Decision.QUIT
     return ANSWERS[answer.lower()]
 
 
@@ -109,7 +113,7 @@ def fix(
         out.print(result_line(change))
 
     result = run_fix(platform or [], sandbox, account or [], fixtures, policy, lang.value, only or [], mode,
-                     decide=(lambda item: ask(item, out)) if interactive else None,
+                     decide=(lambda item: ask(item, out if out.is_terminal else err_console)) if interactive else None,
                      on_plan=on_plan, on_change=on_change, opener=OPENER if open_pages else None)
     _emit(result.run, fmt, output, out)
     if result.journal is not None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import threading
 from collections.abc import Callable
 from enum import StrEnum
 
@@ -76,6 +77,32 @@ def explain_outcome(outcome: ChangeOutcome, target: str) -> tuple[Result, str | 
     return Result.FAILED, "; ".join(parts)
 
 
+async def _in_daemon_thread(function: Callable[[PlannedChange], Decision], item: PlannedChange) -> Decision:
+    """Ask in a daemon thread, so the browser keeps running meanwhile and Ctrl-C at a question ends
+    the program at once (a blocked `input()` in an ordinary worker thread would hold the exit)."""
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future[Decision] = loop.create_future()
+
+    def settle(result: Decision | None, error: BaseException | None) -> None:
+        if future.done():
+            return
+        if error is not None:
+            future.set_exception(error)
+        else:
+            future.set_result(result)  # type: ignore[arg-type]
+
+    def work() -> None:
+        try:
+            result = function(item)
+        except BaseException as exc:  # handed to the waiting coroutine
+            loop.call_soon_threadsafe(settle, None, exc)
+        else:
+            loop.call_soon_threadsafe(settle, result, None)
+
+    threading.Thread(target=work, name="privacyguard-ask", daemon=True).start()
+    return await future
+
+
 class _Account:
     """One account's browser context, opened on first use and closed at the end."""
 
@@ -141,7 +168,7 @@ class Fixer:
     async def _ask(self, item: PlannedChange) -> Decision:
         if not self.ask_more or self.decide is None:
             return Decision.APPLY
-        decision = await asyncio.to_thread(self.decide, item)
+        decision = await _in_daemon_thread(self.decide, item)
         if decision is Decision.ALL:
             self.ask_more = False
         return decision
