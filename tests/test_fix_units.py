@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
 import re
@@ -14,11 +15,11 @@ import pytest
 from conftest import REPO
 from privacyguard.catalogue import Catalogue
 from privacyguard.collect.change import ChangeOutcome
-from privacyguard.collect.runner import Target
+from privacyguard.collect.runner import CollectRun, Target
 from privacyguard.errors import BadInput, UnknownName
 from privacyguard.evaluate import evaluate
 from privacyguard.fix import journal
-from privacyguard.fix.apply import explain_outcome
+from privacyguard.fix.apply import Undoer, explain_outcome
 from privacyguard.fix.model import Change, Result, RunReport, fix_exit_code, summarise, undo_exit_code
 from privacyguard.fix.plan import check_only, describe_change, plan
 from privacyguard.fix.render import fix_schema, render_table
@@ -206,3 +207,18 @@ def test_behaviour_layer_is_added_only_where_a_variant_asks_for_it() -> None:
     assert needs_password(reauth, {"generativeAiData": False})
     assert not needs_password(reauth, {"generativeAiData": False, "_password": "x"})
     assert not needs_password(default, {"generativeAiData": False})
+
+
+def test_values_the_flow_cannot_set_are_manual_both_ways(catalogue: Catalogue, tmp_path: Path) -> None:
+    sync = catalogue.setting("linkedin.sync_contacts")
+    assert sync.automatable and sync.can_set("off") and not sync.can_set("on")
+    wants_sync = tmp_path / "p.yaml"
+    wants_sync.write_text("rules:\n  linkedin.sync_contacts: {expect: on}\n", encoding="utf-8")
+    report = evaluate(_snapshot({"linkedin.sync_contacts": "off"}), load_policy(wants_sync, catalogue), catalogue)
+    [item] = plan(report, [Target("linkedin", "me", "default")], catalogue)
+    assert not item.automatable and "cannot set this setting to on" in item.what
+    # undo of a removal: importing the address book again is for the person
+    entry = _entry("me", "linkedin.sync_contacts")
+    undoer = Undoer(CollectRun(catalogue), journal.FixRun(run_id="x", changes=[entry]))
+    change = asyncio.run(undoer._restore(None, entry))  # type: ignore[arg-type]  # decided before any page opens
+    assert change.result is Result.MANUAL and "cannot set it back to on" in change.reason and change.steps

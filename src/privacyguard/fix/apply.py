@@ -23,7 +23,7 @@ from privacyguard.errors import UnknownName
 from privacyguard.fix.journal import Entry, FixRun, UndoRecord, save_run
 from privacyguard.fix.model import Change, Result
 from privacyguard.fix.plan import PlannedChange, title
-from privacyguard.i18n import pick
+from privacyguard.i18n import pick, pick_list
 
 
 class Decision(StrEnum):
@@ -277,6 +277,10 @@ class Undoer:
             return Change(**base, before=None, result=Result.FAILED,
                           reason="this setting is no longer in the catalogue")
         base |= {"title": pick(setting.title), "url": setting.url}
+        if not setting.can_set(entry.before):
+            return Change(**base, before=None, result=Result.MANUAL, steps=pick_list(setting.manual_steps),
+                          reason=f"privacyguard cannot set it back to {entry.before} (the flow can only set "
+                                 f"{', '.join(setting.change_targets or [])}); that is for you to do")
         page = await account.open()
         if page is None:
             return Change(**base, before=None, result=Result.FAILED, reason=account.error)

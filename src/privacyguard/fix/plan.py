@@ -42,7 +42,7 @@ class PlannedChange:
 
     @property
     def automatable(self) -> bool:
-        return self.setting.automatable
+        return self.setting.can_set(self.value)
 
     @property
     def url(self) -> str:
@@ -56,6 +56,9 @@ class PlannedChange:
     def what(self) -> str:
         """What the change will do, in words."""
         if not self.automatable:
+            if self.setting.automatable:
+                return (f"privacyguard cannot set this setting to {self.value} itself: follow the steps on the page "
+                        "linked below.")
             return "privacyguard cannot change this setting itself: follow the steps on the page linked below."
         return describe_change(self.setting, self.value, self.lang)
 
