@@ -163,7 +163,7 @@ def test_dry_run_and_no_terminal_change_nothing(pg_home: Path) -> None:
     assert AI not in {c["setting"] for c in dry["changes"]}  # already fixed above
     assert code == dry["exit_code"] == 1  # FAILs are planned, not fixed
 
-    piped = run("fix", *BOTH, "--sandbox", "default", home=pg_home, stdin="")
+    piped = run("fix", "--platform", "linkedin", "--sandbox", "default", home=pg_home, stdin="")
     assert piped.returncode == 1
     assert "No terminal to ask you, and no --yes: showing the plan only; nothing is changed" in piped.stderr
     assert "planned" in piped.stdout and "applied" not in piped.stdout
@@ -185,6 +185,8 @@ def test_only_limits_the_fix_and_an_unknown_setting_is_bad_input(pg_home: Path) 
     assert elsewhere.returncode == 3 and "not a setting of the chosen platform" in elsewhere.stderr
     both = run("fix", "--sandbox", "default", "--account", "x", home=pg_home)
     assert both.returncode == 3
+    html = run("fix", "--sandbox", "default", "--format", "html", home=pg_home)
+    assert html.returncode == 3 and "'html' is not one of" in html.stderr.replace("\n", " ")
     assert not (pg_home / "sandbox").exists()
 
     code, fixed = cli_json("fix", *BOTH, "--sandbox", "default", "--only", AI, "--only", "facebook.search_engines",

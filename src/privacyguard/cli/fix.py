@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -13,8 +14,6 @@ from rich.prompt import Prompt
 from privacyguard import api
 from privacyguard.cli._common import (
     FixturesOpt,
-    Fmt,
-    FormatOpt,
     Lang,
     LangOpt,
     OutputOpt,
@@ -32,6 +31,15 @@ from privacyguard.fix.render import explanation, render, result_line, run_table
 from privacyguard.fix.session import Opener
 from privacyguard.fix.session import fix as run_fix
 
+
+class Fmt(StrEnum):
+    """Fix and undo results come as a table or as JSON (docs/fix.md)."""
+
+    table = "table"
+    json = "json"
+
+
+FormatOpt = Annotated[Fmt, typer.Option("--format", help="Results as a table or JSON.")]
 ANSWERS = {"a": Decision.APPLY, "apply": Decision.APPLY, "y": Decision.APPLY, "yes": Decision.APPLY,
            "s": Decision.SKIP, "skip": Decision.SKIP, "n": Decision.SKIP, "no": Decision.SKIP,
            "all": Decision.ALL, "q": Decision.QUIT, "quit": Decision.QUIT}

@@ -6,8 +6,8 @@ from typing import Annotated
 
 import typer
 
-from privacyguard.cli._common import Fmt, FormatOpt, OutputOpt, console, err_console
-from privacyguard.cli.fix import _emit
+from privacyguard.cli._common import OutputOpt, console, err_console
+from privacyguard.cli.fix import Fmt, FormatOpt, _emit
 from privacyguard.fix.model import Change
 from privacyguard.fix.render import result_line
 from privacyguard.fix.session import undo as run_undo
