@@ -104,7 +104,8 @@ def test_describe_change_names_choices_confirmations_and_dialogs(catalogue: Cata
     sync = describe_change(catalogue.setting("linkedin.sync_contacts"), "off")
     assert "click 'Remove all', then confirm with 'Remove'" in sync
     audience = describe_change(catalogue.setting("facebook.future_posts_audience"), "friends")
-    assert "click the audience button, then choose 'Friends' in the dialog, then click 'Done'" in audience
+    assert ("click the audience button, then choose 'Friends' in the dialog, then click 'Done', then wait for the "
+            "page's confirmation; then load the page again") in audience
 
 
 def test_only_accepts_known_settings_of_the_chosen_platforms_with_a_rule(catalogue: Catalogue) -> None:

@@ -68,6 +68,10 @@ def _locator_words(target: Locator, lang: str) -> str:
         words = all_variants(texts, lang)
         if words:
             return f"'{words[0]}'"
+    if target.role == "status":
+        return "the page's confirmation"  # an ARIA live region: where pages say "saved"
+    if target.role:
+        return f"the {target.role}"
     return target.describe()
 
 
