@@ -165,13 +165,64 @@ class Setting(_Strict):
         return all_variants(self.map.get(value), prefer_lang)
 
 
+class SignInForm(_Strict):
+    """The sign-in form: where the name and password go and what submits them (each: locators in order)."""
+
+    username: list[Locator] = Field(min_length=1)
+    password: list[Locator] = Field(min_length=1)
+    submit: list[Locator] = Field(min_length=1)
+
+
+class TwoStep(_Strict):
+    """A two-step code prompt: recognised by its code input (its URL may be shared with checkpoints)."""
+
+    code: list[Locator] = Field(min_length=1)
+    submit: list[Locator] = Field(min_length=1)
+    rejected: list[Locator] = Field(default_factory=list, description="Shown when a code was not accepted.")
+
+
+class SignInError(_Strict):
+    """A message the platform shows on its sign-in page, and what privacyguard takes it to mean."""
+
+    kind: Literal["wrong_password", "account_locked"]
+    markers: list[Locator] = Field(min_length=1)
+
+
+class CookieConsent(_Strict):
+    """A cookie-consent dialog and its most private choice (which privacyguard always takes)."""
+
+    dialog: list[Locator] = Field(min_length=1)
+    most_private: list[Locator] = Field(min_length=1)
+
+
 class SignIn(_Strict):
-    """Where and how the platform signs people in (used by the sign-in layer)."""
+    """Where and how the platform signs people in (used by the sign-in layer, see docs/accounts.md).
+
+    Everything but `url` is optional, so a flow without the details stays valid: without `form`
+    privacyguard cannot sign in by itself and asks for `privacyguard login NAME`.
+    """
 
     url: str
     session_cookies: list[str] = Field(default_factory=list)
     login_wall_paths: list[str] = Field(default_factory=list)
     checkpoint_paths: list[str] = Field(default_factory=list)
+    form: SignInForm | None = None
+    two_step: TwoStep | None = None
+    errors: list[SignInError] = Field(default_factory=list)
+    captcha_markers: list[Locator] = Field(default_factory=list)
+    checkpoint_markers: list[Locator] = Field(default_factory=list,
+                                              description="'Confirm it's you' pages off the checkpoint paths.")
+    rate_limit_statuses: list[int] = Field(default_factory=lambda: [429])
+    rate_limit_markers: list[Locator] = Field(default_factory=list,
+                                              description="'Temporarily blocked' pages answered with HTTP 200.")
+    cookie_consent: CookieConsent | None = None
+
+    @field_validator("url")
+    @classmethod
+    def _https(cls, value: str) -> str:
+        if not value.startswith("https://"):
+            raise ValueError(f"sign-in url {value!r} must be the platform's real https:// URL")
+        return value
 
 
 class PlatformFlow(_Strict):

@@ -65,3 +65,22 @@ class HistoryError(BadInput):
 
 class ScheduleError(PrivacyGuardError):
     """The OS scheduler (systemd, cron, launchd, Task Scheduler) is missing or refused a change."""
+
+
+class KeyringUnavailable(PrivacyGuardError):
+    """No usable OS keyring: secrets cannot be stored or read. The message says how to get one.
+
+    privacyguard never falls back to keeping secrets in a plain file.
+    """
+
+
+class SecretError(BadInput):
+    """A secret given on stdin or at the prompt is unusable (e.g. not a TOTP secret); never quotes it."""
+
+
+class SessionError(PrivacyGuardError):
+    """A saved browser session cannot be used (its key is gone from the keyring, or the file is damaged)."""
+
+
+class SignInError(PrivacyGuardError):
+    """`privacyguard login` could not complete (no display, timed out, browser closed)."""

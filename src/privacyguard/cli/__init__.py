@@ -16,14 +16,16 @@ try:  # recent typer vendors click; older releases depend on it
 except ImportError:  # pragma: no cover
     from click import exceptions as click_exc  # type: ignore[no-redef]
 
-from privacyguard.cli import (  # issue 5
+from privacyguard.cli import (  # issue 5, issue 3
     accounts,
     catalog,
     config,
     demo,
+    doctor,
     evaluate,
     fix,
     history,
+    login,
     policy,
     sandbox,
     scan,
@@ -44,7 +46,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-for module in (scan, evaluate, demo, catalog, sweep):
+for module in (scan, evaluate, demo, catalog, sweep, login, doctor):
     module.register(app)
 for module in (fix, undo):  # issue 4
     module.register(app)

@@ -1,7 +1,7 @@
 """The browser side of fix and undo: open each account once, change settings, read back, classify.
 
-Accounts are opened exactly as `scan` opens them (`CollectRun.prepare`), so registered sandbox
-accounts work now and real accounts work through the sign-in layer's `prepare_real` hook. One
+Accounts are opened exactly as `scan` opens them (`CollectRun.open_account`: sandbox routing, then
+the saved session or a sign-in by the sign-in layer), for simulated and real accounts alike. One
 account's failure never stops the others; each change is journalled as soon as it ends.
 """
 
@@ -17,13 +17,15 @@ from playwright.async_api import Browser, BrowserContext, Page
 
 from privacyguard.catalogue import Catalogue, PlatformFlow
 from privacyguard.collect.change import ChangeOutcome, change_setting
-from privacyguard.collect.pages import LoadedPage
+from privacyguard.collect.engine import CollectOptions
+from privacyguard.collect.pages import LoadedPage, PageOutcome, load
 from privacyguard.collect.runner import CollectRun, Target
 from privacyguard.errors import UnknownName
 from privacyguard.fix.journal import Entry, FixRun, UndoRecord, save_run
 from privacyguard.fix.model import Change, Result
 from privacyguard.fix.plan import PlannedChange, title
 from privacyguard.i18n import pick, pick_list
+from privacyguard.snapshot import AccountError, AccountSnapshot
 
 
 class Decision(StrEnum):
@@ -104,26 +106,47 @@ async def _in_daemon_thread(function: Callable[[PlannedChange], Decision], item:
 
 
 class _Account:
-    """One account's browser context, opened on first use and closed at the end."""
+    """One account's browser context, opened on first use (as a scan opens it) and closed at the end."""
 
     def __init__(self, run: CollectRun, browser: Browser, target: Target) -> None:
         self.run, self.browser, self.target = run, browser, target
         self.context: BrowserContext | None = None
         self.page: Page | None = None
+        self.options: CollectOptions = run.options
         self.error: str | None = None
         self.loaded: LoadedPage | None = None  # the page the last read-back left open
 
-    async def open(self) -> Page | None:
-        if self.page is None and self.error is None:
-            try:
-                self.context = await self.run.new_context(self.browser)
-                problem = await self.run.prepare(self.context, self.target)
-                if problem is not None:
-                    self.error = f"could not open the account: {problem.message}"
-                else:
-                    self.page = await self.context.new_page()
-            except Exception as exc:  # one account's crash never stops the others
-                self.error = f"could not open the account: {_first_line(exc)}"
+    async def open(self, first_url: str) -> Page | None:
+        """Sign in (saved session, or the sign-in layer) and load the first page to change on.
+
+        A sign-in page, checkpoint or rate limit there means the account is not open: the sign-in
+        layer signs in once more where it can, else the account's changes fail with its reason.
+        """
+        if self.page is not None or self.error is not None:
+            return self.page
+        flow = self.run.catalogue.platform(self.target.platform)
+        opened: list[Page] = []
+
+        async def first_page(page: Page, options: CollectOptions) -> AccountSnapshot:
+            self.options = options
+            loaded = await load(page, flow, first_url, options.page_timeout_ms)
+            snapshot = AccountSnapshot(platform=flow.platform, account=self.target.account, sandbox=self.target.sandbox)
+            if loaded.blocks_account:
+                snapshot.error = AccountError(kind=loaded.outcome.value, message=loaded.note or loaded.outcome.value)
+            else:
+                self.loaded = loaded if loaded.outcome is PageOutcome.OK else None
+                opened[:] = [page]
+            return snapshot
+
+        try:
+            self.context = await self.run.new_context(self.browser)
+            snapshot = await self.run.open_account(self.context, self.target, first_page)
+            if snapshot.error is not None:
+                self.error = f"could not open the account: {snapshot.error.message}"
+            elif opened:
+                self.page = opened[0]
+        except Exception as exc:  # one account's crash never stops the others
+            self.error = f"could not open the account: {_first_line(exc)}"
         return self.page
 
     async def close(self) -> None:
@@ -177,7 +200,8 @@ class Fixer:
         if change.result is not Result.PLANNED:
             self.journal.changes.append(Entry(
                 platform=item.target.platform, account=item.target.account, sandbox=item.target.sandbox,
-                fixtures=str(item.target.fixtures) if item.target.fixtures else None, setting=change.setting,
+                fixtures=str(item.target.fixtures) if item.target.fixtures else None,
+                registered=item.target.registered, setting=change.setting,
                 before=change.before, target=change.target, after=change.after, result=change.result,
                 reason=change.reason))
             change.at = self.journal.changes[-1].at
@@ -213,11 +237,11 @@ class Fixer:
         return changes
 
     async def _change(self, account: _Account, flow: PlatformFlow, item: PlannedChange) -> Change:
-        page = await account.open()
+        page = await account.open(item.setting.url)
         if page is None:
             return change_from_plan(item, Result.FAILED, account.error)
         try:
-            outcome = await change_setting(page, flow, item.setting, item.value, self.run.options,
+            outcome = await change_setting(page, flow, item.setting, item.value, account.options,
                                            current=account.loaded)
         except Exception as exc:
             account.loaded = None
@@ -281,12 +305,12 @@ class Undoer:
             return Change(**base, before=None, result=Result.MANUAL, steps=pick_list(setting.manual_steps),
                           reason=f"privacyguard cannot set it back to {entry.before} (the flow can only set "
                                  f"{', '.join(setting.change_targets or [])}); that is for you to do")
-        page = await account.open()
+        page = await account.open(setting.url)
         if page is None:
             return Change(**base, before=None, result=Result.FAILED, reason=account.error)
         try:
             outcome = await change_setting(page, catalogue.platform(entry.platform), setting, entry.before,
-                                           self.run.options, expect_current=entry.after, current=account.loaded)
+                                           account.options, expect_current=entry.after, current=account.loaded)
         except Exception as exc:
             account.loaded = None
             return Change(**base, before=None, result=Result.FAILED, reason=f"the browser failed: {_first_line(exc)}")

@@ -45,6 +45,7 @@ class Entry(BaseModel):
     account: str
     sandbox: str | None = None
     fixtures: str | None = None
+    registered: bool = Field(default=False, description="A registered account: undo signs in as scan does.")
     setting: str
     before: str | None
     target: str
@@ -56,7 +57,8 @@ class Entry(BaseModel):
 
     @property
     def target_account(self) -> Target:
-        return Target(self.platform, self.account, self.sandbox, Path(self.fixtures) if self.fixtures else None)
+        return Target(self.platform, self.account, self.sandbox, Path(self.fixtures) if self.fixtures else None,
+                      registered=self.registered)
 
     @property
     def undoable(self) -> bool:

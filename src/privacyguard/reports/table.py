@@ -54,7 +54,8 @@ def build_renderable(report: Report, sweep: SweepView | None = None) -> Group:
                 table.add_row(status_text(finding.status), finding.title, finding.actual or "—",
                               finding.expected, why(finding))
             if account.error:
-                parts.append(Text(f"{platform} · {account.account}: {account.error}", style="bold magenta"))
+                kind = f" [{account.error_kind}]" if account.error_kind else ""
+                parts.append(Text(f"{platform} · {account.account}{kind}: {account.error}", style="bold magenta"))
             parts.append(table)
     summary = Text("Summary: ")
     for status in Status:
