@@ -20,6 +20,7 @@ import pytest
 from playwright.async_api import async_playwright
 
 from conftest import collect_sandbox, run_cli
+from file_keyring import cli_env
 from privacyguard.catalogue import Catalogue
 from privacyguard.cli import main
 from privacyguard.collect.browser import launch
@@ -332,3 +333,34 @@ def test_ctrl_c_at_a_question_stops_at_once_and_what_was_applied_can_be_undone(p
     code, undone = cli_json("undo", home=pg_home)
     assert code == 0 and [(c["setting"], c["result"]) for c in undone["changes"]] == [(AI, "applied")]
     assert collect_sandbox(catalogue, "linkedin", "default").readings[AI].value == "on"
+
+
+def test_registered_accounts_are_signed_in_as_a_scan_does_and_one_failure_stops_no_other(pg_home: Path,
+                                                                                         tmp_path: Path) -> None:
+    """Fix and undo open accounts through the scan's own path: a stored password (and two-step code)
+    signs in, the session is saved and reused by undo; an account that cannot sign in fails alone."""
+    password, totp = "Fix-canary pässword 41d2", "KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU"
+    env = cli_env(tmp_path / "keyring.json")
+    added = run_cli("accounts", "add", "li-pw", "--platform", "linkedin", "--sandbox", "signin-two-step", "--username",
+                    "me@example.org", "--password-stdin", "--totp-stdin", home=pg_home, env=env,
+                    stdin=f"{password}\n{totp}\n")
+    assert added.returncode == 0, added.stderr
+    added = run_cli("accounts", "add", "fb-wrong", "--platform", "facebook", "--sandbox", "signin-wrong-password",
+                    "--username", "me@example.org", "--password-stdin", home=pg_home, env=env, stdin=f"{password}\n")
+    assert added.returncode == 0, added.stderr
+    # the scan before the fix reaches only the LinkedIn account, so only its change is planned
+    fixed = run_cli("fix", "--yes", "--only", AI, "--only", "facebook.search_engines", "--format", "json",
+                    home=pg_home, env=env, stdin="", timeout=600)
+    data = json.loads(fixed.stdout)
+    assert [(c["account"], c["setting"], c["result"]) for c in data["changes"]] == [("li-pw", AI, "applied")]
+    assert fixed.returncode == 2  # the Facebook account could not be read: ERROR, not a false pass
+    assert (pg_home / "sessions" / "li-pw.bin").is_file()
+    journal = pg_home / "fixes" / f"{data['run_id']}.json"
+    assert json.loads(journal.read_text())["changes"][0]["registered"] is True
+    undone = run_cli("undo", "--format", "json", home=pg_home, env=env, stdin="", timeout=600)
+    assert undone.returncode == 0, undone.stderr
+    assert [(c["account"], c["result"], c["after"]) for c in json.loads(undone.stdout)["changes"]] == [
+        ("li-pw", "applied", "on")]
+    for path in (p for p in pg_home.rglob("*") if p.is_file()):
+        assert password.encode() not in path.read_bytes(), path
+    assert password not in fixed.stdout + fixed.stderr + undone.stdout + undone.stderr

@@ -19,14 +19,14 @@ from privacyguard.collect.runner import CollectRun, Target
 from privacyguard.errors import BadInput, UnknownName
 from privacyguard.evaluate import evaluate
 from privacyguard.fix import journal
-from privacyguard.fix.apply import Undoer, explain_outcome
+from privacyguard.fix.apply import Fixer, Undoer, explain_outcome
 from privacyguard.fix.model import Change, Result, RunReport, fix_exit_code, summarise, undo_exit_code
 from privacyguard.fix.plan import check_only, describe_change, plan
 from privacyguard.fix.render import fix_schema, render_table
 from privacyguard.policy import load_policy
 from privacyguard.sandbox import load_variant
 from privacyguard.sandbox.behaviour import inject, needs_password
-from privacyguard.snapshot import AccountSnapshot, Reading, ReadStatus, Snapshot
+from privacyguard.snapshot import AccountError, AccountSnapshot, Reading, ReadStatus, Snapshot
 
 DOCS = REPO / "docs"
 AI = "linkedin.generative_ai_data"
@@ -223,3 +223,28 @@ def test_values_the_flow_cannot_set_are_manual_both_ways(catalogue: Catalogue, t
     undoer = Undoer(CollectRun(catalogue), journal.FixRun(run_id="x", changes=[entry]))
     change = asyncio.run(undoer._restore(None, entry))  # type: ignore[arg-type]  # decided before any page opens
     assert change.result is Result.MANUAL and "cannot set it back to on" in change.reason and change.steps
+
+
+class _Context:
+    async def close(self) -> None:
+        return None
+
+
+class _BlockedRun(CollectRun):
+    """An account that cannot be opened (the sign-in layer met a checkpoint)."""
+
+    async def new_context(self, browser):  # type: ignore[no-untyped-def, override]
+        return _Context()
+
+    async def open_account(self, context, target, work):  # type: ignore[no-untyped-def, override]
+        return AccountSnapshot(platform=target.platform, account=target.account, sandbox=target.sandbox,
+                               error=AccountError(kind="checkpoint", message="blocked by platform security"))
+
+
+def test_an_account_that_cannot_be_opened_fails_its_changes_and_says_why(linkedin_report, catalogue) -> None:
+    planned = plan(linkedin_report, [Target("linkedin", "me", None, registered=True)], catalogue)
+    run = journal.FixRun(run_id=journal.new_run_id())
+    changes = asyncio.run(Fixer(_BlockedRun(catalogue), run).apply(None, planned))  # type: ignore[arg-type]
+    assert [c.result for c in changes] == [Result.FAILED, Result.FAILED]
+    assert all(c.reason == "could not open the account: blocked by platform security" for c in changes)
+    assert [(e.result, e.registered) for e in run.changes] == [(Result.FAILED, True)] * 2
