@@ -114,6 +114,8 @@ class Setting(_Strict):
     map: dict[str, I18nTexts] = Field(default_factory=dict)
     change: list[Step] = Field(default_factory=list)
     manual_steps: dict[str, list[str]] = Field(default_factory=dict)
+    change_targets: list[str] | None = Field(default=None, description="The values the change steps can set "
+                                              "(default: every value); others need the person.")
     retired: Retired | None = None
 
     @field_validator("id")
@@ -140,6 +142,9 @@ class Setting(_Strict):
         unknown = [key for key in self.map if key not in self.values]
         if unknown:
             raise ValueError(f"map keys {unknown} are not among values {self.values}")
+        strange = [v for v in self.change_targets or [] if v not in self.values]
+        if strange:
+            raise ValueError(f"change_targets {strange} are not among values {self.values}")
         return self
 
     @property
@@ -150,6 +155,10 @@ class Setting(_Strict):
     def automatable(self) -> bool:
         """True when the flow knows how to change this setting (otherwise: manual steps)."""
         return bool(self.change)
+
+    def can_set(self, value: str) -> bool:
+        """True when the change steps can set this value (e.g. contacts can be removed, not re-imported)."""
+        return self.automatable and (self.change_targets is None or value in self.change_targets)
 
     def raw_texts(self, value: str, prefer_lang: str | None = None) -> list[str]:
         """The texts (in any UI language) that show `value` on the page."""

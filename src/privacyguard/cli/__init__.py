@@ -23,6 +23,7 @@ from privacyguard.cli import (  # issue 5, issue 3
     demo,
     doctor,
     evaluate,
+    fix,
     history,
     login,
     policy,
@@ -30,6 +31,7 @@ from privacyguard.cli import (  # issue 5, issue 3
     scan,
     schedule,
     sweep,
+    undo,
 )
 from privacyguard.cli._common import err_console
 from privacyguard.errors import BadInput, BrowserNotFound, PrivacyGuardError
@@ -45,6 +47,8 @@ app = typer.Typer(
     add_completion=False,
 )
 for module in (scan, evaluate, demo, catalog, sweep, login, doctor):
+    module.register(app)
+for module in (fix, undo):  # issue 4
     module.register(app)
 app.add_typer(policy.app, name="policy")
 app.add_typer(sandbox.app, name="sandbox")

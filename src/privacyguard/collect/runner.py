@@ -50,6 +50,9 @@ def sandbox_account_name(variant: str) -> str:
 ContextPreparer = Callable[[BrowserContext, Target], Awaitable[AccountError | None]]
 ProgressCallback = Callable[[Target, str], None]
 Reader = Callable[[], Awaitable[AccountSnapshot]]
+# Work on an opened account's page other than a scan (fix, undo): returns a snapshot whose error says
+# whether the account could be used (e.g. `signed_out`, so that the sign-in layer signs in once more).
+Work = Callable[[Page, CollectOptions], Awaitable[AccountSnapshot]]
 
 
 class SignInLayer(Protocol):
@@ -98,7 +101,7 @@ class CollectRun:
         if halted is not None:
             return AccountSnapshot(platform=target.platform, account=target.account, sandbox=target.sandbox,
                                    error=halted, finished_at=now_utc())
-        context = await browser.new_context(locale="en-US", service_workers="block")
+        context = await self.new_context(browser)
         try:
             result = await self._collect_in(context, flow, target)
             if result.error is not None and result.error.kind == "rate_limited":
@@ -115,7 +118,20 @@ class CollectRun:
             with contextlib.suppress(Exception):  # a crashed browser cannot close its contexts
                 await context.close()
 
-    async def _collect_in(self, context: BrowserContext, flow: PlatformFlow, target: Target) -> AccountSnapshot:
+    async def new_context(self, browser: Browser) -> BrowserContext:
+        """A fresh, isolated context with the options every account gets."""
+        return await browser.new_context(locale="en-US", service_workers="block")
+
+    async def open_account(self, context: BrowserContext, target: Target, work: Work) -> AccountSnapshot:
+        """Open an account for work other than a scan (fix, undo) exactly as a scan opens it.
+
+        Sandbox routing, then the saved session or a sign-in (sign-in layer); `work` runs on the
+        signed-in page with the options for its host (polite pacing for real ones).
+        """
+        return await self._collect_in(context, self.catalogue.platform(target.platform), target, work)
+
+    async def _collect_in(self, context: BrowserContext, flow: PlatformFlow, target: Target,
+                          work: Work | None = None) -> AccountSnapshot:
         sandbox = None
         if target.sandbox is not None:
             try:
@@ -138,6 +154,8 @@ class CollectRun:
         page = await context.new_page()
 
         async def read() -> AccountSnapshot:
+            if work is not None:
+                return await work(page, options)
             return await collect_account(page, flow, target.account, target.sandbox, options,
                                          halted=lambda: self.halted.get(flow.platform))
 

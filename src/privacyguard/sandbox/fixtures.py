@@ -51,6 +51,8 @@ class Behaviour(BaseModel):
     model_config = ConfigDict(extra="allow")
 
     save: Literal["ok", "ignore", "error"] = "ok"
+    confirm: list[str] = Field(default_factory=list)  # fields whose change the page confirms first ("*": all)
+    reauth: list[str] = Field(default_factory=list)  # fields whose save needs the password again ("*": all)
 
 
 class VariantSpec(BaseModel):

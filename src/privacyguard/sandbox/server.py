@@ -24,6 +24,7 @@ from playwright.async_api import BrowserContext, Request, Route
 from privacyguard.catalogue import PlatformFlow
 from privacyguard.home import sandbox_state_dir
 from privacyguard.resources import fixtures_dir
+from privacyguard.sandbox import behaviour
 from privacyguard.sandbox.fixtures import Variant, url_key
 
 NOT_FOUND_HTML = """<!doctype html><html lang="en"><head><title>Page not found</title></head>
@@ -162,7 +163,7 @@ class SandboxAccount:
         if request.method == "POST":
             return self._save(platform, variant, request)
         self.page_loads.append(request.url)
-        body = variant.render(page, self.state[platform], request.url)
+        body = behaviour.inject(variant.render(page, self.state[platform], request.url), variant, self.state[platform])
         return {"status": page.status, "content_type": "text/html; charset=utf-8", "body": body}
 
     def _save(self, platform: str, variant: Variant, request: Request) -> dict[str, Any]:
@@ -177,6 +178,11 @@ class SandboxAccount:
         unknown = [k for k in changes if k not in state and not k.startswith("_")]
         if unknown or not isinstance(changes, dict):
             return _json(400, {"ok": False, "error": f"unknown field(s) {unknown}"})
+        if behaviour.needs_password(variant, changes):
+            if is_form:
+                return {"status": 200, "content_type": "text/html; charset=utf-8",
+                        "body": behaviour.reauth_page(variant, request.url, changes)}
+            return _json(401, {"ok": False, "error": "reauth_required"})
         mode = variant.behaviour.save
         if mode == "error":
             return _json(500, {"ok": False, "error": "Something went wrong. Please try again later."})
