@@ -4,7 +4,7 @@ VENV    := .venv
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 
-.PHONY: setup browser demo test lint bench clean
+.PHONY: setup browser demo test lint bench clean test-services
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -21,8 +21,12 @@ browser: $(STAMP)
 demo: setup
 	$(BIN)/privacyguard demo
 
-test: setup
+test: setup test-services
 	$(BIN)/python -m pytest -n 2 -q
+
+# gnome-keyring + D-Bus (a real Secret Service keyring) and Xvfb (headed login), where apt-get works.
+test-services:
+	@bash scripts/install_test_services.sh
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests scripts

@@ -32,9 +32,12 @@ class Account(BaseModel):
     has_password: bool = False
     has_totp: bool = False
     added_at: datetime = Field(default_factory=now_utc)
+    sign_in_paused: str | None = Field(default=None, description="Why automated sign-in waits for the person "
+                                       "(e.g. 'checkpoint on 2026-11-26'); cleared by `privacyguard login`.")
 
     def target(self) -> Target:
-        return Target(self.platform, self.name, self.sandbox, Path(self.fixtures) if self.fixtures else None)
+        return Target(self.platform, self.name, self.sandbox, Path(self.fixtures) if self.fixtures else None,
+                      registered=True)
 
 
 class Registry(BaseModel):

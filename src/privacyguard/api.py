@@ -22,6 +22,7 @@ from privacyguard.findings import Finding, Report, Status
 from privacyguard.i18n import SUPPORTED_LANGS
 from privacyguard.policy import Policy, load_policy
 from privacyguard.sandbox.fixtures import load_variant
+from privacyguard.signin.layer import SignInLayer
 from privacyguard.snapshot import Snapshot
 
 DEFAULT_POLICY = "recommended"
@@ -52,11 +53,17 @@ def sandbox_targets(platforms: list[str], variant: str, catalogue: Catalogue, fi
     return targets
 
 
+def collect_run(catalogue: Catalogue | None = None, options: CollectOptions | None = None, concurrency: int = 4,
+                on_progress: ProgressCallback | None = None) -> CollectRun:
+    """A configured CollectRun (sign-in layer included): scan, sweep, fix and undo open accounts through it."""
+    return CollectRun(catalogue or load_catalogue(), options or CollectOptions(), concurrency=concurrency,
+                      on_progress=on_progress, sign_in=SignInLayer.from_registry())
+
+
 def collect(targets: list[Target], catalogue: Catalogue | None = None, options: CollectOptions | None = None,
             concurrency: int = 4, on_progress: ProgressCallback | None = None) -> Snapshot:
     """Read every target's settings in one browser."""
-    run = CollectRun(catalogue or load_catalogue(), options or CollectOptions(), concurrency=concurrency,
-                     on_progress=on_progress)
+    run = collect_run(catalogue, options, concurrency, on_progress)
     return asyncio.run(run.run(targets))
 
 

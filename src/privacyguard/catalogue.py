@@ -114,6 +114,8 @@ class Setting(_Strict):
     map: dict[str, I18nTexts] = Field(default_factory=dict)
     change: list[Step] = Field(default_factory=list)
     manual_steps: dict[str, list[str]] = Field(default_factory=dict)
+    change_targets: list[str] | None = Field(default=None, description="The values the change steps can set "
+                                              "(default: every value); others need the person.")
     retired: Retired | None = None
 
     @field_validator("id")
@@ -140,6 +142,9 @@ class Setting(_Strict):
         unknown = [key for key in self.map if key not in self.values]
         if unknown:
             raise ValueError(f"map keys {unknown} are not among values {self.values}")
+        strange = [v for v in self.change_targets or [] if v not in self.values]
+        if strange:
+            raise ValueError(f"change_targets {strange} are not among values {self.values}")
         return self
 
     @property
@@ -151,18 +156,73 @@ class Setting(_Strict):
         """True when the flow knows how to change this setting (otherwise: manual steps)."""
         return bool(self.change)
 
+    def can_set(self, value: str) -> bool:
+        """True when the change steps can set this value (e.g. contacts can be removed, not re-imported)."""
+        return self.automatable and (self.change_targets is None or value in self.change_targets)
+
     def raw_texts(self, value: str, prefer_lang: str | None = None) -> list[str]:
         """The texts (in any UI language) that show `value` on the page."""
         return all_variants(self.map.get(value), prefer_lang)
 
 
+class SignInForm(_Strict):
+    """The sign-in form: where the name and password go and what submits them (each: locators in order)."""
+
+    username: list[Locator] = Field(min_length=1)
+    password: list[Locator] = Field(min_length=1)
+    submit: list[Locator] = Field(min_length=1)
+
+
+class TwoStep(_Strict):
+    """A two-step code prompt: recognised by its code input (its URL may be shared with checkpoints)."""
+
+    code: list[Locator] = Field(min_length=1)
+    submit: list[Locator] = Field(min_length=1)
+    rejected: list[Locator] = Field(default_factory=list, description="Shown when a code was not accepted.")
+
+
+class SignInError(_Strict):
+    """A message the platform shows on its sign-in page, and what privacyguard takes it to mean."""
+
+    kind: Literal["wrong_password", "account_locked"]
+    markers: list[Locator] = Field(min_length=1)
+
+
+class CookieConsent(_Strict):
+    """A cookie-consent dialog and its most private choice (which privacyguard always takes)."""
+
+    dialog: list[Locator] = Field(min_length=1)
+    most_private: list[Locator] = Field(min_length=1)
+
+
 class SignIn(_Strict):
-    """Where and how the platform signs people in (used by the sign-in layer)."""
+    """Where and how the platform signs people in (used by the sign-in layer, see docs/accounts.md).
+
+    Everything but `url` is optional, so a flow without the details stays valid: without `form`
+    privacyguard cannot sign in by itself and asks for `privacyguard login NAME`.
+    """
 
     url: str
     session_cookies: list[str] = Field(default_factory=list)
     login_wall_paths: list[str] = Field(default_factory=list)
     checkpoint_paths: list[str] = Field(default_factory=list)
+    form: SignInForm | None = None
+    two_step: TwoStep | None = None
+    errors: list[SignInError] = Field(default_factory=list)
+    captcha_markers: list[Locator] = Field(default_factory=list)
+    checkpoint_markers: list[Locator] = Field(default_factory=list,
+                                              description="'Confirm it's you' pages off the checkpoint paths.")
+    rate_limit_statuses: list[int] = Field(default_factory=lambda: [429])
+    rate_limit_markers: list[Locator] = Field(default_factory=list,
+                                              description="'Temporarily blocked' pages answered with HTTP 200.")
+    cookie_consent: CookieConsent | None = None
+
+    @field_validator("url")
+    @classmethod
+    def _https(cls, value: str) -> str:
+        if not value.startswith("https://"):
+            raise ValueError(f"sign-in url {value!r} must be the platform's real https:// URL")
+        return value
 
 
 class PlatformFlow(_Strict):

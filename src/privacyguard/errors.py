@@ -55,6 +55,37 @@ class CollectError(PrivacyGuardError):
     """Collection of one account failed (kept per account; never stops the others)."""
 
 
+class ConfigError(FileFormatError):
+    """config.toml under the home is invalid (exit 3, names file and line)."""
+
+
+class HistoryError(BadInput):
+    """The history database cannot be used: written by a newer privacyguard, damaged, or no such sweep."""
+
+
+class ScheduleError(PrivacyGuardError):
+    """The OS scheduler (systemd, cron, launchd, Task Scheduler) is missing or refused a change."""
+
+
+class KeyringUnavailable(PrivacyGuardError):
+    """No usable OS keyring: secrets cannot be stored or read. The message says how to get one.
+
+    privacyguard never falls back to keeping secrets in a plain file.
+    """
+
+
+class SecretError(BadInput):
+    """A secret given on stdin or at the prompt is unusable (e.g. not a TOTP secret); never quotes it."""
+
+
+class SessionError(PrivacyGuardError):
+    """A saved browser session cannot be used (its key is gone from the keyring, or the file is damaged)."""
+
+
+class SignInError(PrivacyGuardError):
+    """`privacyguard login` could not complete (no display, timed out, browser closed)."""
+
+
 class RosterError(FileFormatError):
     """An audit roster cannot be used at all (unreadable, bad header, no valid row)."""
 

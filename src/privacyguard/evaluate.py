@@ -97,6 +97,7 @@ def evaluate_account(account: AccountSnapshot, policy: Policy, catalogue: Catalo
         account=account.account,
         status=overall_status(statuses),
         error=account.error.message if account.error else None,
+        error_kind=account.error.kind if account.error else None,
         findings=findings,
     )
 

@@ -51,6 +51,8 @@ class AccountReport(BaseModel):
     account: str
     status: Status
     error: str | None = None
+    error_kind: str | None = Field(default=None, description="Why the account could not be collected, as a "
+                                   "stable code (e.g. wrong_password, checkpoint, rate_limited; docs/accounts.md).")
     findings: list[Finding] = Field(default_factory=list)
 
 

@@ -9,14 +9,31 @@ import os
 import sys
 
 import typer
+from rich.markup import escape
 
 try:  # recent typer vendors click; older releases depend on it
     from typer._click import exceptions as click_exc
 except ImportError:  # pragma: no cover
     from click import exceptions as click_exc  # type: ignore[no-redef]
 
-from privacyguard.cli import accounts, catalog, demo, evaluate, policy, sandbox, scan
-from privacyguard.cli import audit as audit_cmd
+from privacyguard.cli import (  # issue 5, issue 3
+    accounts,
+    catalog,
+    config,
+    demo,
+    doctor,
+    evaluate,
+    fix,
+    history,
+    login,
+    policy,
+    sandbox,
+    scan,
+    schedule,
+    sweep,
+    undo,
+)
+from privacyguard.cli import audit as audit_cmd  # issue 6
 from privacyguard.cli._common import err_console
 from privacyguard.errors import BadInput, BrowserNotFound, PrivacyGuardError
 
@@ -30,11 +47,16 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-for module in (scan, evaluate, demo, catalog):
+for module in (scan, evaluate, demo, catalog, sweep, login, doctor):
+    module.register(app)
+for module in (fix, undo):  # issue 4
     module.register(app)
 app.add_typer(policy.app, name="policy")
 app.add_typer(sandbox.app, name="sandbox")
 app.add_typer(accounts.app, name="accounts")
+app.add_typer(history.app, name="history")
+app.add_typer(schedule.app, name="schedule")
+app.add_typer(config.app, name="config")
 app.add_typer(audit_cmd.app, name="audit")
 
 
@@ -52,13 +74,13 @@ def main(argv: list[str] | None = None) -> None:
         err_console.print("aborted")
         code = 130
     except BadInput as exc:
-        err_console.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False)
+        err_console.print(f"[bold red]error:[/] {escape(str(exc))}", markup=True, highlight=False)
         code = EXIT_BAD_INPUT
     except BrowserNotFound as exc:
-        err_console.print(f"[bold red]error:[/] {exc}", highlight=False)
+        err_console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False)
         code = EXIT_UNVERIFIED
     except PrivacyGuardError as exc:
-        err_console.print(f"[bold red]error:[/] {exc}", highlight=False)
+        err_console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False)
         code = EXIT_UNVERIFIED
     except Exception as exc:
         if os.environ.get("PRIVACYGUARD_DEBUG"):

@@ -10,7 +10,8 @@ import typer
 from rich.console import Console
 
 from privacyguard.findings import Report
-from privacyguard.reports import render
+from privacyguard.reports import FORMATS, render
+from privacyguard.reports.context import SweepView
 from privacyguard.reports.table import build_renderable
 
 console = Console(highlight=False)
@@ -22,9 +23,8 @@ class Lang(StrEnum):
     nl = "nl"
 
 
-class Fmt(StrEnum):
-    table = "table"
-    json = "json"
+# Every format in the reports registry (table, json, html, csv, markdown, junit, sarif).
+Fmt = StrEnum("Fmt", {name: name for name in FORMATS})  # type: ignore[misc]
 
 
 PolicyOpt = Annotated[str, typer.Option("--policy", help="Built-in profile (recommended, strict) or a policy file.")]
@@ -34,14 +34,17 @@ OutputOpt = Annotated[Path | None, typer.Option("--output", help="Write the repo
 FixturesOpt = Annotated[Path | None, typer.Option("--fixtures", help="Another fixtures root, laid out like fixtures/.")]
 
 
-def emit(report: Report, fmt: str, output: Path | None) -> None:
+def emit(report: Report, fmt: str, output: Path | None, sweep: SweepView | None = None, quiet: bool = False) -> None:
     """Print the report (or write it to a file, saying where)."""
     if output is not None:
         output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(render(report, fmt), encoding="utf-8")
-        err_console.print(f"report written to {output}")
+        output.write_text(render(report, fmt, sweep), encoding="utf-8")
+        if not quiet:
+            err_console.print(f"report written to {output}")
+        return
+    if quiet:
         return
     if fmt == "table":
-        console.print(build_renderable(report))
+        console.print(build_renderable(report, sweep))
     else:
-        typer.echo(render(report, fmt), nl=False)
+        typer.echo(render(report, fmt, sweep), nl=False)

@@ -1,19 +1,45 @@
-"""`privacyguard accounts add|list|remove`: the accounts privacyguard looks after."""
+"""`privacyguard accounts add|list|update|remove`: the accounts privacyguard looks after.
+
+Secrets are never command-line arguments (those end up in shell history and `ps`): a password
+comes on standard input (--password-stdin) or at a hidden prompt (--ask-password), a TOTP secret
+on standard input (--totp-stdin; with both, the password is the first line, the secret the second).
+"""
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
-from privacyguard.accounts import Account, add_account, list_accounts, remove_account
+from privacyguard import credentials
+from privacyguard.accounts import Account
 from privacyguard.catalogue import load_catalogue
-from privacyguard.cli._common import console
+from privacyguard.cli._common import console, err_console
+from privacyguard.errors import BadInput
 from privacyguard.sandbox import load_variant
+from privacyguard.secrets import read_stdin_secrets
+from privacyguard.snapshot import now_utc
 
-app = typer.Typer(help="Register, list and remove accounts (no secret is stored in the registry).",
+app = typer.Typer(help="Register, list, update and remove accounts (secrets go to the OS keyring only).",
                   no_args_is_help=True)
+
+PasswordStdin = Annotated[bool, typer.Option("--password-stdin", help="Read the password from standard input.")]
+AskPassword = Annotated[bool, typer.Option("--ask-password", help="Ask for the password at a hidden prompt.")]
+TotpStdin = Annotated[bool, typer.Option("--totp-stdin", help="Read the two-step (TOTP) secret or otpauth:// URI "
+                                         "from standard input (after the password, when both come that way).")]
+
+
+def _read_secrets(password_stdin: bool, ask_password: bool, totp_stdin: bool) -> tuple[str | None, str | None]:
+    if password_stdin and ask_password:
+        raise BadInput("--password-stdin and --ask-password exclude each other")
+    password = secret = None
+    if password_stdin or totp_stdin:
+        password, secret = read_stdin_secrets(sys.stdin.read(), password_stdin, totp_stdin)
+    if ask_password:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True, err=True)
+    return password, secret
 
 
 @app.command("add")
@@ -22,34 +48,79 @@ def add(
     platform: Annotated[str, typer.Option("--platform", help="linkedin, facebook, …")],
     username: Annotated[str | None, typer.Option("--username", help="Sign-in name (e-mail or phone).")] = None,
     sandbox: Annotated[str | None, typer.Option("--sandbox", help="A simulated account of this variant.")] = None,
+    password_stdin: PasswordStdin = False,
+    ask_password: AskPassword = False,
+    totp_stdin: TotpStdin = False,
 ) -> int:
-    """Register an account."""
+    """Register an account. Recommended next step: `privacyguard login NAME`."""
     catalogue = load_catalogue()
+    catalogue.platform(platform)
     if sandbox is not None:
         load_variant(platform, sandbox)
-    account = add_account(Account(name=name, platform=platform, username=username, sandbox=sandbox), catalogue)
+    password, secret = _read_secrets(password_stdin, ask_password, totp_stdin)
+    account = credentials.register(Account(name=name, platform=platform, username=username, sandbox=sandbox),
+                                   catalogue, password, secret)
     kind = f"simulated ({account.sandbox})" if account.sandbox else "real"
-    console.print(f"added {kind} {account.platform} account {account.name!r}")
+    stored = [what for what, has in (("password", account.has_password), ("two-step secret", account.has_totp))
+              if has]
+    console.print(f"added {kind} {account.platform} account {account.name!r}"
+                  + (f"; {' and '.join(stored)} stored in the keyring" if stored else ""))
+    if not account.has_password and not account.sandbox:
+        console.print(f"next: privacyguard login {account.name}   (sign in once in a browser window)")
     return 0
 
 
 @app.command("list")
 def list_cmd() -> int:
-    """Every registered account."""
+    """Every registered account, what it signs in with, and how old its saved session is."""
+    now = now_utc()
     table = Table(title="Accounts", title_justify="left")
-    for column in ("Name", "Platform", "Username", "Kind", "Added"):
+    for column in ("Name", "Platform", "Username", "Kind", "Password", "Two-step", "Session", "Sign-in"):
         table.add_column(column)
-    for account in list_accounts():
-        table.add_row(account.name, account.platform, account.username or "—",
-                      f"sandbox: {account.sandbox}" if account.sandbox else "real",
-                      account.added_at.date().isoformat())
+    for status in credentials.statuses():
+        account = status.account
+        table.add_row(account.name, account.platform, account.username or "—", status.kind,
+                      "keyring" if account.has_password else "—", "keyring" if account.has_totp else "—",
+                      credentials.age(status.session_saved_at, now) + (" old" if status.session_saved_at else ""),
+                      f"paused: {account.sign_in_paused}" if account.sign_in_paused else "ok")
     console.print(table)
+    return 0
+
+
+@app.command("update")
+def update(
+    name: Annotated[str, typer.Argument(help="The account to change.")],
+    username: Annotated[str | None, typer.Option("--username", help="New sign-in name.")] = None,
+    password_stdin: PasswordStdin = False,
+    ask_password: AskPassword = False,
+    totp_stdin: TotpStdin = False,
+    forget_password: Annotated[bool, typer.Option("--forget-password", help="Remove the stored password.")] = False,
+    forget_totp: Annotated[bool, typer.Option("--forget-totp", help="Remove the stored TOTP secret.")] = False,
+    forget_session: Annotated[bool, typer.Option("--forget-session", help="Remove the saved session.")] = False,
+) -> int:
+    """Change an account's sign-in name or secrets (a new secret lets automated sign-in try again)."""
+    password, secret = _read_secrets(password_stdin, ask_password, totp_stdin)
+    account = credentials.update(name, username=username, password=password, totp_secret=secret,
+                                 forget_password=forget_password, forget_totp=forget_totp,
+                                 forget_session=forget_session)
+    console.print(f"updated account {account.name!r}")
     return 0
 
 
 @app.command("remove")
 def remove(name: Annotated[str, typer.Argument(help="The account to forget.")]) -> int:
-    """Forget an account."""
-    account = remove_account(name)
-    console.print(f"removed {account.platform} account {account.name!r}")
+    """Forget an account, with its secrets in the keyring and its saved session."""
+    gone = credentials.forget(name)
+    extra = []
+    if gone.session_removed:
+        extra.append("saved session")
+    if gone.secrets_removed:
+        extra.append("keyring entries: " + ", ".join(gone.secrets_removed))
+    console.print(f"removed {gone.account.platform} account {gone.account.name!r}"
+                  + (f" ({'; '.join(extra)})" if extra else ""))
+    if gone.keyring_problem:
+        err_console.print(f"[bold red]warning:[/] its secrets could not be removed from the keyring "
+                          f"({gone.keyring_problem}); remove the entries of service 'privacyguard' named "
+                          f"'{name}/…' by hand", highlight=False)
+        return 2
     return 0

@@ -31,6 +31,9 @@ def demo(lang: LangOpt = Lang.en) -> int:
     console.print(f"\n{len(plan)} setting(s) fall short of the 'recommended' policy. "
                   "Exit code of a real scan would be "
                   f"{result.report.exit_code()} (0 pass, 1 fail, 2 unverified).")
+    console.print("Try fixing them on the simulated accounts: [bold]privacyguard fix --sandbox default[/] "
+                  "explains each one and asks before changing it (--dry-run: plan only, --yes: all); every "
+                  "change is read back before it counts, and [bold]privacyguard undo[/] puts the old values back.")
     return 0
 
 

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from playwright.async_api import Page
 
 from privacyguard.catalogue import PlatformFlow, Setting
 from privacyguard.collect.locate import find_one
-from privacyguard.collect.pages import LoadedPage, PageOutcome, load
+from privacyguard.collect.pages import LoadedPage, PageOutcome
+from privacyguard.collect.polite import load_politely
 from privacyguard.collect.read import read_control
 from privacyguard.i18n import pick
 from privacyguard.snapshot import AccountError, AccountSnapshot, Evidence, Reading, ReadStatus, now_utc
@@ -24,6 +26,13 @@ class CollectOptions:
     pause_seconds: tuple[float, float] = (0.0, 0.0)  # random pause between page loads on real hosts
     page_timeout_ms: float = 30_000
     only: list[str] = field(default_factory=list)  # setting ids; empty = all
+    retries: int = 0  # how often a page answering 429/5xx is tried again (after a backoff)
+    backoff_seconds: float = 0.0  # first backoff; doubles each retry; the platform's Retry-After wins
+
+    @classmethod
+    def polite(cls) -> CollectOptions:
+        """For real hosts: patience for slow pages, a pause between loads, backoff on 429/5xx."""
+        return cls(settle_seconds=5.0, pause_seconds=(1.5, 4.0), retries=2, backoff_seconds=8.0)
 
 
 def _reading_for_unloaded(setting: Setting, loaded: LoadedPage) -> Reading:
@@ -48,12 +57,14 @@ async def read_setting_on_page(page: Page, setting: Setting, loaded: LoadedPage,
 
 
 async def collect_account(page: Page, flow: PlatformFlow, account: str, sandbox: str | None = None,
-                          options: CollectOptions | None = None) -> AccountSnapshot:
+                          options: CollectOptions | None = None,
+                          halted: Callable[[], str | None] | None = None) -> AccountSnapshot:
     """Read every (or every chosen) setting of one account, each page loaded once.
 
     Settings that share a page are read from one load; a setting whose page is missing tries
     its fallback URLs (older page generations). A sign-in wall, checkpoint or rate limit stops
-    the account: no further page is loaded, and what was read so far is kept.
+    the account: no further page is loaded, and what was read so far is kept. So does `halted`
+    returning a reason (another account of this platform was told to stop for this run).
     """
     options = options or CollectOptions()
     snapshot = AccountSnapshot(platform=flow.platform, account=account, sandbox=sandbox)
@@ -66,7 +77,12 @@ async def collect_account(page: Page, flow: PlatformFlow, account: str, sandbox:
         if not first_load and options.pause_seconds[1] > 0:
             await asyncio.sleep(random.uniform(*options.pause_seconds))
         first_load = False
-        loaded = await load(page, flow, url, options.page_timeout_ms)
+        stop = halted() if halted is not None else None
+        if stop is not None:
+            loaded = LoadedPage(PageOutcome.RATE_LIMITED, url, note=stop)
+        else:
+            loaded = await load_politely(page, flow, url, options.page_timeout_ms, options.retries,
+                                         options.backoff_seconds)
         if loaded.blocks_account:
             for sid in pending:
                 snapshot.readings[sid] = _reading_for_unloaded(flow.by_id[sid], loaded)

@@ -10,7 +10,8 @@ from urllib.parse import urlsplit
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Page
 
-from privacyguard.catalogue import PlatformFlow
+from privacyguard.catalogue import Locator, PlatformFlow
+from privacyguard.collect.locate import build
 from privacyguard.sandbox.fixtures import url_key
 
 
@@ -29,6 +30,8 @@ class LoadedPage:
     url: str  # where the browser ended up
     lang: str = "en"
     note: str | None = None
+    status: int | None = None  # the HTTP status of the page (for backoff)
+    retry_after: float | None = None  # seconds, when the platform said how long to wait
 
     @property
     def blocks_account(self) -> bool:
@@ -47,7 +50,7 @@ def classify(flow: PlatformFlow, requested: str, final: str, status: int | None)
         return PageOutcome.CHECKPOINT, "blocked by platform security (checkpoint)"
     if url_key(final) == url_key(flow.sign_in.url) or _path_matches(final, flow.sign_in.login_wall_paths):
         return PageOutcome.SIGNED_OUT, "not signed in: the platform showed its sign-in page"
-    if status == 429:
+    if status is not None and status in flow.sign_in.rate_limit_statuses:
         return PageOutcome.RATE_LIMITED, "temporarily blocked by the platform (too many requests)"
     if status in (404, 410):
         return PageOutcome.MISSING, f"the page answered HTTP {status}"
@@ -74,4 +77,21 @@ async def load(page: Page, flow: PlatformFlow, url: str, timeout_ms: float = 30_
     lang = "en"
     if outcome is PageOutcome.OK:
         lang = (await page.evaluate("document.documentElement.lang || 'en'")).split("-")[0].lower()
-    return LoadedPage(outcome, page.url, lang=lang, note=note)
+        if flow.sign_in.rate_limit_markers and await _shows_any(page, flow.sign_in.rate_limit_markers, lang):
+            outcome, note = PageOutcome.RATE_LIMITED, "temporarily blocked by the platform (it said so on the page)"
+    return LoadedPage(outcome, page.url, lang=lang, note=note, status=status,
+                      retry_after=_retry_after(response.headers if response else {}))
+
+
+async def _shows_any(page: Page, markers: list[Locator], lang: str) -> bool:
+    """True when any marker is on the page now (no waiting: the page has loaded)."""
+    for spec in markers:
+        for candidate, _ in build(page, spec, lang):
+            if await candidate.count():
+                return True
+    return False
+
+
+def _retry_after(headers: dict[str, str]) -> float | None:
+    value = headers.get("retry-after", "").strip()
+    return float(value) if value.isdigit() else None

@@ -12,14 +12,17 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
-from playwright.async_api import Browser, BrowserContext, async_playwright
+from playwright.async_api import Browser, BrowserContext, Page, async_playwright
 
-from privacyguard.catalogue import Catalogue
+from privacyguard.catalogue import Catalogue, PlatformFlow
 from privacyguard.collect.browser import launch
 from privacyguard.collect.engine import CollectOptions, collect_account
+from privacyguard.errors import KeyringUnavailable
 from privacyguard.sandbox.fixtures import load_variant
-from privacyguard.sandbox.server import SandboxAccount
+from privacyguard.sandbox.server import SandboxAccount, SignInHandler
+from privacyguard.sandbox.signin import SandboxSignIn
 from privacyguard.snapshot import AccountError, AccountSnapshot, Snapshot, now_utc
 
 
@@ -31,6 +34,7 @@ class Target:
     account: str
     sandbox: str | None = None
     fixtures: Path | None = None
+    registered: bool = False  # a registered account: sessions and sign-in apply (see privacyguard.signin)
 
     @property
     def label(self) -> str:
@@ -45,6 +49,19 @@ def sandbox_account_name(variant: str) -> str:
 # Prepares a fresh context for a target (sign-in, sandbox routing); returns an error or None.
 ContextPreparer = Callable[[BrowserContext, Target], Awaitable[AccountError | None]]
 ProgressCallback = Callable[[Target, str], None]
+Reader = Callable[[], Awaitable[AccountSnapshot]]
+# Work on an opened account's page other than a scan (fix, undo): returns a snapshot whose error says
+# whether the account could be used (e.g. `signed_out`, so that the sign-in layer signs in once more).
+Work = Callable[[Page, CollectOptions], Awaitable[AccountSnapshot]]
+
+
+class SignInLayer(Protocol):
+    """Sessions and sign-in for registered accounts (implemented by privacyguard.signin.layer)."""
+
+    def sandbox_setup(self, account_name: str, registered: bool) -> tuple[bool, SignInHandler]: ...
+
+    async def collect(self, context: BrowserContext, page: Page, flow: PlatformFlow, account_name: str,
+                      sandbox: SandboxAccount | None, variant: str | None, read: Reader) -> AccountSnapshot: ...
 
 
 @dataclass
@@ -56,30 +73,42 @@ class CollectRun:
     prepare_real: ContextPreparer | None = None  # set by the sign-in layer for real accounts
     on_progress: ProgressCallback | None = None
     sandboxes: dict[Target, SandboxAccount] = field(default_factory=dict)
+    sign_in: SignInLayer | None = None  # sessions and sign-in of registered accounts, real and simulated
+    real_options: CollectOptions = field(default_factory=CollectOptions.polite)  # pacing for real hosts only
+    halted: dict[str, str] = field(default_factory=dict)  # platform → why all work on it stopped in this run
 
     async def _prepare_sandbox(self, context: BrowserContext, target: Target) -> AccountError | None:
         flow = self.catalogue.platform(target.platform)
         variant = load_variant(target.platform, target.sandbox or "default", target.fixtures)
-        sandbox = SandboxAccount(target.account, {flow.platform: flow}, {flow.platform: variant})
+        signed_in, handler = True, SandboxSignIn()
+        if self.sign_in is not None:
+            signed_in, handler = self.sign_in.sandbox_setup(target.account, target.registered)
+        session_check = getattr(handler, "accepts_session", None)
+        sandbox = SandboxAccount(target.account, {flow.platform: flow}, {flow.platform: variant},
+                                 signed_in=signed_in, sign_in_handler=handler, session_check=session_check)
         self.sandboxes[target] = sandbox
         await sandbox.attach(context)
         return None
 
+    def _halted_error(self, platform: str) -> AccountError | None:
+        if platform not in self.halted:
+            return None
+        return AccountError(kind="rate_limited", message=self.halted[platform])
+
     async def collect_one(self, browser: Browser, target: Target) -> AccountSnapshot:
         flow = self.catalogue.platform(target.platform)
-        context = await browser.new_context(locale="en-US", service_workers="block")
+        halted = self._halted_error(target.platform)
+        if halted is not None:
+            return AccountSnapshot(platform=target.platform, account=target.account, sandbox=target.sandbox,
+                                   error=halted, finished_at=now_utc())
+        context = await self.new_context(browser)
         try:
-            if target.sandbox is not None:
-                error = await self._prepare_sandbox(context, target)
-            elif self.prepare_real is not None:
-                error = await self.prepare_real(context, target)
-            else:
-                error = AccountError(kind="not_configured", message="real accounts need the sign-in layer")
-            if error is not None:
-                return AccountSnapshot(platform=target.platform, account=target.account,
-                                       sandbox=target.sandbox, error=error, finished_at=now_utc())
-            page = await context.new_page()
-            return await collect_account(page, flow, target.account, target.sandbox, self.options)
+            result = await self._collect_in(context, flow, target)
+            if result.error is not None and result.error.kind == "rate_limited":
+                self.halted.setdefault(target.platform, (
+                    f"not scanned: {flow.name} temporarily blocked privacyguard earlier in this run (account "
+                    f"{target.account}); all work on {flow.name} stopped; try again later"))
+            return result
         except Exception as exc:  # one account's crash never stops the others
             message = str(exc).splitlines()[0] if str(exc) else ""
             return AccountSnapshot(platform=target.platform, account=target.account, sandbox=target.sandbox,
@@ -89,12 +118,61 @@ class CollectRun:
             with contextlib.suppress(Exception):  # a crashed browser cannot close its contexts
                 await context.close()
 
+    async def new_context(self, browser: Browser) -> BrowserContext:
+        """A fresh, isolated context with the options every account gets."""
+        return await browser.new_context(locale="en-US", service_workers="block")
+
+    async def open_account(self, context: BrowserContext, target: Target, work: Work) -> AccountSnapshot:
+        """Open an account for work other than a scan (fix, undo) exactly as a scan opens it.
+
+        Sandbox routing, then the saved session or a sign-in (sign-in layer); `work` runs on the
+        signed-in page with the options for its host (polite pacing for real ones).
+        """
+        return await self._collect_in(context, self.catalogue.platform(target.platform), target, work)
+
+    async def _collect_in(self, context: BrowserContext, flow: PlatformFlow, target: Target,
+                          work: Work | None = None) -> AccountSnapshot:
+        sandbox = None
+        if target.sandbox is not None:
+            try:
+                await self._prepare_sandbox(context, target)
+            except KeyringUnavailable as exc:
+                return AccountSnapshot(platform=target.platform, account=target.account, sandbox=target.sandbox,
+                                       error=AccountError(kind="keyring_unavailable",
+                                                          message=str(exc).splitlines()[0]), finished_at=now_utc())
+            sandbox = self.sandboxes[target]
+            options = self.options
+        elif self.sign_in is None:
+            error = await self.prepare_real(context, target) if self.prepare_real is not None else AccountError(
+                kind="not_configured", message="real accounts need the sign-in layer")
+            if error is not None:
+                return AccountSnapshot(platform=target.platform, account=target.account,
+                                       sandbox=target.sandbox, error=error, finished_at=now_utc())
+            options = self.real_options
+        else:
+            options = self.real_options
+        page = await context.new_page()
+
+        async def read() -> AccountSnapshot:
+            if work is not None:
+                return await work(page, options)
+            return await collect_account(page, flow, target.account, target.sandbox, options,
+                                         halted=lambda: self.halted.get(flow.platform))
+
+        if self.sign_in is not None and (target.registered or target.sandbox is None):
+            return await self.sign_in.collect(context, page, flow, target.account, sandbox, target.sandbox, read)
+        return await read()
+
     async def run(self, targets: list[Target], browser: Browser | None = None) -> Snapshot:
         started = time.monotonic()
         semaphore = asyncio.Semaphore(max(1, self.concurrency))
 
+        # Real hosts: one account per platform at a time (sandboxes: as many as the semaphore allows).
+        per_platform = {t.platform: asyncio.Semaphore(1) for t in targets if t.sandbox is None}
+
         async def guarded(b: Browser, target: Target) -> AccountSnapshot:
-            async with semaphore:
+            polite = per_platform[target.platform] if target.sandbox is None else contextlib.nullcontext()
+            async with polite, semaphore:
                 if self.on_progress:
                     self.on_progress(target, "start")
                 result = await self.collect_one(b, target)

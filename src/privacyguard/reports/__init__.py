@@ -1,28 +1,43 @@
-"""Report writers: one module per format, all taking the same Report.
+"""Report writers: one module per format, all taking the same Report (and, for a sweep, its SweepView).
 
-`render(report, fmt)` returns text; new formats register in FORMATS.
+`render(report, fmt, sweep=None)` returns text; new formats register in FORMATS. Every renderer
+accepts `sweep=` and shows the drift it carries (docs/reports.md).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from typing import Protocol
 
 from privacyguard.errors import BadInput
 from privacyguard.findings import Report
+from privacyguard.reports.context import SweepView
+from privacyguard.reports.csv_report import render_csv
+from privacyguard.reports.html import render_html
 from privacyguard.reports.json_report import render_json
+from privacyguard.reports.junit import render_junit
+from privacyguard.reports.markdown import render_markdown
+from privacyguard.reports.sarif import render_sarif
 from privacyguard.reports.table import render_table
 
-Renderer = Callable[[Report], str]
+
+class Renderer(Protocol):
+    def __call__(self, report: Report, *, sweep: SweepView | None = None) -> str: ...
+
 
 FORMATS: dict[str, Renderer] = {
     "json": render_json,
     "table": render_table,
+    "html": render_html,
+    "csv": render_csv,
+    "markdown": render_markdown,
+    "junit": render_junit,
+    "sarif": render_sarif,
 }
 
 
-def render(report: Report, fmt: str) -> str:
+def render(report: Report, fmt: str, sweep: SweepView | None = None) -> str:
     try:
         renderer = FORMATS[fmt]
     except KeyError:
         raise BadInput(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}") from None
-    return renderer(report)
+    return renderer(report, sweep=sweep)

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from privacyguard.findings import Report
+from privacyguard.reports.context import SweepView
 
 _FINDING_FIELDS = ("uid", "setting", "title", "status", "severity", "level", "expected", "actual",
                    "reason", "rationale", "remediation", "automatable", "target")
@@ -19,5 +20,8 @@ def report_schema() -> dict[str, Any]:
     return schema
 
 
-def render_json(report: Report) -> str:
-    return json.dumps(report.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
+def render_json(report: Report, *, sweep: SweepView | None = None) -> str:
+    data = report.model_dump(mode="json")
+    if sweep is not None:  # a sweep adds its id, drift, new FAILs, trend and alerts (docs/reports.md)
+        data["sweep"] = sweep.to_json()
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"

@@ -9,6 +9,8 @@ from rich.table import Table
 from rich.text import Text
 
 from privacyguard.findings import Finding, Report, Status
+from privacyguard.reports.context import SweepView
+from privacyguard.reports.drift_table import drift_renderable
 
 STATUS_STYLE = {
     Status.PASS: "green",
@@ -34,8 +36,10 @@ def why(finding: Finding) -> str:
     return finding.reason
 
 
-def build_renderable(report: Report) -> Group:
+def build_renderable(report: Report, sweep: SweepView | None = None) -> Group:
     parts: list = []
+    if sweep is not None:  # drift since the last sweep comes first
+        parts.append(drift_renderable(sweep))
     for platform in sorted({a.platform for a in report.accounts}):
         for account in (a for a in report.accounts if a.platform == platform):
             table = Table(title=f"{platform} · {account.account}", title_justify="left", expand=True,
@@ -50,7 +54,8 @@ def build_renderable(report: Report) -> Group:
                 table.add_row(status_text(finding.status), finding.title, finding.actual or "—",
                               finding.expected, why(finding))
             if account.error:
-                parts.append(Text(f"{platform} · {account.account}: {account.error}", style="bold magenta"))
+                kind = f" [{account.error_kind}]" if account.error_kind else ""
+                parts.append(Text(f"{platform} · {account.account}{kind}: {account.error}", style="bold magenta"))
             parts.append(table)
     summary = Text("Summary: ")
     for status in Status:
@@ -64,9 +69,9 @@ def build_renderable(report: Report) -> Group:
     return Group(*parts)
 
 
-def render_table(report: Report, width: int = 140, color: bool = False) -> str:
+def render_table(report: Report, width: int = 140, color: bool = False, *, sweep: SweepView | None = None) -> str:
     """The table as text (for --output files and tests); the CLI prints the renderable directly."""
     buffer = io.StringIO()
     console = Console(file=buffer, width=width, force_terminal=color, color_system="standard" if color else None)
-    console.print(build_renderable(report))
+    console.print(build_renderable(report, sweep))
     return buffer.getvalue()

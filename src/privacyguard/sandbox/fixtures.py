@@ -51,6 +51,8 @@ class Behaviour(BaseModel):
     model_config = ConfigDict(extra="allow")
 
     save: Literal["ok", "ignore", "error"] = "ok"
+    confirm: list[str] = Field(default_factory=list)  # fields whose change the page confirms first ("*": all)
+    reauth: list[str] = Field(default_factory=list)  # fields whose save needs the password again ("*": all)
 
 
 class VariantSpec(BaseModel):
@@ -90,7 +92,7 @@ class Variant:
                 self.pages.pop(url_key(key), None)
             self.pages.update({url_key(page.url): page for page in spec.pages})
             self.redirects.update({url_key(r.from_): r.to for r in spec.redirects})
-            behaviour.update(spec.behaviour)
+            _merge(behaviour, spec.behaviour)
         self.behaviour = Behaviour.model_validate(behaviour)
         search = [str(folder / "pages") for folder, _ in chain] + [str(root / platform / SHARED_DIR)]
         self.templates = jinja2.Environment(
@@ -105,6 +107,16 @@ class Variant:
         except jinja2.TemplateError as exc:
             raise FixtureError(f"{self.platform}/{self.name}/{page.template}", getattr(exc, "lineno", None),
                                f"template error: {exc}") from None
+
+
+def _merge(into: dict[str, Any], override: dict[str, Any]) -> None:
+    """Child behaviour over parent behaviour; nested blocks (e.g. `sign_in`) merge key by key."""
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(into.get(key), dict):
+            into[key] = dict(into[key])
+            _merge(into[key], value)
+        else:
+            into[key] = value
 
 
 def list_variants(root: Path | None = None) -> dict[str, list[str]]:

@@ -24,6 +24,7 @@ from playwright.async_api import BrowserContext, Request, Route
 from privacyguard.catalogue import PlatformFlow
 from privacyguard.home import sandbox_state_dir
 from privacyguard.resources import fixtures_dir
+from privacyguard.sandbox import behaviour
 from privacyguard.sandbox.fixtures import Variant, url_key
 
 NOT_FOUND_HTML = """<!doctype html><html lang="en"><head><title>Page not found</title></head>
@@ -31,7 +32,10 @@ NOT_FOUND_HTML = """<!doctype html><html lang="en"><head><title>Page not found</
 <p>Please check your URL or return to the home page.</p></main></body></html>"""
 
 # A hook for sign-in pages: (sandbox, platform, request) → response dict, or None if not handled.
+# A response dict may carry "cookies" (Playwright cookie dicts) to set in the browser before it is answered.
 SignInHandler = Callable[["SandboxAccount", str, Request], Awaitable[dict[str, Any] | None]]
+# Another way to be signed in: (sandbox, platform, session cookie value) → accepted?
+SessionCheck = Callable[["SandboxAccount", str, str], bool]
 
 
 def _root_key(root: Path) -> str:
@@ -57,12 +61,16 @@ class SandboxAccount:
     """One simulated account per platform, with persistent state, attached to a browser context."""
 
     def __init__(self, account: str, flows: dict[str, PlatformFlow], variants: dict[str, Variant],
-                 signed_in: bool = True, sign_in_handler: SignInHandler | None = None) -> None:
+                 signed_in: bool = True, sign_in_handler: SignInHandler | None = None,
+                 session_check: SessionCheck | None = None) -> None:
         self.account = account
         self.flows = flows
         self.variants = variants
         self.signed_in = signed_in
         self.sign_in_handler = sign_in_handler
+        self.session_check = session_check
+        self.context: BrowserContext | None = None
+        self.events: list[tuple[str, str]] = []  # (platform, what happened): sign-ins, consent choices, ...
         self.hosts = {host: platform for platform, flow in flows.items() if platform in variants
                       for host in flow.hosts}
         self.session_tokens = {platform: secrets.token_hex(16) for platform in variants}
@@ -92,6 +100,7 @@ class SandboxAccount:
     # --- browser wiring ----------------------------------------------------------------------
     async def attach(self, context: BrowserContext) -> None:
         """Route every request of the context here; sign in by setting session cookies if asked."""
+        self.context = context
         await context.route("**/*", self._handle)
         if self.signed_in:
             await context.add_cookies(self.session_cookies())
@@ -111,9 +120,12 @@ class SandboxAccount:
         flow = self.flows[platform]
         if not flow.sign_in.session_cookies:
             return True
-        cookie_header = request.headers.get("cookie", "")
-        wanted = f"{flow.sign_in.session_cookies[0]}={self.session_tokens[platform]}"
-        return any(part.strip() == wanted for part in cookie_header.split(";"))
+        value = request_cookie(request, flow.sign_in.session_cookies[0])
+        if value is None:
+            return False
+        if value == self.session_tokens[platform]:
+            return True
+        return self.session_check is not None and self.session_check(self, platform, value)
 
     async def _handle(self, route: Route, request: Request) -> None:
         host = urlsplit(request.url).hostname or ""
@@ -126,6 +138,9 @@ class SandboxAccount:
             response = await self.respond(platform, request)
         except Exception as exc:  # a broken fixture must show as a page error, not hang the browser
             response = {"status": 500, "content_type": "text/plain", "body": f"sandbox error: {type(exc).__name__}"}
+        cookies = response.pop("cookies", None)
+        if cookies and self.context is not None:
+            await self.context.add_cookies(cookies)
         await route.fulfill(**response)
 
     # --- answering -----------------------------------------------------------------------------
@@ -148,7 +163,7 @@ class SandboxAccount:
         if request.method == "POST":
             return self._save(platform, variant, request)
         self.page_loads.append(request.url)
-        body = variant.render(page, self.state[platform], request.url)
+        body = behaviour.inject(variant.render(page, self.state[platform], request.url), variant, self.state[platform])
         return {"status": page.status, "content_type": "text/html; charset=utf-8", "body": body}
 
     def _save(self, platform: str, variant: Variant, request: Request) -> dict[str, Any]:
@@ -163,6 +178,11 @@ class SandboxAccount:
         unknown = [k for k in changes if k not in state and not k.startswith("_")]
         if unknown or not isinstance(changes, dict):
             return _json(400, {"ok": False, "error": f"unknown field(s) {unknown}"})
+        if behaviour.needs_password(variant, changes):
+            if is_form:
+                return {"status": 200, "content_type": "text/html; charset=utf-8",
+                        "body": behaviour.reauth_page(variant, request.url, changes)}
+            return _json(401, {"ok": False, "error": "reauth_required"})
         mode = variant.behaviour.save
         if mode == "error":
             return _json(500, {"ok": False, "error": "Something went wrong. Please try again later."})
@@ -182,6 +202,15 @@ def _coerce(value: Any, current: Any) -> Any:
     if isinstance(current, bool) and isinstance(value, str):
         return value.lower() in ("true", "on", "1", "yes")
     return value
+
+
+def request_cookie(request: Request, name: str) -> str | None:
+    """The value of one cookie the browser sent with a request."""
+    for part in request.headers.get("cookie", "").split(";"):
+        key, _, value = part.strip().partition("=")
+        if key == name:
+            return value
+    return None
 
 
 def _redirect(location: str) -> dict[str, Any]:

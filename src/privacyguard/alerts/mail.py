@@ -1,0 +1,71 @@
+"""E-mail alerts over SMTP: server settings from config.toml, the password from the keyring."""
+
+from __future__ import annotations
+
+import re
+import smtplib
+import ssl
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+
+from privacyguard.alerts.payload import Alert
+from privacyguard.config import SmtpConfig
+from privacyguard.errors import BadInput
+from privacyguard.history.models import AlertOutcome
+from privacyguard.snapshot import now_utc
+
+ADDRESS = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+$|^[^@\s<>,;]+@localhost$")
+
+
+def check_address(address: str) -> str:
+    if not ADDRESS.match(address):
+        raise BadInput(f"email:{address}: not an e-mail address")
+    return address
+
+
+@dataclass
+class EmailNotifier:
+    address: str
+    smtp: SmtpConfig
+
+    @property
+    def label(self) -> str:
+        return f"email:{self.address}"
+
+    def message(self, alert: Alert) -> EmailMessage:
+        msg = EmailMessage()
+        msg["Subject"] = alert.headline
+        msg["From"] = self.smtp.from_address
+        msg["To"] = self.address
+        msg["Date"] = formatdate(localtime=True)
+        msg["Message-ID"] = make_msgid(domain="privacyguard.invalid")
+        msg.set_content(alert.text())
+        return msg
+
+    def send(self, alert: Alert) -> AlertOutcome:
+        password = self.smtp.password()
+        if self.smtp.user and password is None:
+            return AlertOutcome(target=self.label, ok=False, error=(
+                f"no SMTP password in the keyring for {self.smtp.user}; run `privacyguard config set-smtp-password`"),
+                sent_at=now_utc())
+        try:
+            context = ssl.create_default_context()
+            if self.smtp.ssl:
+                client: smtplib.SMTP = smtplib.SMTP_SSL(self.smtp.host, self.smtp.port,
+                                                        timeout=self.smtp.timeout_seconds, context=context)
+            else:
+                client = smtplib.SMTP(self.smtp.host, self.smtp.port, timeout=self.smtp.timeout_seconds)
+            with client:
+                client.ehlo()
+                if self.smtp.starttls and not self.smtp.ssl:
+                    client.starttls(context=context)
+                    client.ehlo()
+                if self.smtp.user and password is not None:
+                    client.login(self.smtp.user, password)
+                client.send_message(self.message(alert))
+        except (TimeoutError, smtplib.SMTPException, OSError, ssl.SSLError) as exc:
+            detail = str(exc).replace(password, "***") if password else str(exc)
+            return AlertOutcome(target=self.label, ok=False, error=f"{type(exc).__name__}: {detail}"[:300],
+                                sent_at=now_utc())
+        return AlertOutcome(target=self.label, ok=True, sent_at=now_utc())

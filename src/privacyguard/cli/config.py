@@ -1,0 +1,60 @@
+"""`privacyguard config path|show|set-smtp-password|delete-smtp-password`."""
+
+from __future__ import annotations
+
+import getpass
+import sys
+
+import typer
+
+from privacyguard.cli._common import err_console
+from privacyguard.config import config_path, delete_smtp_password, load_config, set_smtp_password
+
+app = typer.Typer(help="The config file (config.toml under the home) and the SMTP password in the keyring.",
+                  no_args_is_help=True)
+
+
+@app.command("path")
+def path_cmd() -> int:
+    """Where the config file is (it need not exist: defaults apply)."""
+    typer.echo(str(config_path()))
+    return 0
+
+
+@app.command("show")
+def show() -> int:
+    """The settings in force (checks the file: exit 3 naming file and line if it is wrong)."""
+    config = load_config()
+    typer.echo(f"config file: {config.path or str(config_path()) + ' (not present: defaults)'}")
+    typer.echo(f"[sweep] policy={config.sweep.policy} lang={config.sweep.lang} "
+                  f"accounts={', '.join(config.sweep.accounts) or 'all registered'}")
+    typer.echo(f"[alerts] notify={', '.join(config.alerts.notify) or 'none'} retries={config.alerts.webhook_retries} "
+                  f"backoff={config.alerts.webhook_backoff_seconds}s")
+    if config.smtp:
+        stored = "stored in the keyring" if config.smtp.password() else "not stored"
+        typer.echo(f"[smtp] {config.smtp.host}:{config.smtp.port} user={config.smtp.user or '—'} "
+                      f"from={config.smtp.from_address} starttls={config.smtp.starttls} ssl={config.smtp.ssl} "
+                      f"password: {stored if config.smtp.user else 'not needed (no user)'}")
+    return 0
+
+
+@app.command("set-smtp-password")
+def set_password() -> int:
+    """Store the SMTP password in the keyring (read from standard input, or asked for on a terminal)."""
+    config = load_config()
+    if sys.stdin.isatty():
+        password = getpass.getpass("SMTP password (not shown): ")
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    entry = set_smtp_password(config, password)
+    err_console.print(f"SMTP password stored in the keyring ({entry})", markup=False)
+    return 0
+
+
+@app.command("delete-smtp-password")
+def delete_password() -> int:
+    """Remove the SMTP password from the keyring."""
+    removed = delete_smtp_password(load_config())
+    err_console.print("SMTP password removed from the keyring" if removed else "no SMTP password was stored",
+                      markup=False)
+    return 0

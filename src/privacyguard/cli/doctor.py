@@ -1,0 +1,30 @@
+"""`privacyguard doctor`: browser, display, keyring, home folder, flows and accounts at a glance."""
+
+from __future__ import annotations
+
+import typer
+from rich.table import Table
+
+from privacyguard.cli._common import console
+from privacyguard.doctor import Level, run_checks
+
+STYLE = {Level.OK: "green", Level.WARN: "yellow", Level.FAIL: "bold red"}
+
+
+def doctor() -> int:
+    """Check what privacyguard needs. Exit 0 when nothing fails, 2 when something does."""
+    checks = run_checks()
+    table = Table(title="privacyguard doctor", title_justify="left", show_lines=True)
+    for column in ("Check", "", "Detail"):
+        table.add_column(column)
+    for check in checks:
+        table.add_row(check.name, f"[{STYLE[check.level]}]{check.level.value}[/]", check.detail)
+    console.print(table)
+    for check in checks:
+        if check.advice:
+            console.print(f"\n{check.name}: {check.advice}")
+    return 2 if any(c.level is Level.FAIL for c in checks) else 0
+
+
+def register(app: typer.Typer) -> None:
+    app.command("doctor")(doctor)

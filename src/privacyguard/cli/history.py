@@ -1,0 +1,108 @@
+"""`privacyguard history`: past sweeps; `history show ID`; `history diff ID1 ID2`."""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+from rich.table import Table
+from rich.text import Text
+
+from privacyguard.catalogue import load_catalogue
+from privacyguard.cli._common import Fmt, FormatOpt, OutputOpt, console, emit
+from privacyguard.errors import BadInput
+from privacyguard.history.db import History
+from privacyguard.history.drift import DriftItem
+from privacyguard.history.view import diff_sweeps, sweep_view
+from privacyguard.reports.sweep_text import KIND_LABEL, score_text
+
+app = typer.Typer(help="Past sweeps: list them, show one, compare two.", invoke_without_command=True)
+
+
+class ListFmt(StrEnum):
+    table = "table"
+    json = "json"
+
+
+@app.callback()
+def list_sweeps(
+    ctx: typer.Context,
+    account: Annotated[str | None, typer.Option("--account", help="Only sweeps that read this account.")] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="How many sweeps, latest first.")] = 20,
+    fmt: Annotated[ListFmt, typer.Option("--format", help="table or json.")] = ListFmt.table,
+) -> int:
+    """List past sweeps, latest first (with `show ID` or `diff ID1 ID2` to look closer)."""
+    if ctx.invoked_subcommand is not None:
+        return 0
+    catalogue = load_catalogue()
+    with History() as history:
+        rows = history.sweeps(account, limit)
+        drift = {row.id: len(sweep_view(history, history.sweep(row.id), catalogue).drift) for row in rows}
+    if fmt is ListFmt.json:
+        typer.echo(json.dumps([{**row.model_dump(mode="json"), "drift": drift[row.id]} for row in rows], indent=2))
+        return 0
+    if not rows:
+        console.print("no sweeps yet" + (f" of {account}" if account else "") + "; run `privacyguard sweep`")
+        return 0
+    table = Table(title="Sweeps" + (f" of {account}" if account else ""), title_justify="left")
+    for column in ("ID", "When (UTC)", "Policy", "Accounts", "Scores", "FAIL", "WARN", "Unverified", "Drift",
+                   "Alerts", "Exit"):
+        table.add_column(column)
+    for row in rows:
+        unverified = row.summary.get("UNKNOWN", 0) + row.summary.get("ERROR", 0)
+        scores = ", ".join(f"{label.split(':', 1)[1]} {score_text(s)}" for label, s in row.scores.items())
+        alerts = Text(f"{row.alerts_failed} failed", style="bold yellow") if row.alerts_failed else Text("—")
+        table.add_row(str(row.id), f"{row.started_at:%Y-%m-%d %H:%M}", row.policy, str(row.accounts), scores,
+                      str(row.summary.get("FAIL", 0)), str(row.summary.get("WARN", 0)), str(unverified),
+                      str(drift[row.id]), alerts, str(row.exit_code))
+    console.print(table)
+    return 0
+
+
+@app.command("show")
+def show(
+    sweep_id: Annotated[int, typer.Argument(metavar="ID", help="A sweep id from `privacyguard history`.")],
+    fmt: FormatOpt = Fmt.table,
+    output: OutputOpt = None,
+) -> int:
+    """One past sweep as it was judged then, with its drift, in any report format."""
+    with History() as history:
+        record = history.sweep(sweep_id)
+        view = sweep_view(history, record, load_catalogue())
+    emit(record.report(), fmt.value, output, view)
+    return 0
+
+
+def _drift_table(items: list[DriftItem], title: str) -> Table:
+    table = Table(title=title, title_justify="left", expand=True)
+    for column in ("Account", "Change", "Setting", "Before", "Now"):
+        table.add_column(column)
+    for item in items:
+        table.add_row(item.label, KIND_LABEL[item.kind], item.title or item.setting or "—", item.before or "—",
+                      item.after or "—")
+    return table
+
+
+@app.command("diff")
+def diff(
+    first: Annotated[int, typer.Argument(metavar="ID1", help="The older sweep.")],
+    second: Annotated[int, typer.Argument(metavar="ID2", help="The newer sweep.")],
+    fmt: Annotated[ListFmt, typer.Option("--format", help="table or json.")] = ListFmt.table,
+) -> int:
+    """What changed between two sweeps (same definitions as a sweep's drift)."""
+    if first == second:
+        raise BadInput("history diff: give two different sweep ids")
+    older, newer = sorted((first, second))
+    with History() as history:
+        items = diff_sweeps(history.sweep(older), history.sweep(newer), load_catalogue())
+    if fmt is ListFmt.json:
+        typer.echo(json.dumps({"from": older, "to": newer, "drift": [i.model_dump(mode="json") for i in items]},
+                              indent=2, ensure_ascii=False))
+        return 0
+    if not items:
+        console.print(f"no drift between sweep #{older} and #{newer}")
+        return 0
+    console.print(_drift_table(items, f"Drift from sweep #{older} to #{newer}"))
+    return 0

@@ -1,0 +1,82 @@
+"""`privacyguard sweep`: read every registered account, remember it, say what changed, alert."""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Iterator
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.progress import BarColumn, Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
+
+from privacyguard.cli._common import Fmt, FormatOpt, Lang, OutputOpt, emit, err_console
+from privacyguard.collect.runner import ProgressCallback, Target
+from privacyguard.sweep import SweepRequest, run_sweep
+
+
+@contextlib.contextmanager
+def account_progress(enabled: bool) -> Iterator[ProgressCallback | None]:
+    """A progress bar per account on the terminal (stderr); nothing when disabled or not a terminal."""
+    if not enabled or not err_console.is_terminal:
+        yield None
+        return
+    progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+                        TextColumn("{task.fields[state]}"), TimeElapsedColumn(), console=err_console, transient=False)
+    tasks: dict[str, TaskID] = {}
+    lock = threading.Lock()
+
+    def on_progress(target: Target, event: str) -> None:
+        with lock:
+            if target.label not in tasks:
+                tasks[target.label] = progress.add_task(target.label, total=1, state="waiting")
+            task = tasks[target.label]
+            if event == "start":
+                progress.update(task, state="reading…")
+            elif event == "done":
+                progress.update(task, completed=1, state="done")
+
+    with progress:
+        yield on_progress
+
+
+def sweep(
+    account: Annotated[list[str] | None, typer.Option("--account", help="Only this registered account "
+                                                      "(repeatable); default: every one.")] = None,
+    policy: Annotated[str | None, typer.Option("--policy", help="Built-in profile or policy file; default: "
+                                               "config.toml [sweep] policy, else recommended.")] = None,
+    notify: Annotated[list[str] | None, typer.Option("--notify", help="Alert on new FAILs or drift: webhook:URL, "
+                                                     "email:ADDRESS or desktop (repeatable); default: config.toml "
+                                                     "[alerts] notify.")] = None,
+    fmt: FormatOpt = Fmt.table,
+    output: OutputOpt = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no report on the terminal "
+                                        "(--output still writes one); for scheduled runs.")] = False,
+    lang: Annotated[Lang | None, typer.Option("--lang", help="Language of the report; default: config.toml "
+                                              "[sweep] lang, else en.")] = None,
+) -> int:
+    """Read-only scan of every registered account, stored in the history and compared with the last sweep.
+
+    Exit 0 all pass, 1 FAIL, 2 unverified, 3 bad input. Drift is shown first in every format.
+    """
+    request = SweepRequest(accounts=account or [], policy=policy, lang=lang.value if lang else None,
+                           notify=notify or None, report_file=str(output.resolve()) if output else None)
+    with account_progress(not quiet) as on_progress:
+        result = run_sweep(request, on_progress=on_progress)
+    emit(result.report, fmt.value, output, result.view, quiet=quiet)
+    for outcome in result.alerts:
+        if not outcome.ok:
+            err_console.print(f"[bold yellow]warning:[/] alert to {escape(outcome.target)} failed after "
+                              f"{outcome.attempts} attempt(s): {escape(outcome.error or '')}; the sweep is saved as "
+                              f"#{result.sweep_id}", highlight=False)
+        elif not quiet:
+            err_console.print(f"alert sent to {outcome.target}", highlight=False, markup=False)
+    if not quiet:
+        err_console.print(f"sweep #{result.sweep_id} saved; see `privacyguard history show {result.sweep_id}`",
+                          highlight=False)
+    return result.exit_code
+
+
+def register(app: typer.Typer) -> None:
+    app.command("sweep")(sweep)

@@ -1,0 +1,39 @@
+"""`privacyguard undo`: restore the values the last fix run changed, and read them back (docs/fix.md)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from privacyguard.cli._common import OutputOpt, console, err_console
+from privacyguard.cli.fix import Fmt, FormatOpt, _emit
+from privacyguard.fix.model import Change
+from privacyguard.fix.render import result_line
+from privacyguard.fix.session import undo as run_undo
+
+
+def undo(
+    account: Annotated[list[str] | None, typer.Option("--account", help="Only this account (repeatable).")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would be restored; change nothing.")] = False,
+    fmt: FormatOpt = Fmt.table,
+    output: OutputOpt = None,
+) -> int:
+    """Restore the before-values of the last fix run. Exit 0 all restored, 1 some not, 3 bad input."""
+    out = console if fmt is Fmt.table and output is None else err_console
+
+    def on_change(change: Change) -> None:
+        out.print(result_line(change))
+
+    run = run_undo(account or [], dry_run=dry_run, on_change=on_change)
+    if run.run_id is None:
+        out.print("Nothing to undo: no fix run has changes left to restore"
+                  + (f" for {', '.join(account)}." if account else "."))
+    elif dry_run:
+        out.print(f"Dry run: would restore {len(run.changes)} change(s) of fix run {run.run_id}; nothing is changed.")
+    _emit(run, fmt, output, out)
+    return run.exit_code
+
+
+def register(app: typer.Typer) -> None:
+    app.command("undo")(undo)

@@ -1,0 +1,323 @@
+"""The browser side of fix and undo: open each account once, change settings, read back, classify.
+
+Accounts are opened exactly as `scan` opens them (`CollectRun.open_account`: sandbox routing, then
+the saved session or a sign-in by the sign-in layer), for simulated and real accounts alike. One
+account's failure never stops the others; each change is journalled as soon as it ends.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import threading
+from collections.abc import Callable
+from enum import StrEnum
+
+from playwright.async_api import Browser, BrowserContext, Page
+
+from privacyguard.catalogue import Catalogue, PlatformFlow
+from privacyguard.collect.change import ChangeOutcome, change_setting
+from privacyguard.collect.engine import CollectOptions
+from privacyguard.collect.pages import LoadedPage, PageOutcome, load
+from privacyguard.collect.runner import CollectRun, Target
+from privacyguard.errors import UnknownName
+from privacyguard.fix.journal import Entry, FixRun, UndoRecord, save_run
+from privacyguard.fix.model import Change, Result
+from privacyguard.fix.plan import PlannedChange, title
+from privacyguard.i18n import pick, pick_list
+from privacyguard.snapshot import AccountError, AccountSnapshot
+
+
+class Decision(StrEnum):
+    APPLY = "apply"
+    SKIP = "skip"
+    ALL = "all"  # apply this one and every one after it without asking
+    QUIT = "quit"  # stop: nothing more is changed (what was applied stays applied, and undoable)
+
+
+# Asked before each planned change (in a worker thread, so the browser keeps running).
+Decide = Callable[[PlannedChange], Decision]
+OnChange = Callable[[Change], None]
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).splitlines()[0] if str(exc) else ""
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def change_from_plan(item: PlannedChange, result: Result, reason: str | None = None,
+                     before: str | None = None, after: str | None = None) -> Change:
+    manual = result is Result.MANUAL or not item.automatable
+    return Change(platform=item.target.platform, account=item.target.account, setting=item.setting.id,
+                  title=title(item), status=item.finding.status.value,
+                  before=before if before is not None else item.current, target=item.value, after=after,
+                  result=result, reason=reason, url=item.url, steps=item.steps if manual else [])
+
+
+def explain_outcome(outcome: ChangeOutcome, target: str) -> tuple[Result, str | None]:
+    """The result of a change attempt, decided by the read-back alone, and the reason if it fell short."""
+    if outcome.verified(target):
+        already = outcome.before.ok and outcome.before.value == target
+        return (Result.UNCHANGED, "already had this value") if already else (Result.APPLIED, None)
+    parts = [outcome.error] if outcome.error else []
+    parts += [f"the page said {message!r}" for message in outcome.page_messages]
+    after = outcome.after
+    if after is None:
+        if not parts:
+            parts.append("the value could not be read back")
+    elif after.ok:
+        if not parts:
+            parts.append(f"the page accepted the change but still shows {after.value} when loaded again")
+        else:
+            parts.append(f"read back: {after.value}")
+    else:
+        parts.append(f"could not read the value back ({after.note or after.status.value})")
+    if outcome.conflict:
+        return Result.SKIPPED, "; ".join(parts)
+    if outcome.needs_person:
+        return Result.MANUAL, "; ".join(parts)
+    return Result.FAILED, "; ".join(parts)
+
+
+async def _in_daemon_thread(function: Callable[[PlannedChange], Decision], item: PlannedChange) -> Decision:
+    """Ask in a daemon thread, so the browser keeps running meanwhile and Ctrl-C at a question ends
+    the program at once (a blocked `input()` in an ordinary worker thread would hold the exit)."""
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future[Decision] = loop.create_future()
+
+    def settle(result: Decision | None, error: BaseException | None) -> None:
+        if future.done():
+            return
+        if error is not None:
+            future.set_exception(error)
+        else:
+            future.set_result(result)  # type: ignore[arg-type]
+
+    def work() -> None:
+        try:
+            result = function(item)
+        except BaseException as exc:  # handed to the waiting coroutine
+            loop.call_soon_threadsafe(settle, None, exc)
+        else:
+            loop.call_soon_threadsafe(settle, result, None)
+
+    threading.Thread(target=work, name="privacyguard-ask", daemon=True).start()
+    return await future
+
+
+class _Account:
+    """One account's browser context, opened on first use (as a scan opens it) and closed at the end."""
+
+    def __init__(self, run: CollectRun, browser: Browser, target: Target) -> None:
+        self.run, self.browser, self.target = run, browser, target
+        self.context: BrowserContext | None = None
+        self.page: Page | None = None
+        self.options: CollectOptions = run.options
+        self.error: str | None = None
+        self.loaded: LoadedPage | None = None  # the page the last read-back left open
+
+    async def open(self, first_url: str) -> Page | None:
+        """Sign in (saved session, or the sign-in layer) and load the first page to change on.
+
+        A sign-in page, checkpoint or rate limit there means the account is not open: the sign-in
+        layer signs in once more where it can, else the account's changes fail with its reason.
+        """
+        if self.page is not None or self.error is not None:
+            return self.page
+        flow = self.run.catalogue.platform(self.target.platform)
+        opened: list[Page] = []
+
+        async def first_page(page: Page, options: CollectOptions) -> AccountSnapshot:
+            self.options = options
+            loaded = await load(page, flow, first_url, options.page_timeout_ms)
+            snapshot = AccountSnapshot(platform=flow.platform, account=self.target.account, sandbox=self.target.sandbox)
+            if loaded.blocks_account:
+                snapshot.error = AccountError(kind=loaded.outcome.value, message=loaded.note or loaded.outcome.value)
+            else:
+                self.loaded = loaded if loaded.outcome is PageOutcome.OK else None
+                opened[:] = [page]
+            return snapshot
+
+        try:
+            self.context = await self.run.new_context(self.browser)
+            snapshot = await self.run.open_account(self.context, self.target, first_page)
+            if snapshot.error is not None:
+                self.error = f"could not open the account: {snapshot.error.message}"
+            elif opened:
+                self.page = opened[0]
+        except Exception as exc:  # one account's crash never stops the others
+            self.error = f"could not open the account: {_first_line(exc)}"
+        return self.page
+
+    async def close(self) -> None:
+        if self.context is not None:
+            with contextlib.suppress(Exception):
+                await self.context.close()
+
+
+def _groups(targets: list[Target]) -> list[Target]:
+    return list(dict.fromkeys(targets))
+
+
+class Fixer:
+    """Applies a plan: asks (or not), changes, reads back, journals, reports each change."""
+
+    def __init__(self, run: CollectRun, journal: FixRun, decide: Decide | None = None,
+                 on_change: OnChange | None = None) -> None:
+        self.run = run
+        self.journal = journal
+        self.decide = decide
+        self.on_change = on_change
+        self.quit = False
+        self.ask_more = decide is not None
+
+    async def apply(self, browser: Browser, plan: list[PlannedChange]) -> list[Change]:
+        targets = _groups([item.target for item in plan])
+        per_target = {t: [i for i in plan if i.target == t] for t in targets}
+        if self.decide is not None:  # one question at a time: accounts in turn
+            results = [await self._account(browser, t, per_target[t]) for t in targets]
+        else:
+            semaphore = asyncio.Semaphore(max(1, self.run.concurrency))
+
+            async def guarded(target: Target) -> list[Change]:
+                async with semaphore:
+                    return await self._account(browser, target, per_target[target])
+
+            results = list(await asyncio.gather(*(guarded(t) for t in targets)))
+        position = {(i.target.platform, i.target.account, i.setting.id): n for n, i in enumerate(plan)}
+        changes = [c for group in results for c in group]
+        return sorted(changes, key=lambda c: position[(c.platform, c.account, c.setting)])
+
+    async def _ask(self, item: PlannedChange) -> Decision:
+        if not self.ask_more or self.decide is None:
+            return Decision.APPLY
+        decision = await _in_daemon_thread(self.decide, item)
+        if decision is Decision.ALL:
+            self.ask_more = False
+        return decision
+
+    def _emit(self, item: PlannedChange, change: Change) -> Change:
+        if change.result is not Result.PLANNED:
+            self.journal.changes.append(Entry(
+                platform=item.target.platform, account=item.target.account, sandbox=item.target.sandbox,
+                fixtures=str(item.target.fixtures) if item.target.fixtures else None,
+                registered=item.target.registered, setting=change.setting,
+                before=change.before, target=change.target, after=change.after, result=change.result,
+                reason=change.reason))
+            change.at = self.journal.changes[-1].at
+            save_run(self.journal)
+        if self.on_change is not None:
+            self.on_change(change)
+        return change
+
+    async def _account(self, browser: Browser, target: Target, items: list[PlannedChange]) -> list[Change]:
+        account = _Account(self.run, browser, target)
+        flow = self.run.catalogue.platform(target.platform)
+        changes: list[Change] = []
+        try:
+            for item in items:
+                if self.quit:
+                    changes.append(self._emit(item, change_from_plan(item, Result.SKIPPED, "quit before this one")))
+                    continue
+                decision = await self._ask(item)
+                if decision is Decision.QUIT:
+                    self.quit = True
+                    changes.append(self._emit(item, change_from_plan(item, Result.SKIPPED, "quit before this one")))
+                    continue
+                if not item.automatable:
+                    reason = "privacyguard cannot change this setting; the steps and link are for you"
+                    changes.append(self._emit(item, change_from_plan(item, Result.MANUAL, reason)))
+                    continue
+                if decision is Decision.SKIP:
+                    changes.append(self._emit(item, change_from_plan(item, Result.SKIPPED, "you chose to skip it")))
+                    continue
+                changes.append(self._emit(item, await self._change(account, flow, item)))
+        finally:
+            await account.close()
+        return changes
+
+    async def _change(self, account: _Account, flow: PlatformFlow, item: PlannedChange) -> Change:
+        page = await account.open(item.setting.url)
+        if page is None:
+            return change_from_plan(item, Result.FAILED, account.error)
+        try:
+            outcome = await change_setting(page, flow, item.setting, item.value, account.options,
+                                           current=account.loaded)
+        except Exception as exc:
+            account.loaded = None
+            return change_from_plan(item, Result.FAILED, f"the browser failed: {_first_line(exc)}")
+        account.loaded = outcome.loaded
+        result, reason = explain_outcome(outcome, item.value)
+        before = outcome.before.value if outcome.before.ok else None
+        after = outcome.after.value if outcome.after is not None and outcome.after.ok else None
+        return change_from_plan(item, result, reason, before=before, after=after)
+
+
+class Undoer:
+    """Restores a fix run's before-values, with the same read-back check, and records it."""
+
+    def __init__(self, run: CollectRun, journal: FixRun, on_change: OnChange | None = None) -> None:
+        self.run = run
+        self.journal = journal
+        self.on_change = on_change
+
+    async def undo(self, browser: Browser, entries: list[Entry]) -> list[Change]:
+        targets = _groups([e.target_account for e in entries])
+        semaphore = asyncio.Semaphore(max(1, self.run.concurrency))
+
+        async def guarded(target: Target) -> list[Change]:
+            async with semaphore:
+                return await self._account(browser, target, [e for e in entries if e.target_account == target])
+
+        results = await asyncio.gather(*(guarded(t) for t in targets))
+        return [c for changes in results for c in changes]
+
+    def _record(self, entry: Entry, change: Change) -> Change:
+        entry.undo = UndoRecord(result=change.result, found=change.before, after=change.after, reason=change.reason)
+        change.at = entry.undo.at
+        save_run(self.journal)
+        if self.on_change is not None:
+            self.on_change(change)
+        return change
+
+    async def _account(self, browser: Browser, target: Target, entries: list[Entry]) -> list[Change]:
+        account = _Account(self.run, browser, target)
+        changes = []
+        try:
+            for entry in reversed(entries):  # undo in the opposite order
+                changes.append(self._record(entry, await self._restore(account, entry)))
+        finally:
+            await account.close()
+        return list(reversed(changes))
+
+    async def _restore(self, account: _Account, entry: Entry) -> Change:
+        assert entry.before is not None
+        catalogue: Catalogue = self.run.catalogue
+        base = {"platform": entry.platform, "account": entry.account, "setting": entry.setting,
+                "target": entry.before}
+        try:
+            setting = catalogue.setting(entry.setting)
+        except UnknownName:
+            return Change(**base, before=None, result=Result.FAILED,
+                          reason="this setting is no longer in the catalogue")
+        base |= {"title": pick(setting.title), "url": setting.url}
+        if not setting.can_set(entry.before):
+            return Change(**base, before=None, result=Result.MANUAL, steps=pick_list(setting.manual_steps),
+                          reason=f"privacyguard cannot set it back to {entry.before} (the flow can only set "
+                                 f"{', '.join(setting.change_targets or [])}); that is for you to do")
+        page = await account.open(setting.url)
+        if page is None:
+            return Change(**base, before=None, result=Result.FAILED, reason=account.error)
+        try:
+            outcome = await change_setting(page, catalogue.platform(entry.platform), setting, entry.before,
+                                           account.options, expect_current=entry.after, current=account.loaded)
+        except Exception as exc:
+            account.loaded = None
+            return Change(**base, before=None, result=Result.FAILED, reason=f"the browser failed: {_first_line(exc)}")
+        account.loaded = outcome.loaded
+        result, reason = explain_outcome(outcome, entry.before)
+        if result is Result.MANUAL:
+            reason = f"{reason}; set it back to {entry.before} yourself"
+        return Change(**base, before=outcome.before.value if outcome.before.ok else None,
+                      after=outcome.after.value if outcome.after is not None and outcome.after.ok else None,
+                      result=result, reason=reason)

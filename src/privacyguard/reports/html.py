@@ -1,0 +1,154 @@
+"""The HTML report: one self-contained file a non-expert can read.
+
+No network fetches at all (inline CSS, inline SVG chart, no scripts, no fonts, no images from
+elsewhere; a Content-Security-Policy forbids them too). Order: what changed since the last sweep,
+a score per account, the trend over past sweeps, then every finding with the plain-language why
+and how to fix it, with a link to the settings page. Rendered from a Jinja2 template shipped in
+the package (templates/report.html.j2).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from privacyguard.findings import Report, Status
+from privacyguard.reports.context import SweepView
+from privacyguard.reports.sweep_text import KIND_WEIGHT, drift_heading, failed_alerts_text, previous_score
+from privacyguard.reports.table import STATUS_ORDER
+from privacyguard.score import account_score
+
+PLATFORM_NAMES = {"linkedin": "LinkedIn", "facebook": "Facebook", "x": "X", "instagram": "Instagram"}
+PALETTE = ["#1f6feb", "#d1242f", "#1a7f37", "#9a6700", "#8250df", "#bf3989", "#0a7ea4", "#57606a"]
+
+TEXTS = {
+    "en": {
+        "title": "Your privacy check", "policy": "Policy", "taken": "Checked on",
+        "changes": "What changed",
+        "first": "This is the first check of these accounts: next time this section shows what changed.",
+        "no_drift": "Nothing changed since the last check.", "scores": "How each account is doing",
+        "score_help": "The share of checks that pass. Checks that could not be read count as not passing.",
+        "was": "last time", "trend": "Trend over past checks", "findings": "What to do",
+        "why": "Why it matters", "how": "How to fix it", "open": "Open the settings page",
+        "now": "Now", "should": "Should be", "not_read": "could not be read", "passing": "checks that pass",
+        "nothing": "Nothing to do here.", "alert_failed": "An alert could not be sent",
+        "footer": "Made by privacyguard {version}. This file is self-contained: opening it contacts no website.",
+        "status": {"FAIL": "Fix this", "WARN": "Worth changing", "UNKNOWN": "Could not check",
+                   "ERROR": "Could not check", "PASS": "OK", "NOT_APPLICABLE": "No longer offered",
+                   "MUTED": "Accepted risk"},
+        "account_status": {"FAIL": "Needs attention", "WARN": "Could be better", "UNKNOWN": "Not fully checked",
+                           "ERROR": "Could not be checked", "PASS": "All good", "NOT_APPLICABLE": "Nothing to check",
+                           "MUTED": "All good (accepted risks)"},
+    },
+    "nl": {
+        "title": "Je privacycontrole", "policy": "Beleid", "taken": "Gecontroleerd op",
+        "changes": "Wat is er veranderd",
+        "first": "Dit is de eerste controle van deze accounts: de volgende keer staat hier wat er veranderde.",
+        "no_drift": "Er is niets veranderd sinds de vorige controle.", "scores": "Hoe elk account ervoor staat",
+        "score_help": "Het deel van de controles dat in orde is. Wat niet gelezen kon worden telt als niet in orde.",
+        "was": "vorige keer", "trend": "Verloop over eerdere controles", "findings": "Wat te doen",
+        "why": "Waarom het ertoe doet", "how": "Zo los je het op", "open": "Open de instellingenpagina",
+        "now": "Nu", "should": "Zou moeten zijn", "not_read": "kon niet gelezen worden",
+        "passing": "controles in orde", "nothing": "Hier hoeft niets te gebeuren.",
+        "alert_failed": "Een melding kon niet verstuurd worden",
+        "footer": "Gemaakt door privacyguard {version}. Dit bestand staat op zichzelf: openen maakt geen contact "
+                  "met een website.",
+        "status": {"FAIL": "Aanpassen", "WARN": "Beter aanpassen", "UNKNOWN": "Niet te controleren",
+                   "ERROR": "Niet te controleren", "PASS": "In orde", "NOT_APPLICABLE": "Niet meer aangeboden",
+                   "MUTED": "Geaccepteerd risico"},
+        "account_status": {"FAIL": "Vraagt aandacht", "WARN": "Kan beter", "UNKNOWN": "Niet volledig gecontroleerd",
+                           "ERROR": "Kon niet gecontroleerd worden", "PASS": "Alles in orde",
+                           "NOT_APPLICABLE": "Niets te controleren", "MUTED": "In orde (geaccepteerde risico's)"},
+    },
+}
+
+
+@dataclass
+class Series:
+    label: str
+    color: str
+    points: list[tuple[float, float, str]] = field(default_factory=list)  # x, y, tooltip
+
+    @property
+    def polyline(self) -> str:
+        return " ".join(f"{x:.1f},{y:.1f}" for x, y, _ in self.points)
+
+
+@dataclass
+class Chart:
+    width: int
+    height: int
+    left: int
+    top: int
+    plot_w: int
+    plot_h: int
+    series: list[Series]
+    x_labels: list[tuple[float, str, str]]  # x, text-anchor, text
+    y_ticks: list[tuple[float, str]]
+
+
+def trend_chart(sweep: SweepView | None, width: int = 720, height: int = 260) -> Chart | None:
+    """Geometry of the score-over-time chart (drawn as inline SVG by the template)."""
+    if sweep is None or not any(t.points for t in sweep.trend):
+        return None
+    left, top, right, bottom = 48, 16, 16, 40
+    plot_w, plot_h = width - left - right, height - top - bottom
+    sweeps = sorted({(p.sweep_id, p.taken_at) for t in sweep.trend for p in t.points})
+    position = {sweep_id: i for i, (sweep_id, _) in enumerate(sweeps)}
+    step = plot_w / max(1, len(sweeps) - 1)
+
+    def x_of(sweep_id: int) -> float:
+        return left + (plot_w / 2 if len(sweeps) == 1 else position[sweep_id] * step)
+
+    def y_of(score: float) -> float:
+        return top + plot_h * (1 - score / 100)
+
+    series = []
+    for i, trend in enumerate(sweep.trend):
+        s = Series(trend.label, PALETTE[i % len(PALETTE)])
+        for p in trend.points:
+            if p.score is not None:
+                s.points.append((x_of(p.sweep_id), y_of(p.score),
+                                 f"{trend.label} · sweep #{p.sweep_id} · {p.taken_at:%Y-%m-%d}: {p.score:.0f}% "
+                                 f"({p.fails} FAIL)"))
+        series.append(s)
+    every = max(1, len(sweeps) // 8)
+    x_labels = [(x_of(sid), "middle" if len(sweeps) == 1 else "start" if i == 0 else "end" if i == len(sweeps) - 1
+                 else "middle", f"#{sid} · {taken:%d %b}") for i, (sid, taken) in enumerate(sweeps)
+                if i % every == 0 or i == len(sweeps) - 1]
+    y_ticks = [(y_of(v), f"{v}%") for v in (0, 25, 50, 75, 100)]
+    return Chart(width, height, left, top, plot_w, plot_h, series, x_labels, y_ticks)
+
+
+@lru_cache(maxsize=1)
+def _environment() -> Environment:
+    env = Environment(loader=PackageLoader("privacyguard.reports", "templates"),
+                      autoescape=select_autoescape(["html", "j2"]), trim_blocks=True, lstrip_blocks=True)
+    return env
+
+
+def render_html(report: Report, *, sweep: SweepView | None = None) -> str:
+    lang = str(report.tool.get("lang") or "en")
+    texts = TEXTS.get(lang, TEXTS["en"])
+    accounts = []
+    for account in sorted(report.accounts, key=lambda a: (a.platform, a.account)):
+        findings = sorted(account.findings, key=lambda f: (STATUS_ORDER[f.status], f.setting))
+        accounts.append({
+            "report": account,
+            "anchor": f"acc-{account.platform}-{account.account}",
+            "score": account_score(account),
+            "previous": previous_score(sweep, account.platform, account.account),
+            "todo": [f for f in findings if f.status not in (Status.PASS, Status.NOT_APPLICABLE)],
+            "done": [f for f in findings if f.status in (Status.PASS, Status.NOT_APPLICABLE)],
+            "passing": sum(1 for f in findings if f.status is Status.PASS),
+            "drift": sweep.drift_for(account.platform, account.account) if sweep else [],
+        })
+    drift = sorted(sweep.drift, key=lambda d: -KIND_WEIGHT[d.kind]) if sweep else []
+    first = sweep is not None and all(b is None for b in sweep.baselines.values())
+    return _environment().get_template("report.html.j2").render(
+        report=report, sweep=sweep, names=PLATFORM_NAMES, accounts=accounts, drift=drift, first=first, lang=lang,
+        t=texts,
+        heading=drift_heading(sweep) if sweep else "", chart=trend_chart(sweep), weight=KIND_WEIGHT,
+        alert_failures=failed_alerts_text(sweep) if sweep else [], version=report.tool.get("version", ""))

@@ -1,0 +1,108 @@
+"""`privacyguard schedule`: run `sweep --quiet` weekly through the OS scheduler.
+
+One code path for every OS: a Job (what and when) is made once; a backend turns it into a
+systemd user timer (Linux with systemd), a crontab line (other Unix), a launchd agent (macOS)
+or a Task Scheduler task (Windows). What was installed is recorded in schedule.json under the
+home, so `remove` takes away exactly that, and installing twice replaces rather than duplicates.
+
+Test and power-user overrides (environment): PRIVACYGUARD_SCHEDULER=systemd|cron|launchd|windows,
+PRIVACYGUARD_SYSTEMD_USER_DIR, PRIVACYGUARD_SYSTEMCTL, PRIVACYGUARD_CRONTAB,
+PRIVACYGUARD_LAUNCHD_DIR, PRIVACYGUARD_LAUNCHCTL, PRIVACYGUARD_SCHTASKS.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from privacyguard.errors import BadInput
+from privacyguard.home import privacyguard_home
+from privacyguard.schedule import cron, launchd, systemd, windows
+from privacyguard.schedule.common import write_file
+from privacyguard.schedule.job import Job, job_name, make_job
+from privacyguard.snapshot import now_utc
+
+BACKENDS: dict[str, ModuleType] = {"systemd": systemd, "cron": cron, "launchd": launchd, "windows": windows}
+
+
+def detect_backend() -> str:
+    forced = os.environ.get("PRIVACYGUARD_SCHEDULER")
+    if forced:
+        if forced not in BACKENDS:
+            raise BadInput(f"PRIVACYGUARD_SCHEDULER={forced!r}: use one of {', '.join(BACKENDS)}")
+        return forced
+    if sys.platform == "darwin":
+        return "launchd"
+    if sys.platform.startswith("win"):
+        return "windows"
+    if shutil.which("systemctl") and Path("/run/systemd/system").is_dir():  # systemd is running (sd_booted)
+        return "systemd"
+    return "cron"
+
+
+def record_path() -> Path:
+    return privacyguard_home() / "schedule.json"
+
+
+def load_record() -> dict[str, Any] | None:
+    path = record_path()
+    if not path.is_file():
+        return None
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, OSError):
+        raise BadInput(f"{path}: damaged; remove the scheduled job by hand and delete this file") from None
+
+
+def render(job: Job, backend: str) -> dict[str, str | bytes]:
+    """What a backend would install for `job` (file name or 'crontab' → content); used by tests and --dry-run."""
+    rendered = BACKENDS[backend].render(job)
+    if isinstance(rendered, dict):
+        return dict(rendered)
+    key = {"cron": "crontab", "launchd": f"{launchd.label(job.name)}.plist", "windows": f"{job.name}.xml"}[backend]
+    return {key: rendered}
+
+
+def install(day: str = "mon", at: str = "09:00", notify: list[str] | None = None,
+            backend: str | None = None) -> dict[str, Any]:
+    """Install (or replace) the weekly sweep; returns the record of what was installed."""
+    job = make_job(day, at, notify)
+    backend = backend or detect_backend()
+    previous = load_record()
+    if previous is not None and previous.get("backend") != backend:
+        BACKENDS[previous["backend"]].remove(previous)
+    details = BACKENDS[backend].install(job)
+    record = {"backend": backend, "name": job.name, "day": job.day, "at": job.at, "when": job.describe(),
+              "command": job.argv, "env": job.env, "installed_at": now_utc().isoformat(), **details}
+    write_file(record_path(), json.dumps(record, indent=2))
+    return record
+
+
+def status() -> dict[str, Any] | None:
+    record = load_record()
+    if record is None:
+        return None
+    return {**record, "state": BACKENDS[record["backend"]].status(record)}
+
+
+def remove(backend: str | None = None) -> tuple[dict[str, Any] | None, list[str]]:
+    """Remove what was installed (by the record; without one, only artifacts tagged as ours)."""
+    record = load_record()
+    if record is None:
+        backend = backend or detect_backend()
+        name = job_name(privacyguard_home())
+        if backend != "cron":
+            return None, []
+        removed = cron.remove({"backend": backend, "name": name})  # a tagged line left without its record
+        return ({"backend": backend, "name": name} if removed else None), removed
+    removed = BACKENDS[record["backend"]].remove(record)
+    record_path().unlink(missing_ok=True)
+    return record, removed
+
+
+__all__ = ["BACKENDS", "detect_backend", "install", "make_job", "remove", "render", "status"]

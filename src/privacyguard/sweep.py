@@ -1,0 +1,112 @@
+"""The weekly sweep: read every registered account (read-only), judge, remember, compare, alert.
+
+    from privacyguard.sweep import SweepRequest, run_sweep
+    result = run_sweep(SweepRequest(notify=["webhook:http://127.0.0.1:8080/hook"]))
+    print(result.sweep_id, [d.message for d in result.view.drift])
+
+Order matters: everything a user wrote (policy, alert targets, config, accounts) is checked
+before the browser starts; the sweep is stored (one transaction) before any alert is sent, so a
+failing alert never loses it; alert outcomes are then added to the sweep's record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from privacyguard import api
+from privacyguard.alerts import Notifier, build_alert, parse_targets, send_all, should_alert
+from privacyguard.catalogue import load_catalogue
+from privacyguard.collect.runner import ProgressCallback, Target
+from privacyguard.config import Config, load_config
+from privacyguard.errors import BadInput
+from privacyguard.evaluate import evaluate
+from privacyguard.findings import Report
+from privacyguard.history.db import History
+from privacyguard.history.models import AlertOutcome
+from privacyguard.history.view import sweep_view
+from privacyguard.policy import load_policy
+from privacyguard.reports.context import SweepView
+from privacyguard.snapshot import Snapshot, now_utc
+
+Collector = Callable[[list[Target], ProgressCallback | None], Snapshot]
+
+
+@dataclass
+class SweepRequest:
+    accounts: list[str] = field(default_factory=list)  # empty: config's [sweep] accounts, else all registered
+    policy: str | None = None  # None: config's [sweep] policy
+    lang: str | None = None
+    notify: list[str] | None = None  # None: config's [alerts] notify; [] sends nothing
+    report_file: str | None = None  # mentioned in alerts when the report is written to a file
+
+
+@dataclass
+class SweepPlan:
+    """A checked request: what will be read, under which policy, and who hears about it."""
+
+    targets: list[Target]
+    policy: str
+    lang: str
+    notifiers: list[Notifier]
+    config: Config
+
+
+@dataclass
+class SweepResult:
+    sweep_id: int
+    report: Report
+    view: SweepView
+    alerts: list[AlertOutcome]
+    alerted: bool
+
+    @property
+    def exit_code(self) -> int:
+        return self.report.exit_code()
+
+
+def plan_sweep(request: SweepRequest, config: Config | None = None) -> SweepPlan:
+    """Check everything the user gave before any browser starts (bad input → exit 3)."""
+    config = config or load_config()
+    catalogue = load_catalogue()
+    policy = request.policy or config.sweep.policy
+    lang = api.check_lang(request.lang or config.sweep.lang)
+    load_policy(policy, catalogue)
+    names = request.accounts or config.sweep.accounts
+    try:
+        targets = api.account_targets(names, [], catalogue)
+    except BadInput as exc:
+        if "nothing to scan" in str(exc):
+            raise BadInput("nothing to sweep: register an account first (privacyguard accounts add NAME "
+                           "--platform P --sandbox VARIANT for a simulated one)") from None
+        raise
+    notify = config.alerts.notify if request.notify is None else request.notify
+    return SweepPlan(targets, policy, lang, parse_targets(notify, config), config)
+
+
+def run_sweep(request: SweepRequest | None = None, on_progress: ProgressCallback | None = None,
+              config: Config | None = None, history_path: Path | None = None,
+              collector: Collector | None = None) -> SweepResult:
+    """Read, judge, store (one transaction), compare with each account's previous sweep, alert."""
+    request = request or SweepRequest()
+    plan = plan_sweep(request, config)
+    catalogue = load_catalogue()
+    policy = load_policy(plan.policy, catalogue)
+    with History(history_path) as history:  # opened (and migrated) before the long part: fails early
+        started = now_utc()
+        if collector is not None:
+            snapshot = collector(plan.targets, on_progress)
+        else:
+            snapshot = api.collect(plan.targets, catalogue, on_progress=on_progress)
+        report = evaluate(snapshot, policy, catalogue, plan.lang)
+        sweep_id = history.add_sweep(snapshot, report, started)
+        record = history.sweep(sweep_id)
+        view = sweep_view(history, record, catalogue, plan.config.sweep.trend_length)
+        outcomes: list[AlertOutcome] = []
+        alerted = bool(plan.notifiers) and should_alert(view)
+        if alerted:
+            outcomes = send_all(plan.notifiers, build_alert(report, view, request.report_file))
+            history.record_alerts(sweep_id, outcomes)
+            view.alerts = outcomes
+    return SweepResult(sweep_id, report, view, outcomes, alerted)
