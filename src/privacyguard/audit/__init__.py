@@ -23,7 +23,6 @@ from privacyguard.audit.report import FORMATS, render_audit
 from privacyguard.audit.roster import Roster, load_roster
 from privacyguard.audit.staff import Submission, submit
 from privacyguard.catalogue import load_catalogue
-from privacyguard.collect.runner import ContextPreparer
 from privacyguard.errors import BadInput
 from privacyguard.policy import load_policy
 
@@ -45,18 +44,9 @@ def collect(paths: list[Path], roster_path: Path, key_file: Path | None = None,
                            policy_hash(resolved) if resolved else None, lang)
 
 
-def _default_preparer() -> ContextPreparer | None:
-    """The sign-in layer's hook for real accounts, when it is installed."""
-    try:
-        from privacyguard.api import real_account_preparer  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    return real_account_preparer()
-
-
 def run_central(roster_path: Path, policy: str | Path, concurrency: int = 4, endpoints: list[str] | None = None,
                 fixtures: Path | None = None, lang: str = "en", politeness: Politeness | None = None,
-                on_progress: ProgressCallback | None = None, prepare_real: ContextPreparer | None = None) -> Audit:
+                on_progress: ProgressCallback | None = None) -> Audit:
     """Scan every roster account from here; policy, roster and endpoints are checked before any browser starts."""
     catalogue = load_catalogue()
     resolved = load_policy(policy, catalogue)
@@ -67,8 +57,7 @@ def run_central(roster_path: Path, policy: str | Path, concurrency: int = 4, end
     endpoints = [check_endpoint(e) for e in endpoints or []]
     roster = load_roster(roster_path, catalogue, fixtures)
     run = CentralRun(catalogue, resolved, concurrency=concurrency, endpoints=endpoints, fixtures=fixtures,
-                     politeness=politeness or Politeness(), lang=lang, on_progress=on_progress,
-                     prepare_real=prepare_real or _default_preparer())
+                     politeness=politeness or Politeness(), lang=lang, on_progress=on_progress)
     return asyncio.run(run.run(roster, policy_hash(resolved)))
 
 

@@ -26,10 +26,11 @@ from privacyguard.audit.roster import Roster, RosterEntry
 from privacyguard.catalogue import Catalogue
 from privacyguard.collect.browser import launch
 from privacyguard.collect.engine import CollectOptions
-from privacyguard.collect.runner import CollectRun, ContextPreparer, Target
+from privacyguard.collect.runner import CollectRun, Target
 from privacyguard.errors import BrowserUnavailable
 from privacyguard.evaluate import evaluate_account
 from privacyguard.policy import Policy
+from privacyguard.signin.layer import SignInLayer
 from privacyguard.snapshot import AccountError, AccountSnapshot, now_utc
 
 LOCAL = "local"
@@ -38,18 +39,15 @@ MAX_ATTEMPTS = 2  # an account whose browser died is tried once more on another
 
 @dataclass(frozen=True)
 class Politeness:
-    """How gently real platforms are treated. The sandbox ignores all of this."""
+    """How gently real platforms are treated (on top of the collector's own pacing between pages,
+    retries with backoff, and stopping a platform after "temporarily blocked"). The sandbox ignores it."""
 
-    per_platform: int = 2  # accounts of one platform at a time, over all browsers
+    per_platform: int = 1  # accounts of one platform at a time, over all browsers
     start_interval: float = 15.0  # seconds between two account starts on one platform
-    page_pause: tuple[float, float] = (2.0, 5.0)  # random pause between page loads of an account
-    settle_seconds: float = 8.0  # real pages render late
-    cooldown: float = 300.0  # after "temporarily blocked": wait this long before the next account
-    max_blocks: int = 2  # after this many blocks, leave the platform's remaining accounts for later
 
 
 class PlatformPacer:
-    """Per-platform slots, spaced starts and backoff, for accounts on real hosts."""
+    """Per-platform slots and spaced starts, for accounts on real hosts."""
 
     def __init__(self, politeness: Politeness, clock: Callable[[], float] = time.monotonic) -> None:
         self.politeness = politeness
@@ -57,10 +55,6 @@ class PlatformPacer:
         self._slots: dict[str, asyncio.Semaphore] = {}
         self._next_start: dict[str, float] = {}
         self._locks: dict[str, asyncio.Lock] = {}
-        self.blocks: dict[str, int] = {}
-
-    def stopped(self, platform: str) -> bool:
-        return self.blocks.get(platform, 0) >= self.politeness.max_blocks
 
     @contextlib.asynccontextmanager
     async def slot(self, platform: str) -> AsyncIterator[None]:
@@ -74,11 +68,12 @@ class PlatformPacer:
                 self._next_start[platform] = self.clock() + self.politeness.start_interval
             yield
 
-    def record(self, platform: str, snapshot: AccountSnapshot) -> None:
-        """Back off when the platform rate-limited an account."""
-        if snapshot.error is not None and snapshot.error.kind == "rate_limited":
-            self.blocks[platform] = self.blocks.get(platform, 0) + 1
-            self._next_start[platform] = self.clock() + self.politeness.cooldown * self.blocks[platform]
+
+class _Independent(dict):
+    """Simulated accounts are separate simulated platforms: one blocked account halts no other."""
+
+    def setdefault(self, key: str, default: str | None = None) -> str | None:  # type: ignore[override]
+        return default
 
 
 @dataclass
@@ -150,7 +145,7 @@ class CentralRun:
     endpoints: list[str] = field(default_factory=list)
     fixtures: Path | None = None
     politeness: Politeness = field(default_factory=Politeness)
-    prepare_real: ContextPreparer | None = None
+    sign_in: SignInLayer | None = None  # default: the account registry's sessions and secrets
     lang: str = "en"
     on_progress: ProgressCallback | None = None
     headless: bool = True
@@ -167,9 +162,12 @@ class CentralRun:
         return jobs
 
     def _runs(self) -> tuple[CollectRun, CollectRun]:
-        sandbox = CollectRun(self.catalogue, CollectOptions())
-        polite = CollectOptions(settle_seconds=self.politeness.settle_seconds, pause_seconds=self.politeness.page_pause)
-        real = CollectRun(self.catalogue, polite, prepare_real=self.prepare_real)
+        """One collector for simulated accounts (no pacing, independent) and one for real hosts (polite,
+        a platform stops for the whole run once it says "temporarily blocked"). Both sign in registered
+        accounts through the sign-in layer (saved session, else password)."""
+        sign_in = self.sign_in if self.sign_in is not None else SignInLayer.from_registry()
+        sandbox = CollectRun(self.catalogue, CollectOptions(), sign_in=sign_in, halted=_Independent())
+        real = CollectRun(self.catalogue, CollectOptions(), sign_in=sign_in, real_options=CollectOptions.polite())
         return sandbox, real
 
     async def _browsers(self, playwright: Playwright, endpoints_out: list[Endpoint],
@@ -220,15 +218,11 @@ class CentralRun:
                     self.on_progress(job.entry, "start")
                 if target.sandbox is not None:
                     snapshot = await _collect_one(sandbox_run, slot.browser, target)
-                elif pacer.stopped(target.platform):
-                    snapshot = AccountSnapshot(platform=target.platform, account=target.account, finished_at=now_utc(),
-                                               error=AccountError(kind="not_attempted", message=(
-                                                   f"{target.platform} kept blocking this run (too many requests); "
-                                                   "not attempted, run again later")))
+                elif target.platform in real_run.halted:  # blocked earlier in this run: not even tried
+                    snapshot = await _collect_one(real_run, slot.browser, target)
                 else:
                     async with pacer.slot(target.platform):
                         snapshot = await _collect_one(real_run, slot.browser, target)
-                    pacer.record(target.platform, snapshot)
                 if snapshot.error is not None and snapshot.error.kind == "crash":
                     await _settle_connection(slot.browser)
                 if not slot.browser.is_connected():
