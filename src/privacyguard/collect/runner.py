@@ -101,8 +101,9 @@ class CollectRun:
         if halted is not None:
             return AccountSnapshot(platform=target.platform, account=target.account, sandbox=target.sandbox,
                                    error=halted, finished_at=now_utc())
-        context = await self.new_context(browser)
+        context: BrowserContext | None = None
         try:
+            context = await self.new_context(browser)  # a dying (remote) browser fails here: this account only
             result = await self._collect_in(context, flow, target)
             if result.error is not None and result.error.kind == "rate_limited":
                 self.halted.setdefault(target.platform, (
@@ -115,8 +116,9 @@ class CollectRun:
                                    error=AccountError(kind="crash", message=f"{type(exc).__name__}: {message}"),
                                    finished_at=now_utc())
         finally:
-            with contextlib.suppress(Exception):  # a crashed browser cannot close its contexts
-                await context.close()
+            if context is not None:
+                with contextlib.suppress(Exception):  # a crashed browser cannot close its contexts
+                    await context.close()
 
     async def new_context(self, browser: Browser) -> BrowserContext:
         """A fresh, isolated context with the options every account gets."""
