@@ -18,24 +18,8 @@ import tempfile
 import time
 
 import keyring
-from keyring.backend import KeyringBackend
 
-
-class _MemoryKeyring(KeyringBackend):
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.store: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.store.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.store[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.store.pop((service, username), None)
+from privacyguard.testing import MemoryKeyring
 
 
 def main() -> None:
@@ -43,7 +27,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     os.environ["PRIVACYGUARD_HOME"] = tempfile.mkdtemp(prefix="pg-bench-")
-    keyring.set_keyring(_MemoryKeyring())
+    keyring.set_keyring(MemoryKeyring())
 
     from privacyguard import credentials, sessions
     from privacyguard.accounts import Account, get_account

@@ -10,37 +10,14 @@ from pathlib import Path
 
 import keyring
 import pytest
-from keyring.backend import KeyringBackend
 
 from privacyguard.catalogue import Catalogue, load_catalogue
 from privacyguard.collect.engine import CollectOptions
 from privacyguard.collect.runner import CollectRun, Target
 from privacyguard.snapshot import AccountSnapshot, Snapshot
+from privacyguard.testing import MemoryKeyring
 
 REPO = Path(__file__).resolve().parents[1]
-
-
-class MemoryKeyring(KeyringBackend):
-    """A keyring that lives only in this test process."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.store: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.store.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.store[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        from keyring.errors import PasswordDeleteError
-
-        if (service, username) not in self.store:
-            raise PasswordDeleteError(username)
-        del self.store[(service, username)]
 
 
 @pytest.fixture(autouse=True)
