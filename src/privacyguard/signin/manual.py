@@ -92,7 +92,8 @@ async def wait_for_person(page: Page, flow: PlatformFlow, timeout_seconds: float
             if loaded.outcome is PageOutcome.OK:
                 return
         if time.monotonic() >= deadline:
-            raise SignInError(f"gave up after {timeout_seconds:.0f} s waiting for the sign-in to finish; "
+            shown = f" (the page last showed: {last.value.replace('_', ' ')})" if last is not None else ""
+            raise SignInError(f"gave up after {timeout_seconds:.0f} s waiting for the sign-in to finish{shown}; "
                               "nothing was saved (run privacyguard login again, or give --timeout)")
         await asyncio.sleep(POLL_SECONDS)
 
