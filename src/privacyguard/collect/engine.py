@@ -11,6 +11,7 @@ from playwright.async_api import Page
 
 from privacyguard.catalogue import PlatformFlow, Setting
 from privacyguard.collect.locate import find_one
+from privacyguard.collect.pagequery import read_settings
 from privacyguard.collect.pages import LoadedPage, PageOutcome
 from privacyguard.collect.polite import load_politely
 from privacyguard.collect.read import read_control
@@ -47,9 +48,11 @@ def _reading_for_unloaded(setting: Setting, loaded: LoadedPage) -> Reading:
     return Reading(setting=setting.id, status=ReadStatus.PAGE_BLOCKED, note=loaded.note, evidence=evidence)
 
 
-async def read_setting_on_page(page: Page, setting: Setting, loaded: LoadedPage, options: CollectOptions) -> Reading:
-    """Locate and read one setting on the page that is open now."""
-    located = await find_one(page, setting.locators, loaded.lang, options.settle_seconds)
+async def read_setting_on_page(page: Page, setting: Setting, loaded: LoadedPage, options: CollectOptions,
+                               settled: bool = False) -> Reading:
+    """Locate and read one setting on the page that is open now with Playwright locators
+    (`settled`: the page query already waited for late controls)."""
+    located = await find_one(page, setting.locators, loaded.lang, 0.0 if settled else options.settle_seconds)
     if located.element is None:
         return Reading(setting=setting.id, status=located.status, note=located.note,
                        evidence=Evidence(url=loaded.url, locator=located.description))
@@ -88,10 +91,15 @@ async def collect_account(page: Page, flow: PlatformFlow, account: str, sandbox:
                 snapshot.readings[sid] = _reading_for_unloaded(flow.by_id[sid], loaded)
             snapshot.error = AccountError(kind=loaded.outcome.value, message=loaded.note or loaded.outcome.value)
             break
+        quick = (await read_settings(page, [flow.by_id[sid] for sid in group], loaded.url, loaded.lang,
+                                     options.settle_seconds) if loaded.outcome is PageOutcome.OK else {})
         for sid in group:
             setting = flow.by_id[sid]
             if loaded.outcome is PageOutcome.OK:
-                snapshot.readings[sid] = await read_setting_on_page(page, setting, loaded, options)
+                reading = quick.get(sid)
+                if reading is None:  # not settled in one evaluation: the Playwright locators decide
+                    reading = await read_setting_on_page(page, setting, loaded, options, settled=True)
+                snapshot.readings[sid] = reading
             elif loaded.outcome is PageOutcome.MISSING and len(pending[sid]) > 1:
                 pending[sid] = pending[sid][1:]
                 continue

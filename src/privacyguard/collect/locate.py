@@ -30,31 +30,63 @@ class Located:
     note: str | None = None
 
 
-def build(scope: Scope, spec: Locator, lang: str) -> list[tuple[PwLocator, str]]:
-    """Every Playwright locator a spec stands for (one per label language), each with a description
-    naming the exact label it uses, so evidence shows what matched on a Dutch page too."""
-    bases = [(scope, "")] if spec.within is None else [(loc, f"{desc} >> ") for loc, desc in
-                                                       build(scope, spec.within, lang)]
-    out: list[tuple[PwLocator, str]] = []
+# One link of a chain of locators: {"css"}, {"role", "name", "exact"}, {"label", "exact"},
+# {"text", "exact"} or {"has_text"}; each applies to what the link before found (like chained
+# Playwright locators). Chains are plain data, so the one-evaluation page query
+# (privacyguard.collect.pagequery) runs exactly what the Playwright locators run.
+Step = dict[str, str | bool | None]
+
+
+def chains(spec: Locator, lang: str) -> list[tuple[list[Step], str]]:
+    """Every chain a spec stands for (one per label language, `lang`'s first), each with a
+    description naming the exact label it uses, so evidence shows what matched on a Dutch page too."""
+    bases = [([], "")] if spec.within is None else [(steps, f"{desc} >> ") for steps, desc in
+                                                     chains(spec.within, lang)]
+    out: list[tuple[list[Step], str]] = []
     for base, prefix in bases:
-        candidates: list[tuple[PwLocator, str]]
+        candidates: list[tuple[Step, str]]
         if spec.role is not None:
             names = all_variants(spec.name, lang)
-            candidates = ([(base.get_by_role(spec.role, name=n, exact=spec.exact), f"role={spec.role} name~{n!r}")
-                           for n in names] if names else [(base.get_by_role(spec.role), f"role={spec.role}")])
+            candidates = ([({"role": spec.role, "name": n, "exact": spec.exact}, f"role={spec.role} name~{n!r}")
+                           for n in names] if names else [({"role": spec.role}, f"role={spec.role}")])
         elif spec.label is not None:
-            candidates = [(base.get_by_label(t, exact=spec.exact), f"label~{t!r}")
-                          for t in all_variants(spec.label, lang)]
+            candidates = [({"label": t, "exact": spec.exact}, f"label~{t!r}") for t in all_variants(spec.label, lang)]
         elif spec.css is not None:
-            candidates = [(base.locator(spec.css), f"css={spec.css}")]
+            candidates = [({"css": spec.css}, f"css={spec.css}")]
         else:
-            candidates = [(base.get_by_text(t, exact=spec.exact), f"text~{t!r}")
-                          for t in all_variants(spec.text, lang)]
+            candidates = [({"text": t, "exact": spec.exact}, f"text~{t!r}") for t in all_variants(spec.text, lang)]
+        chained = [([*base, link], prefix + desc) for link, desc in candidates]
         if spec.has_text is not None:
-            candidates = [(loc.filter(has_text=t), f"{desc} has_text~{t!r}") for loc, desc in candidates
-                          for t in all_variants(spec.has_text, lang)]
-        out.extend((loc, prefix + desc) for loc, desc in candidates)
+            chained = [([*steps, {"has_text": t}], f"{desc} has_text~{t!r}") for steps, desc in chained
+                       for t in all_variants(spec.has_text, lang)]
+        out.extend(chained)
     return out
+
+
+def to_playwright(scope: Scope, steps: list[Step]) -> PwLocator:
+    """The Playwright locator for a chain."""
+    located: Scope = scope
+    for link in steps:
+        if "css" in link:
+            located = located.locator(str(link["css"]))
+        elif "role" in link:
+            role = str(link["role"])
+            located = (located.get_by_role(role, name=str(link["name"]), exact=bool(link["exact"]))  # type: ignore[arg-type]
+                       if link.get("name") is not None else located.get_by_role(role))  # type: ignore[arg-type]
+        elif "label" in link:
+            located = located.get_by_label(str(link["label"]), exact=bool(link["exact"]))
+        elif "text" in link:
+            located = located.get_by_text(str(link["text"]), exact=bool(link["exact"]))
+        else:
+            assert isinstance(located, PwLocator), "a has_text filter follows a locator"
+            located = located.filter(has_text=str(link["has_text"]))
+    assert isinstance(located, PwLocator), "a chain has at least one link"
+    return located
+
+
+def build(scope: Scope, spec: Locator, lang: str) -> list[tuple[PwLocator, str]]:
+    """Every Playwright locator a spec stands for, in the order `chains` gives."""
+    return [(to_playwright(scope, steps), desc) for steps, desc in chains(spec, lang)]
 
 
 async def find_one(scope: Scope, specs: list[Locator], lang: str, settle_seconds: float = 0.0) -> Located:

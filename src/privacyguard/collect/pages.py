@@ -12,6 +12,7 @@ from playwright.async_api import Page
 
 from privacyguard.catalogue import Locator, PlatformFlow
 from privacyguard.collect.locate import build
+from privacyguard.collect.pagequery import shows_any
 from privacyguard.sandbox.fixtures import url_key
 
 
@@ -85,6 +86,9 @@ async def load(page: Page, flow: PlatformFlow, url: str, timeout_ms: float = 30_
 
 async def _shows_any(page: Page, markers: list[Locator], lang: str) -> bool:
     """True when any marker is on the page now (no waiting: the page has loaded)."""
+    quick = await shows_any(page, markers, lang)
+    if quick is not None:
+        return quick
     for spec in markers:
         for candidate, _ in build(page, spec, lang):
             if await candidate.count():

@@ -3,28 +3,16 @@
 from __future__ import annotations
 
 import re
+from importlib.resources import files
+from typing import Any
 
 from playwright.async_api import Locator as PwLocator
 
 from privacyguard.catalogue import Setting
 from privacyguard.snapshot import Evidence, Reading, ReadStatus
 
-_TOGGLE_STATE_JS = """el => {
-  const aria = el.getAttribute('aria-checked');
-  const native = (el instanceof HTMLInputElement && (el.type === 'checkbox' || el.type === 'radio'))
-      ? String(el.checked) : null;
-  return [aria, native];
-}"""
-
-_CHECKED_OPTION_JS = """group => {
-  const picked = [...group.querySelectorAll('[role=radio][aria-checked=true], input[type=radio]')]
-      .filter(el => el.getAttribute('role') === 'radio' ? true : el.checked);
-  return picked.map(el => {
-    const labelText = el.labels && el.labels.length ? el.labels[0].innerText
-        : (el.getAttribute('aria-label') || el.innerText || '');
-    return [el.getAttribute('value') || el.getAttribute('data-value') || '', labelText];
-  });
-}"""
+CONTROLS_JS = (files("privacyguard.collect") / "js" / "controls.js").read_text(encoding="utf-8")
+_STATE_JS = f"(el, control) => {{\n{CONTROLS_JS}\nreturn controlState(el, control);\n}}"
 
 
 def normalise(text: str) -> str:
@@ -51,29 +39,29 @@ def match_value(setting: Setting, raws: list[str], lang: str) -> tuple[ReadStatu
     return ReadStatus.UNRECOGNISED, None, f"page shows {shown!r}" if shown else "the control shows nothing"
 
 
-async def raw_state(setting: Setting, element: PwLocator) -> tuple[ReadStatus, list[str], str | None]:
-    """What the control shows, as strings to map; or why it cannot be read."""
-    if setting.control in ("toggle", "checkbox"):
-        aria, native = await element.evaluate(_TOGGLE_STATE_JS)
+def interpret_state(state: dict[str, Any]) -> tuple[ReadStatus, list[str], str | None]:
+    """What a control shows (controls.js's controlState), as strings to map; or why it cannot be read."""
+    if state["kind"] == "toggle":
+        aria, native = state["aria"], state["native"]
         if aria is not None and native is not None and aria != native:
             return ReadStatus.AMBIGUOUS, [], f"aria-checked={aria} but the checkbox is checked={native}"
         raw = aria if aria is not None else native
         if raw is None:
             return ReadStatus.UNRECOGNISED, [], "the element is not a switch or checkbox"
         return ReadStatus.READ, [raw], None
-    if setting.control == "radio":
-        picked = await element.evaluate(_CHECKED_OPTION_JS)
+    if state["kind"] == "radio":
+        picked = state["picked"]
         if not picked:
             return ReadStatus.UNRECOGNISED, [], "no option is selected"
         if len(picked) > 1:
             return ReadStatus.AMBIGUOUS, [], f"{len(picked)} options are selected"
         return ReadStatus.READ, [s for s in picked[0] if s], None
-    text = await element.inner_text()
-    return ReadStatus.READ, [text], None
+    return ReadStatus.READ, [state["text"]], None
 
 
-async def read_control(setting: Setting, element: PwLocator, locator_desc: str, url: str, lang: str) -> Reading:
-    status, raws, note = await raw_state(setting, element)
+def reading_from_state(setting: Setting, state: dict[str, Any], locator_desc: str, url: str, lang: str) -> Reading:
+    """Map a control's state to a Reading with its evidence."""
+    status, raws, note = interpret_state(state)
     evidence = Evidence(url=url, locator=locator_desc, raw=" | ".join(raws) or None)
     if status is not ReadStatus.READ:
         return Reading(setting=setting.id, status=status, note=note, evidence=evidence)
@@ -81,3 +69,9 @@ async def read_control(setting: Setting, element: PwLocator, locator_desc: str, 
     if status is ReadStatus.READ:
         return Reading(setting=setting.id, status=status, value=value, evidence=evidence)
     return Reading(setting=setting.id, status=status, note=note, evidence=evidence)
+
+
+async def read_control(setting: Setting, element: PwLocator, locator_desc: str, url: str, lang: str) -> Reading:
+    """Read one located control (the Playwright-locator path)."""
+    state = await element.evaluate(_STATE_JS, setting.control)
+    return reading_from_state(setting, state, locator_desc, url, lang)

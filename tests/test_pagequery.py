@@ -1,0 +1,146 @@
+"""The one-evaluation page query finds exactly what Playwright's locators find, and reads alike.
+
+Every locator chain in both flows (settings, sign-in markers, change steps) is counted both ways
+on every page of every fixture variant, and every setting is read both ways. If the vendored
+Playwright code (collect/js/playwright_aria.js) or the glue (collect/js/pagequery.js) drifted
+from Playwright's own engines, a reading could come from a different element than the one a fix
+would click: this test is what rules that out.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+
+import pytest
+from playwright.async_api import Page, async_playwright
+
+from privacyguard.catalogue import Catalogue, Locator, PlatformFlow
+from privacyguard.collect.browser import launch
+from privacyguard.collect.engine import CollectOptions, read_setting_on_page
+from privacyguard.collect.locate import chains, to_playwright
+from privacyguard.collect.pagequery import ask_chains, read_settings, shows_any
+from privacyguard.collect.pages import LoadedPage, PageOutcome
+from privacyguard.sandbox.fixtures import list_variants, load_variant, url_key
+from privacyguard.sandbox.server import SandboxAccount
+
+pytestmark = pytest.mark.browser
+
+
+def every_locator_list(flow: PlatformFlow) -> list[list[Locator]]:
+    """Each list of specs the flow holds: settings' locators, change steps' targets, sign-in markers."""
+    lists: list[list[Locator]] = []
+    for setting in flow.settings:
+        lists.append(setting.locators)
+        lists.extend([step.target] for step in setting.change if isinstance(step.target, Locator))
+    sign_in = flow.sign_in
+    for markers in (sign_in.rate_limit_markers, sign_in.captcha_markers, sign_in.checkpoint_markers):
+        lists.append(markers)
+    for error in sign_in.errors:
+        lists.append(error.markers)
+    if sign_in.two_step:
+        lists.extend([sign_in.two_step.code, sign_in.two_step.submit, sign_in.two_step.rejected])
+    if sign_in.form:
+        lists.extend([sign_in.form.username, sign_in.form.password, sign_in.form.submit])
+    if sign_in.cookie_consent:
+        lists.extend([sign_in.cookie_consent.dialog, sign_in.cookie_consent.most_private])
+    return [specs for specs in lists if specs]
+
+
+async def _compare_page(page: Page, flow: PlatformFlow, url: str, lang: str) -> tuple[int, list[str]]:
+    """(chains compared, differences) on the open page."""
+    unique: dict[str, tuple[list, str]] = {}
+    for specs in every_locator_list(flow):
+        for spec in specs:
+            for steps, desc in chains(spec, lang):
+                unique.setdefault(json.dumps(steps, sort_keys=True), (steps, desc))
+    all_chains = list(unique.values())
+    answers = await ask_chains(page, [([steps], None) for steps, _ in all_chains])
+    problems = []
+    for (steps, desc), answer in zip(all_chains, answers, strict=True):
+        expected = await to_playwright(page, steps).count()
+        if answer.get("error") or answer["count"] != expected:
+            problems.append(f"{url}: {desc}: Playwright finds {expected}, the page query "
+                            f"{answer.get('error') or answer['count']}")
+    loaded = LoadedPage(PageOutcome.OK, url, lang=lang)
+    on_page = [s for s in flow.settings if url_key(s.url) == url_key(url)]
+    quick = await read_settings(page, on_page, url, lang)
+    for setting in on_page:
+        slow = await read_setting_on_page(page, setting, loaded, CollectOptions())
+        fast = quick[setting.id]
+        if fast is not None and fast.model_dump() != slow.model_dump():
+            problems.append(f"{url}: {setting.id}: page query read {fast.model_dump()}, Playwright {slow.model_dump()}")
+    return len(all_chains), problems
+
+
+async def _compare_variant(flow: PlatformFlow, variant_name: str, seen: set[str]) -> tuple[int, int, list[str]]:
+    """Compare on each page of a variant whose HTML no earlier variant had (`seen`: their hashes)."""
+    variant = load_variant(flow.platform, variant_name)
+    async with async_playwright() as playwright:
+        browser = await launch(playwright, headless=True, sandbox_only=True)
+        try:
+            context = await browser.new_context(locale="en-US", service_workers="block")
+            await SandboxAccount("probe", {flow.platform: flow}, {flow.platform: variant}).attach(context)
+            page = await context.new_page()
+            compared, problems, pages = 0, [], 0
+            for spec in variant.pages.values():
+                await page.goto(spec.url, wait_until="domcontentloaded")
+                digest = hashlib.sha256((page.url + await page.content()).encode()).hexdigest()
+                if digest in seen:
+                    continue
+                seen.add(digest)
+                lang = (await page.evaluate("document.documentElement.lang || 'en'")).split("-")[0].lower()
+                count, found = await _compare_page(page, flow, spec.url, lang)
+                compared, pages = compared + count, pages + 1
+                problems.extend(found)
+            return pages, compared, problems
+        finally:
+            await browser.close()
+
+
+@pytest.mark.parametrize("platform", ["linkedin", "facebook"])
+def test_page_query_matches_playwright_on_every_fixture_page(catalogue: Catalogue, platform: str) -> None:
+    flow = catalogue.platform(platform)
+    total_pages = total_chains = 0
+    problems: list[str] = []
+    seen: set[str] = set()
+    for variant in list_variants()[platform]:
+        pages, compared, found = asyncio.run(_compare_variant(flow, variant, seen))
+        total_pages, total_chains = total_pages + pages, total_chains + compared
+        problems.extend(found)
+    assert total_pages > 20 and total_chains > 1000, (total_pages, total_chains)  # the comparison really ran
+    print(f"{platform}: {total_pages} pages, {total_chains} chains compared")
+    assert not problems, "\n".join(problems[:20])
+
+
+def test_page_query_reads_like_playwright_and_reports_what_it_cannot_settle(catalogue: Catalogue) -> None:
+    """A control the page query cannot pin down (none, or two alike) is left to the Playwright path."""
+    flow = catalogue.platform("linkedin")
+    setting = flow.by_id["linkedin.generative_ai_data"]
+
+    async def run() -> tuple[object, object, object, bool | None]:
+        async with async_playwright() as playwright:
+            browser = await launch(playwright, headless=True, sandbox_only=True)
+            try:
+                page = await (await browser.new_context()).new_page()
+                await page.set_content('<main><button role="switch" aria-checked="false" '
+                                       'aria-label="Use my data for training content creation AI models">'
+                                       '</button></main>')
+                one = await read_settings(page, [setting], "https://x/", "en")
+                await page.set_content("<main><p>nothing here</p></main>")
+                none = await read_settings(page, [setting], "https://x/", "en")
+                twice = ('<button role="switch" aria-checked="true" aria-label="Use my data for training content '
+                         'creation AI models"></button>')
+                await page.set_content(f"<main>{twice}{twice}</main>")
+                two = await read_settings(page, [setting], "https://x/", "en")
+                marker = await shows_any(page, [Locator(css="button[role=switch]")], "en")
+                return one, none, two, marker
+            finally:
+                await browser.close()
+
+    one, none, two, marker = asyncio.run(run())
+    reading = one[setting.id]  # type: ignore[index]
+    assert reading is not None and reading.value == "off" and reading.evidence.raw == "false"
+    assert none[setting.id] is None and two[setting.id] is None  # type: ignore[index]
+    assert marker is True
