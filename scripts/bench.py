@@ -172,6 +172,52 @@ def naive_baseline(home: Path, rows: list[tuple[str, str, str]]) -> tuple[dict, 
     return readings, sampler.usage()
 
 
+def page_load_floor(home: Path, rows: list[tuple[str, str, str]], concurrency: int) -> tuple[int, Usage]:
+    """The same accounts' pages loaded in one browser, one context each, reading nothing.
+
+    What a central run costs before it reads anything (navigation, the sandbox's interception,
+    rendering): the floor under the audit run's CPU. Returns (page loads, usage).
+    """
+    os.environ["PRIVACYGUARD_HOME"] = str(home)
+    from playwright.async_api import async_playwright
+
+    from privacyguard.catalogue import load_catalogue
+    from privacyguard.collect.browser import launch
+    from privacyguard.collect.runner import CollectRun
+    from privacyguard.sandbox.fixtures import load_variant
+    from privacyguard.sandbox.server import SandboxAccount
+
+    catalogue = load_catalogue()
+    loads = 0
+
+    async def run() -> None:
+        nonlocal loads
+        semaphore = asyncio.Semaphore(concurrency)
+        async with async_playwright() as playwright:
+            browser = await launch(playwright, headless=True, sandbox_only=True)
+
+            async def one(platform: str, account: str, variant: str) -> None:
+                nonlocal loads
+                flow = catalogue.platform(platform)
+                urls = list(dict.fromkeys(s.url for s in flow.settings if s.retired is None))
+                async with semaphore:
+                    context = await CollectRun(catalogue).new_context(browser)
+                    await SandboxAccount(account, {platform: flow}, {platform: load_variant(platform, variant)}
+                                         ).attach(context)
+                    page = await context.new_page()
+                    for url in urls:
+                        await page.goto(url, wait_until="domcontentloaded")
+                        loads += 1
+                    await context.close()
+
+            await asyncio.gather(*(one(*row) for row in rows))
+            await browser.close()
+
+    with TreeSampler(os.getpid()) as sampler:
+        asyncio.run(run())
+    return loads, sampler.usage()
+
+
 def audit_values(audit: dict) -> dict:
     values = {}
     for account in audit["accounts"]:
@@ -224,6 +270,13 @@ def main() -> None:
         run_rate = report("audit run", args.accounts, audit_usage)
         if errors:
             sys.exit(f"bench invalid: {len(errors)} account(s) failed in the audit run, e.g. {values[errors[0]]}")
+        loads, floor = page_load_floor(tmpdir / "home-floor", rows, args.concurrency)
+        per_account = floor.cpu_seconds / args.accounts
+        print(f"page-load floor (same accounts, same browser set-up, pages loaded but nothing read): "
+              f"{loads} page loads, {floor.seconds:.1f} s, CPU {floor.cpu_seconds:.1f} s = "
+              f"{floor.cpu_seconds / loads * 1000:.0f} ms per page load, {per_account:.2f} s per account "
+              f"(the audit run reads for {(audit_usage.cpu_seconds - floor.cpu_seconds) / args.accounts:.2f} s "
+              f"CPU per account on top)")
         if args.no_baseline:
             return
 
@@ -238,6 +291,16 @@ def main() -> None:
               f"{args.accounts} accounts in {audit_usage.seconds:.1f} s (goal: under 60 s); "
               f"CPU per account {naive_usage.cpu_seconds / args.accounts:.2f} s naive vs "
               f"{audit_usage.cpu_seconds / args.accounts:.2f} s audit run; load average now {os.getloadavg()[0]:.1f}")
+        # Bounds: even reading for free, the audit run needs the floor's CPU; the naive run pays the same
+        # plus a browser start per account, spread over the cores it manages to use.
+        cores = os.cpu_count() or 1
+        launch_cpu = (naive_usage.cpu_seconds - audit_usage.cpu_seconds) / args.accounts
+        naive_cores = naive_usage.cpu_seconds / naive_usage.seconds
+        best_seconds = floor.cpu_seconds / cores
+        best_ratio = ((per_account + launch_cpu) / naive_cores) / (per_account / cores)
+        print(f"estimated bounds on this machine, even if reading cost nothing: {args.accounts} accounts in >= "
+              f"{best_seconds:.0f} s, speed-up <= {best_ratio:.1f}x (a browser start costs the naive run "
+              f"{launch_cpu:.2f} s CPU per account; it keeps {naive_cores:.1f} of {cores} cores busy)")
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ from typing import Protocol
 from playwright.async_api import Browser, BrowserContext, Page, async_playwright
 
 from privacyguard.catalogue import Catalogue, PlatformFlow
+from privacyguard.collect import pagequery
 from privacyguard.collect.browser import launch
 from privacyguard.collect.engine import CollectOptions, collect_account
 from privacyguard.errors import KeyringUnavailable
@@ -122,7 +123,9 @@ class CollectRun:
 
     async def new_context(self, browser: Browser) -> BrowserContext:
         """A fresh, isolated context with the options every account gets."""
-        return await browser.new_context(locale="en-US", service_workers="block")
+        context = await browser.new_context(locale="en-US", service_workers="block")
+        await pagequery.install(context)
+        return context
 
     async def open_account(self, context: BrowserContext, target: Target, work: Work) -> AccountSnapshot:
         """Open an account for work other than a scan (fix, undo) exactly as a scan opens it.

@@ -1,11 +1,12 @@
 // privacyguard's page query: find and read many controls in one evaluation.
-// Appended after playwright_aria.js and controls.js inside one function (privacyguard.collect.pagequery);
-// `args` is that function's argument. Each query is a list of candidate chains (one per label language);
+// Appended after playwright_aria.js and controls.js (privacyguard.collect.pagequery), which installs
+// privacyguardQuery in each new document or, where it was not installed, evaluates it all at once.
+// Each query is a list of candidate chains (one per label language);
 // the first chain that matches anything decides, as privacyguard.collect.locate.find_one does.
 // A chain is a list of steps, each applied to every element the previous step found, like chained
 // Playwright locators: {css}, {role, name?, exact}, {label, exact}, {text, exact}, {has_text}.
 
-const textCache = new Map();
+let textCache = new Map();  // element texts; fresh for every query (the page changes between them)
 
 function allElements(root) {
   const out = [];
@@ -120,11 +121,12 @@ function answer(query) {
   }
 }
 
-beginAriaCaches();
-try {
-  return {
-    answers: args.queries.map(answer),
-  };
-} finally {
-  endAriaCaches();
+function privacyguardQuery(args) {
+  textCache = new Map();
+  beginAriaCaches();
+  try {
+    return { answers: args.queries.map(answer) };
+  } finally {
+    endAriaCaches();
+  }
 }
