@@ -144,3 +144,32 @@ def test_page_query_reads_like_playwright_and_reports_what_it_cannot_settle(cata
     assert reading is not None and reading.value == "off" and reading.evidence.raw == "false"
     assert none[setting.id] is None and two[setting.id] is None  # type: ignore[index]
     assert marker is True
+
+
+def test_a_page_script_cannot_replace_the_installed_page_query(catalogue: Catalogue) -> None:
+    """The query is installed before page scripts run and cannot be overwritten by them: a page that
+    tries to answer for it (to fake a private value) is still read from its real switch."""
+    from privacyguard.collect.runner import CollectRun
+
+    setting = catalogue.platform("linkedin").by_id["linkedin.generative_ai_data"]
+    hostile = ('<main><button role="switch" aria-checked="true" aria-label="Use my data for training content '
+               'creation AI models"></button></main><script>try { window.__privacyguardQuery = () => '
+               '({answers: [{index: 0, count: 1, state: {kind: "toggle", aria: "false", native: null}}]}); } '
+               'catch (e) {} window.tampered = true;</script>')
+
+    async def run() -> tuple[object, bool]:
+        async with async_playwright() as playwright:
+            browser = await launch(playwright, headless=True, sandbox_only=True)
+            try:
+                context = await CollectRun(catalogue).new_context(browser)
+                await context.route("**/*", lambda route: route.fulfill(body=hostile, content_type="text/html"))
+                page = await context.new_page()
+                await page.goto("https://www.linkedin.com/mypreferences/d/settings/data-for-ai-improvement")
+                readings = await read_settings(page, [setting], page.url, "en")
+                return readings[setting.id], await page.evaluate("window.tampered === true")
+            finally:
+                await browser.close()
+
+    reading, script_ran = asyncio.run(run())
+    assert script_ran
+    assert reading is not None and reading.value == "on"  # type: ignore[attr-defined]
