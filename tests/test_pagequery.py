@@ -128,6 +128,10 @@ def test_page_query_reads_like_playwright_and_reports_what_it_cannot_settle(cata
                                        'aria-label="Use my data for training content creation AI models">'
                                        '</button></main>')
                 one = await read_settings(page, [setting], "https://x/", "en")
+                playwright_only = setting.model_copy(update={"locators": [Locator(css="button[role=switch]:visible")]})
+                pseudo = await read_settings(page, [playwright_only], "https://x/", "en")
+                slow = await read_setting_on_page(page, playwright_only, LoadedPage(PageOutcome.OK, "https://x/"),
+                                                  CollectOptions())
                 await page.set_content("<main><p>nothing here</p></main>")
                 none = await read_settings(page, [setting], "https://x/", "en")
                 twice = ('<button role="switch" aria-checked="true" aria-label="Use my data for training content '
@@ -135,6 +139,7 @@ def test_page_query_reads_like_playwright_and_reports_what_it_cannot_settle(cata
                 await page.set_content(f"<main>{twice}{twice}</main>")
                 two = await read_settings(page, [setting], "https://x/", "en")
                 marker = await shows_any(page, [Locator(css="button[role=switch]")], "en")
+                assert pseudo[setting.id] is None and slow.value == "off"  # left to Playwright, which reads it
                 return one, none, two, marker
             finally:
                 await browser.close()
