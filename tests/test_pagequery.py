@@ -65,7 +65,7 @@ async def _compare_page(page: Page, flow: PlatformFlow, url: str, lang: str) -> 
                             f"{answer.get('error') or answer['count']}")
     loaded = LoadedPage(PageOutcome.OK, url, lang=lang)
     on_page = [s for s in flow.settings if url_key(s.url) == url_key(url)]
-    quick = await read_settings(page, on_page, url, lang)
+    quick, _ = await read_settings(page, on_page, url, lang)
     for setting in on_page:
         slow = await read_setting_on_page(page, setting, loaded, CollectOptions())
         fast = quick[setting.id]
@@ -127,17 +127,18 @@ def test_page_query_reads_like_playwright_and_reports_what_it_cannot_settle(cata
                 await page.set_content('<main><button role="switch" aria-checked="false" '
                                        'aria-label="Use my data for training content creation AI models">'
                                        '</button></main>')
-                one = await read_settings(page, [setting], "https://x/", "en")
+                one, asked = await read_settings(page, [setting], "https://x/", "en")
+                assert asked  # the page answered: the locator path need not wait for late controls again
                 playwright_only = setting.model_copy(update={"locators": [Locator(css="button[role=switch]:visible")]})
-                pseudo = await read_settings(page, [playwright_only], "https://x/", "en")
+                pseudo, _ = await read_settings(page, [playwright_only], "https://x/", "en")
                 slow = await read_setting_on_page(page, playwright_only, LoadedPage(PageOutcome.OK, "https://x/"),
                                                   CollectOptions())
                 await page.set_content("<main><p>nothing here</p></main>")
-                none = await read_settings(page, [setting], "https://x/", "en")
+                none, _ = await read_settings(page, [setting], "https://x/", "en")
                 twice = ('<button role="switch" aria-checked="true" aria-label="Use my data for training content '
                          'creation AI models"></button>')
                 await page.set_content(f"<main>{twice}{twice}</main>")
-                two = await read_settings(page, [setting], "https://x/", "en")
+                two, _ = await read_settings(page, [setting], "https://x/", "en")
                 marker = await shows_any(page, [Locator(css="button[role=switch]")], "en")
                 assert pseudo[setting.id] is None and slow.value == "off"  # left to Playwright, which reads it
                 return one, none, two, marker
@@ -170,7 +171,7 @@ def test_a_page_script_cannot_replace_the_installed_page_query(catalogue: Catalo
                 await context.route("**/*", lambda route: route.fulfill(body=hostile, content_type="text/html"))
                 page = await context.new_page()
                 await page.goto("https://www.linkedin.com/mypreferences/d/settings/data-for-ai-improvement")
-                readings = await read_settings(page, [setting], page.url, "en")
+                readings, _ = await read_settings(page, [setting], page.url, "en")
                 return readings[setting.id], await page.evaluate("window.tampered === true")
             finally:
                 await browser.close()

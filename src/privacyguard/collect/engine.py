@@ -91,14 +91,15 @@ async def collect_account(page: Page, flow: PlatformFlow, account: str, sandbox:
                 snapshot.readings[sid] = _reading_for_unloaded(flow.by_id[sid], loaded)
             snapshot.error = AccountError(kind=loaded.outcome.value, message=loaded.note or loaded.outcome.value)
             break
-        quick = (await read_settings(page, [flow.by_id[sid] for sid in group], loaded.url, loaded.lang,
-                                     options.settle_seconds) if loaded.outcome is PageOutcome.OK else {})
+        quick, settled = (await read_settings(page, [flow.by_id[sid] for sid in group], loaded.url, loaded.lang,
+                                              options.settle_seconds) if loaded.outcome is PageOutcome.OK
+                          else ({}, False))
         for sid in group:
             setting = flow.by_id[sid]
             if loaded.outcome is PageOutcome.OK:
                 reading = quick.get(sid)
                 if reading is None:  # not settled in one evaluation: the Playwright locators decide
-                    reading = await read_setting_on_page(page, setting, loaded, options, settled=True)
+                    reading = await read_setting_on_page(page, setting, loaded, options, settled=settled)
                 snapshot.readings[sid] = reading
             elif loaded.outcome is PageOutcome.MISSING and len(pending[sid]) > 1:
                 pending[sid] = pending[sid][1:]

@@ -90,11 +90,12 @@ async def ask(page: Page, queries: list[tuple[list[Locator], str | None]], lang:
 
 
 async def read_settings(page: Page, settings: list[Setting], url: str, lang: str,
-                        settle_seconds: float = 0.0) -> dict[str, Reading | None]:
+                        settle_seconds: float = 0.0) -> tuple[dict[str, Reading | None], bool]:
     """Read the settings on the open page in one evaluation (again while waiting for late controls).
 
-    A setting maps to None where the Playwright path must decide: no match, several matches, or
-    the script failed on it (or on the page).
+    Returns (readings, settled). A setting maps to None where the Playwright path must decide: no
+    match, several matches, or the script failed on it. `settled` is False when the page could not
+    be asked (e.g. it was still navigating): the Playwright path must then wait for late controls itself.
     """
     deadline = time.monotonic() + settle_seconds
     readings: dict[str, Reading | None] = {s.id: None for s in settings}
@@ -103,7 +104,7 @@ async def read_settings(page: Page, settings: list[Setting], url: str, lang: str
         try:
             answers = await ask(page, [(s.locators, s.control) for s in waiting], lang)
         except PlaywrightError:
-            return readings
+            return readings, False
         still: list[Setting] = []
         for setting, answer in zip(waiting, answers, strict=True):
             if answer.count == 1 and answer.state is not None:
@@ -114,7 +115,7 @@ async def read_settings(page: Page, settings: list[Setting], url: str, lang: str
             break
         waiting = still
         await asyncio.sleep(POLL_SECONDS)
-    return readings
+    return readings, True
 
 
 async def shows_any(page: Page, markers: list[Locator], lang: str) -> bool | None:
