@@ -12,9 +12,10 @@ from audit_helpers import write_policy
 from conftest import run_cli
 from privacyguard.audit import run_central
 from privacyguard.audit.model import Audit
-from privacyguard.audit.remote import BrowserServer, redact
+from privacyguard.audit.remote import BrowserServer
 from privacyguard.catalogue import Catalogue
 from privacyguard.findings import Status
+from privacyguard.redaction import redact_url
 
 pytestmark = pytest.mark.browser
 
@@ -59,12 +60,12 @@ def test_accounts_are_spread_over_servers_and_a_dead_one_is_reported(
     assert len(audit.accounts) == 8
     assert all(a.error is None for a in audit.accounts), [a.error for a in audit.accounts]
     endpoints = {e.endpoint: e for e in audit.endpoints}
-    unreachable = endpoints[redact(dead)]
+    unreachable = endpoints[redact_url(dead)]
     assert unreachable.status == "unreachable" and "unreachable" in unreachable.reason
-    used = [endpoints[redact(s.endpoint)] for s in servers]
+    used = [endpoints[redact_url(s.endpoint)] for s in servers]
     assert [e.status for e in used] == ["used", "used"]
     assert sum(e.accounts for e in used) == 8 and all(e.accounts > 0 for e in used)
-    assert {a.source for a in audit.accounts} == {redact(s.endpoint) for s in servers}
+    assert {a.source for a in audit.accounts} == {redact_url(s.endpoint) for s in servers}
     # the endpoints' secret paths never appear in the audit
     text = out.read_text()
     assert all(s.endpoint.rsplit("/", 1)[1] not in text for s in servers)
@@ -88,10 +89,10 @@ def test_a_server_that_dies_mid_run_gives_its_accounts_to_the_other(tmp_path: Pa
     assert len(audit.accounts) == 10
     assert all(a.status is not Status.ERROR for a in audit.accounts), [(a.account, a.error) for a in audit.accounts]
     by_endpoint = {e.endpoint: e for e in audit.endpoints}
-    lost = by_endpoint[redact(doomed.endpoint)]
+    lost = by_endpoint[redact_url(doomed.endpoint)]
     assert lost.status == "lost" and lost.reason
-    assert by_endpoint[redact(steady.endpoint)].accounts == 10 - lost.accounts
-    assert by_endpoint[redact(steady.endpoint)].accounts > lost.accounts
+    assert by_endpoint[redact_url(steady.endpoint)].accounts == 10 - lost.accounts
+    assert by_endpoint[redact_url(steady.endpoint)].accounts > lost.accounts
 
 
 def test_no_reachable_endpoint_is_an_error_not_a_hang(tmp_path: Path, pg_home: Path, catalogue: Catalogue) -> None:

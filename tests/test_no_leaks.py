@@ -72,3 +72,25 @@ def test_nothing_written_or_printed_holds_a_secret(pg_home: Path, tmp_path: Path
     for text in outputs:
         for canary in canaries:
             assert canary not in text, f"{canary[:4]}… found in the output"
+
+
+@pytest.mark.parametrize(("url", "shown"), [
+    ("https://hooks.example.org/services/T0/B0/s3cret?token=abc", "https://hooks.example.org/…"),
+    ("https://alice:pa55word@hooks.example.org:8443/", "https://hooks.example.org:8443"),
+    ("ws://bob:pa55word@[::1]:3000/0123456789abcdef", "ws://[::1]:3000/…"),
+    ("ws://10.0.0.5:3000/", "ws://10.0.0.5:3000"),
+])
+def test_urls_are_shown_without_paths_queries_or_passwords(url: str, shown: str) -> None:
+    from privacyguard.redaction import redact_url
+
+    assert redact_url(url) == shown
+
+
+def test_a_bad_browser_endpoint_is_reported_without_its_secret_path() -> None:
+    from privacyguard.audit.remote import check_endpoint
+    from privacyguard.errors import BadInput
+
+    with pytest.raises(BadInput) as raised:
+        check_endpoint("http://user:pa55word@10.0.0.5:3000/0123456789abcdef")
+    assert "0123456789abcdef" not in str(raised.value) and "pa55word" not in str(raised.value)
+    assert "http://10.0.0.5:3000/…" in str(raised.value)

@@ -14,6 +14,7 @@ from privacyguard import __version__
 from privacyguard.alerts.payload import Alert
 from privacyguard.errors import BadInput
 from privacyguard.history.models import AlertOutcome
+from privacyguard.redaction import redact_url
 from privacyguard.snapshot import now_utc
 
 RETRY_STATUSES = {408, 425, 429, 500, 502, 503, 504}
@@ -22,17 +23,8 @@ RETRY_STATUSES = {408, 425, 429, 500, 502, 503, 504}
 def check_url(url: str) -> str:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise BadInput(f"webhook:{redact(url)}: a webhook needs an http:// or https:// URL")
+        raise BadInput(f"webhook:{redact_url(url)}: a webhook needs an http:// or https:// URL")
     return url
-
-
-def redact(url: str) -> str:
-    """Scheme, host and port only: webhook paths and queries often hold a token."""
-    parts = urlsplit(url)
-    host = parts.hostname or "?"
-    port = f":{parts.port}" if parts.port else ""
-    rest = "/…" if (parts.path not in ("", "/") or parts.query) else ""
-    return f"{parts.scheme}://{host}{port}{rest}"
 
 
 @dataclass
@@ -45,7 +37,7 @@ class WebhookNotifier:
 
     @property
     def label(self) -> str:
-        return f"webhook:{redact(self.url)}"
+        return f"webhook:{redact_url(self.url)}"
 
     def _post(self, body: bytes) -> None:
         request = urllib.request.Request(self.url, data=body, method="POST", headers={
@@ -67,7 +59,7 @@ class WebhookNotifier:
                     break
             except (urllib.error.URLError, TimeoutError, OSError) as exc:
                 reason = getattr(exc, "reason", exc)
-                error = f"{type(exc).__name__}: {reason}".replace(self.url, redact(self.url))
+                error = f"{type(exc).__name__}: {reason}".replace(self.url, redact_url(self.url))
             if attempt < self.retries:
                 self.sleep(self.backoff_seconds * (2 ** attempt))
         return AlertOutcome(target=self.label, ok=False, attempts=attempts, error=error, sent_at=now_utc())

@@ -21,7 +21,7 @@ from playwright.async_api import Browser, Playwright, async_playwright
 
 from privacyguard.accounts import Account, load_registry
 from privacyguard.audit.model import Audit, AuditAccount, Endpoint, PolicyInfo, cells_of, rules_of
-from privacyguard.audit.remote import connect, redact
+from privacyguard.audit.remote import connect
 from privacyguard.audit.roster import Roster, RosterEntry
 from privacyguard.catalogue import Catalogue
 from privacyguard.collect.browser import launch
@@ -30,6 +30,7 @@ from privacyguard.collect.runner import CollectRun, Target
 from privacyguard.errors import BrowserUnavailable
 from privacyguard.evaluate import evaluate_account
 from privacyguard.policy import Policy
+from privacyguard.redaction import redact_url
 from privacyguard.signin.layer import SignInLayer
 from privacyguard.snapshot import AccountError, AccountSnapshot, now_utc
 
@@ -178,9 +179,9 @@ class CentralRun:
         browsers = []
         for endpoint, outcome in zip(self.endpoints, attempts, strict=True):
             if isinstance(outcome, BaseException):
-                endpoints_out.append(Endpoint(endpoint=redact(endpoint), status="unreachable", reason=str(outcome)))
+                endpoints_out.append(Endpoint(endpoint=redact_url(endpoint), status="unreachable", reason=str(outcome)))
             else:
-                browsers.append(_Browser(redact(endpoint), outcome))
+                browsers.append(_Browser(redact_url(endpoint), outcome))
         if not browsers:
             reasons = "; ".join(e.reason or "" for e in endpoints_out)
             raise BrowserUnavailable(f"no browser endpoint could be reached: {reasons}")

@@ -24,6 +24,7 @@ from playwright.async_api import Browser, Playwright
 
 from privacyguard.collect.browser import choose_browser, executable_for, launch_args
 from privacyguard.errors import BadInput, BrowserUnavailable
+from privacyguard.redaction import redact_url
 
 CONNECT_TIMEOUT_MS = 15_000
 
@@ -45,14 +46,9 @@ def check_endpoint(endpoint: str) -> str:
     """An endpoint must be a ws:// or wss:// URL (bad input otherwise)."""
     parts = urlsplit(endpoint)
     if parts.scheme not in ("ws", "wss") or not parts.hostname:
-        raise BadInput(f"--browser-endpoint {endpoint!r}: expected ws://HOST:PORT/PATH (a Playwright browser server)")
+        raise BadInput(f"--browser-endpoint {redact_url(endpoint)}: expected ws://HOST:PORT/PATH "
+                       "(a Playwright browser server)")
     return endpoint
-
-
-def redact(endpoint: str) -> str:
-    """The endpoint without its secret path, for logs, audits and reports."""
-    parts = urlsplit(endpoint)
-    return f"{parts.scheme}://{parts.netloc}" + ("/…" if parts.path.strip("/") else "")
 
 
 async def connect(playwright: Playwright, endpoint: str, timeout_ms: float = CONNECT_TIMEOUT_MS) -> Browser:
@@ -60,8 +56,8 @@ async def connect(playwright: Playwright, endpoint: str, timeout_ms: float = CON
     try:
         return await playwright.chromium.connect(endpoint, timeout=timeout_ms)
     except Exception as exc:
-        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise BrowserUnavailable(f"{redact(endpoint)} unreachable: {first}") from None
+        first = str(exc).splitlines()[0].replace(endpoint, redact_url(endpoint)) if str(exc) else type(exc).__name__
+        raise BrowserUnavailable(f"{redact_url(endpoint)} unreachable: {first}") from None
 
 
 class BrowserServer:
