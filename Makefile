@@ -4,7 +4,7 @@ VENV    := .venv
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 
-.PHONY: setup browser demo test lint bench clean test-services
+.PHONY: setup browser demo test lint bench faults clean test-services
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -33,6 +33,10 @@ lint: $(STAMP)
 
 bench: setup
 	$(BIN)/python scripts/bench.py
+
+# 50 random SIGINT/SIGKILL interruptions of `fix --yes`, each followed by undo and a scan (docs/fix.md).
+faults: setup
+	$(BIN)/python scripts/fault_fix.py --runs $(or $(RUNS),50)
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .ruff_cache

@@ -80,3 +80,60 @@ def test_smtp_password_goes_to_the_keyring_from_stdin(pg_home: Path, memory_keyr
 def test_setting_a_password_without_an_smtp_user_is_bad_input(pg_home: Path) -> None:
     result = run_cli("config", "set-smtp-password", home=pg_home, stdin="x\n")
     assert result.returncode == 3 and "set [smtp] host and user first" in result.stderr
+
+
+# --- issue 13: every secret through the same keyring check; webhook URLs never shown whole ----------
+def _smtp_config(home: Path, extra: str = "") -> None:
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "config.toml").write_text(f'[smtp]\nhost = "mail.example.org"\nuser = "me"\n{extra}')
+
+
+def test_set_smtp_password_refuses_a_plaintext_keyring_as_accounts_add_does(
+        pg_home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    import keyring
+
+    from conftest import MemoryKeyring
+
+    class PlaintextKeyring(MemoryKeyring):
+        pass
+
+    PlaintextKeyring.__module__ = "keyrings.alt.file"
+    PlaintextKeyring.__qualname__ = "PlaintextKeyring"
+    plain = PlaintextKeyring()
+    keyring.set_keyring(plain)
+    _smtp_config(pg_home)
+    monkeypatch.setattr(sys, "stdin", io.StringIO("pa55word\n"))
+    with pytest.raises(SystemExit) as done:
+        main(["config", "set-smtp-password"])
+    shown = capsys.readouterr()
+    assert done.value.code == 2 and "plain-text file" in shown.err and "stored in the keyring" not in shown.err
+    assert plain.store == {}
+
+
+def test_set_smtp_password_without_any_keyring_is_a_clear_exit_2(pg_home: Path) -> None:
+    _smtp_config(pg_home)
+    result = run_cli("config", "set-smtp-password", home=pg_home, stdin="pa55word\n",
+                     env={"PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"})
+    assert result.returncode == 2, result.stderr
+    assert "no usable keyring" in result.stderr and "NoKeyringError" not in result.stderr
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr
+
+
+def test_config_show_of_the_documented_example_without_a_keyring_does_not_crash(pg_home: Path) -> None:
+    """Issue 12 item 4 / issue 13 item 4: it said 'internal error: NoKeyringError'."""
+    pg_home.mkdir(parents=True, exist_ok=True)
+    (pg_home / "config.toml").write_text((REPO / "docs" / "examples" / "config.toml").read_text())
+    result = run_cli("config", "show", home=pg_home, env={"PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"})
+    assert result.returncode == 0, result.stderr
+    assert "password: cannot tell: no usable keyring" in result.stdout
+
+
+def test_config_show_redacts_webhook_urls(pg_home: Path) -> None:
+    pg_home.mkdir(parents=True, exist_ok=True)
+    (pg_home / "config.toml").write_text(
+        '[alerts]\nnotify = ["webhook:https://u:SeCrEt@hooks.example.org/p/TOKEN123?k=QUERYKEY", "desktop"]\n')
+    result = run_cli("config", "show", home=pg_home)
+    assert result.returncode == 0, result.stderr
+    assert "webhook:https://hooks.example.org/…" in result.stdout and "desktop" in result.stdout
+    for secret in ("SeCrEt", "TOKEN123", "QUERYKEY", "u:"):
+        assert secret not in result.stdout + result.stderr

@@ -12,13 +12,14 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-import keyring
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from privacyguard.errors import BadInput, ConfigError
+from privacyguard.errors import BadInput, ConfigError, KeyringUnavailable
 from privacyguard.home import privacyguard_home
+from privacyguard.redaction import redact_url
+from privacyguard.secrets import SERVICE as KEYRING_SERVICE
+from privacyguard.secrets import delete_entry, get_entry, set_entry
 
-KEYRING_SERVICE = "privacyguard"
 CONFIG_NAME = "config.toml"
 
 
@@ -58,10 +59,12 @@ class SmtpConfig(_Section):
         return f"smtp:{self.user}@{self.host}"
 
     def password(self) -> str | None:
-        """The SMTP password from the keyring (None when no user is configured or none is stored)."""
+        """The SMTP password from the keyring (None when no user is configured or none is stored).
+
+        Raises KeyringUnavailable when there is no usable keyring (never reads a plain-text one)."""
         if not self.user:
             return None
-        return keyring.get_password(KEYRING_SERVICE, self.keyring_user)
+        return get_entry(self.keyring_user, "the SMTP password")
 
 
 class Config(_Section):
@@ -134,6 +137,24 @@ def load_config(path: Path | None = None) -> Config:
     return config
 
 
+def shown_target(target: str) -> str:
+    """An alert target as it may be shown (screens, logs, job files): a webhook URL redacted."""
+    kind, sep, rest = target.strip().partition(":")
+    if kind.lower() == "webhook" and sep:
+        return f"{kind}:{redact_url(rest)}"
+    return target
+
+
+def password_state(smtp: SmtpConfig) -> str:
+    """Whether the SMTP password is stored, for `config show`; never fails for want of a keyring."""
+    if not smtp.user:
+        return "not needed (no user)"
+    try:
+        return "stored in the keyring" if smtp.password() else "not stored"
+    except KeyringUnavailable as exc:
+        return f"cannot tell: {str(exc).splitlines()[0]}"
+
+
 def set_smtp_password(config: Config, password: str) -> str:
     """Store the SMTP password in the keyring; returns the keyring entry name (not the password)."""
     if config.smtp is None or not config.smtp.user:
@@ -141,15 +162,11 @@ def set_smtp_password(config: Config, password: str) -> str:
         raise BadInput(f"{where}: set [smtp] host and user first; the password is stored for that user")
     if not password:
         raise BadInput("empty password: nothing stored")
-    keyring.set_password(KEYRING_SERVICE, config.smtp.keyring_user, password)
+    set_entry(config.smtp.keyring_user, password, "the SMTP password")
     return f"{KEYRING_SERVICE} / {config.smtp.keyring_user}"
 
 
 def delete_smtp_password(config: Config) -> bool:
     if config.smtp is None or not config.smtp.user:
         return False
-    try:
-        keyring.delete_password(KEYRING_SERVICE, config.smtp.keyring_user)
-    except keyring.errors.PasswordDeleteError:
-        return False
-    return True
+    return delete_entry(config.smtp.keyring_user)
