@@ -36,7 +36,7 @@ bench: setup
 
 # 50 random SIGINT/SIGKILL interruptions of `fix --yes`, each followed by undo and a scan (docs/fix.md).
 faults: setup
-	$(BIN)/python scripts/fault_fix.py --runs $(or $(RUNS),50)
+	$(BIN)/python scripts/fault_fix.py --runs $(or $(RUNS),50) --jobs $(or $(JOBS),1)
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .ruff_cache

@@ -58,9 +58,11 @@ def private_dir(path: Path) -> Path:
     return path
 
 
-def write_atomic(path: Path, content: str | bytes, mode: int = PRIVATE_FILE, private_parent: bool = True) -> Path:
+def write_atomic(path: Path, content: str | bytes, mode: int = PRIVATE_FILE, private_parent: bool = True,
+                 exclusive: bool = False) -> Path:
     """Write `content` to `path` atomically, with exactly `mode` (not masked by the umask).
 
+    `exclusive`: never replace an existing file (FileExistsError), e.g. a signing key.
     Raises OSError; callers turn it into StateNotWritable (state) or BadInput (an output).
     """
     data = content.encode("utf-8") if isinstance(content, str) else content
@@ -80,7 +82,11 @@ def write_atomic(path: Path, content: str | bytes, mode: int = PRIVATE_FILE, pri
             os.fsync(fd)
         finally:
             os.close(fd)
-        os.replace(tmp, path)
+        if exclusive:
+            os.link(tmp, path)  # fails if the file exists; never a half-written key
+            tmp.unlink()
+        else:
+            os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
             tmp.unlink()
@@ -111,45 +117,46 @@ def write_state(path: Path, content: str | bytes, what: str) -> Path:
         raise StateNotWritable(f"cannot write {what} to {path}: {reason(exc)}") from None
 
 
-def check_output(path: Path, option: str = "--output") -> Path:
+def check_output(path: Path, option: str | None = "--output") -> Path:
     """Fail now (exit 3 naming the path) if `path` cannot be written as an output file.
 
-    Checks that the path is not a folder, that its nearest existing ancestor is a folder we may
-    create files in, and makes a trial file there (removed at once) so a read-only or virtual file
-    system (/proc) is caught too. Nothing is left behind.
+    The path must not be a folder; its nearest existing ancestor must be a folder in which a file
+    can really be made (a trial file, removed at once, so that read-only and virtual file systems
+    such as /proc are caught too, whoever runs it). Nothing is left behind.
     """
     path = Path(path)
+    name = f"{option} {path}" if option else str(path)
     if path.is_dir():
-        raise BadInput(f"{option} {path}: is a folder; give a file name")
-    parent = path.parent
-    existing = parent
-    while not existing.exists():
-        if existing.parent == existing:
-            break
+        raise BadInput(f"{name}: is a folder; give a file name")
+    existing = path.parent
+    while not existing.exists() and existing.parent != existing:
         existing = existing.parent
     if not existing.is_dir():
-        raise BadInput(f"{option} {path}: {existing} is a file, not a folder")
+        raise BadInput(f"{name}: {existing} is a file, not a folder")
     if path.exists() and not os.access(path, os.W_OK):
-        raise BadInput(f"{option} {path}: the file cannot be written (permission denied)")
-    if existing == parent:
-        probe = parent / f".{path.name}.{os.getpid()}.{secrets.token_hex(3)}.probe"
-        try:
-            fd = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE)
-            os.close(fd)
-            probe.unlink()
-        except OSError as exc:
-            raise BadInput(f"{option} {path}: cannot write there: {reason(exc)}") from None
-    elif not os.access(existing, os.W_OK | os.X_OK):
-        raise BadInput(f"{option} {path}: cannot create folders in {existing} (permission denied)")
+        raise BadInput(f"{name}: the file cannot be written (permission denied)")
+    probe = existing / f".{path.name}.{os.getpid()}.{secrets.token_hex(3)}.probe"
+    try:
+        os.close(os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE))
+        probe.unlink()
+    except OSError as exc:
+        where = "there" if existing == path.parent else f"in {existing}"
+        why = "files cannot be created there" if exc.errno == errno.ENOENT else reason(exc)
+        raise BadInput(f"{name}: cannot write {where}: {why}") from None
     return path
 
 
-def write_output(path: Path, content: str | bytes, option: str = "--output", mode: int = PUBLIC_FILE) -> Path:
+def write_output(path: Path, content: str | bytes, option: str | None = "--output", mode: int = PUBLIC_FILE,
+                 exclusive: bool = False) -> Path:
     """Write an output the person asked for, atomically; a failure is bad input naming the path."""
+    name = f"{option} {path}" if option else str(path)
     try:
-        return write_atomic(Path(path), content, mode & ~_umask(), private_parent=False)
+        return write_atomic(Path(path), content, mode & ~_umask() if mode == PUBLIC_FILE else mode,
+                            private_parent=False, exclusive=exclusive)
+    except FileExistsError:
+        raise BadInput(f"{name}: already exists") from None
     except OSError as exc:
-        raise BadInput(f"{option} {path}: cannot write there: {reason(exc)}") from None
+        raise BadInput(f"{name}: cannot write there: {reason(exc)}") from None
 
 
 def _umask() -> int:

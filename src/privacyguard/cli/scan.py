@@ -8,7 +8,18 @@ from typing import Annotated
 import typer
 
 from privacyguard import api
-from privacyguard.cli._common import FixturesOpt, Fmt, FormatOpt, Lang, LangOpt, OutputOpt, PolicyOpt, emit, err_console
+from privacyguard.cli._common import (
+    FixturesOpt,
+    Fmt,
+    FormatOpt,
+    Lang,
+    LangOpt,
+    OutputOpt,
+    PolicyOpt,
+    checked,
+    emit,
+    err_console,
+)
 from privacyguard.errors import BadInput
 
 
@@ -22,7 +33,8 @@ def scan(
     lang: LangOpt = Lang.en,
     fmt: FormatOpt = Fmt.table,
     output: OutputOpt = None,
-    save_snapshot: Annotated[Path | None, typer.Option("--save-snapshot", help="Also save the raw readings.")] = None,
+    save_snapshot: Annotated[Path | None, typer.Option("--save-snapshot", help="Also save the raw readings.",
+                                                       callback=checked("--save-snapshot"))] = None,
 ) -> int:
     """Read privacy settings and judge them. Exit 0 all pass, 1 FAIL, 2 unverified, 3 bad input."""
     if sandbox is not None and account:
@@ -30,7 +42,7 @@ def scan(
     with err_console.status("Reading settings…", spinner="dots") if err_console.is_terminal else _null():
         result = api.scan(platform or [], sandbox, policy, lang.value, fixtures, accounts=account or [])
     if save_snapshot is not None:
-        result.snapshot.save(save_snapshot)
+        result.snapshot.save(save_snapshot, "--save-snapshot")
         err_console.print(f"snapshot saved to {save_snapshot}")
     emit(result.report, fmt.value, output)
     return result.report.exit_code()
