@@ -103,3 +103,109 @@ def test_a_browser_that_does_not_start_is_said_as_doctor_says_it_exit_2(pg_home:
         _clean(result)
     doctor = run_cli("doctor", home=pg_home, env=env)
     assert "found but does not start" in doctor.stdout
+
+
+# --- items 12 and 13: a damaged history, a read-only home ----------------------------------------
+def _sweep_once(catalogue) -> int:  # type: ignore[no-untyped-def]
+    from privacyguard.snapshot import Snapshot
+    from privacyguard.sweep import SweepRequest, run_sweep
+    from sweep_helpers import linkedin
+
+    def collect(targets, on_progress):  # type: ignore[no-untyped-def]
+        return Snapshot(accounts=[linkedin("li", ai="on")])
+
+    return run_sweep(SweepRequest(notify=[]), collector=collect)
+
+
+@pytest.fixture
+def swept(pg_home: Path, catalogue) -> Path:  # type: ignore[no-untyped-def]
+    from privacyguard.accounts import Account, add_account
+
+    add_account(Account(name="li", platform="linkedin", sandbox="default"), catalogue)
+    assert _sweep_once(catalogue).sweep_id == 1
+    return pg_home
+
+
+def _damage(path: Path) -> None:
+    """Random bytes over every page but the header page, as a bad disk or a stray write would leave."""
+    import random
+
+    data = bytearray(path.read_bytes())
+    rng = random.Random(3)
+    for page in range(1, len(data) // 4096):
+        offset = page * 4096 + rng.randrange(0, 4000)
+        data[offset:offset + 64] = bytes(rng.randrange(256) for _ in range(64))
+    path.write_bytes(bytes(data))
+
+
+def test_a_damaged_history_is_named_and_the_next_sweep_is_kept_in_a_fresh_one(swept: Path, catalogue) -> None:  # type: ignore[no-untyped-def]
+    from privacyguard.history.db import History
+
+    db = swept / "history.sqlite3"
+    with History() as history:  # checkpoint the WAL into the file, so the damage hits the sweep's pages
+        history.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    _damage(db)
+    for args in (["history"], ["history", "show", "1"]):
+        result = run_cli(*args, home=swept)
+        assert result.returncode == 3, (args, result.stdout, result.stderr)
+        assert f"{db}: the history database is damaged" in " ".join(result.stderr.split())
+        _clean(result)
+    result = _sweep_once(catalogue)
+    (moved,) = swept.glob("history.sqlite3.damaged-*")
+    assert result.sweep_id == 1 and len(result.notes) == 1
+    assert str(db) in result.notes[0] and str(moved) in result.notes[0] and "new history" in result.notes[0]
+    with History() as history:
+        assert history.latest_id() == 1 and history.sweep(1).runs[0].account == "li"
+
+
+def test_history_show_of_a_missing_sweep_creates_no_database(pg_home: Path) -> None:
+    result = run_cli("history", "show", "999", home=pg_home)
+    assert result.returncode == 3 and "no sweep #999" in result.stderr and "no sweeps yet" in result.stderr
+    assert run_cli("history", home=pg_home).returncode == 0
+    assert not (pg_home / "history.sqlite3").exists()
+
+
+@pytest.fixture
+def read_only(swept: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """The home made read-only for real: a read-only mount as root (root ignores file modes), else modes."""
+    import shutil
+    import subprocess
+
+    if os.geteuid() != 0:
+        for path in [swept, *swept.rglob("*")]:
+            path.chmod(path.stat().st_mode & ~0o222)
+        yield swept
+        for path in [swept, *swept.rglob("*")]:
+            path.chmod(path.stat().st_mode | 0o200)
+        return
+    mount = tmp_path / "ro"
+    mount.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", str(mount)], check=True)
+    try:
+        home = mount / "home"
+        shutil.copytree(swept, home)
+        subprocess.run(["mount", "-o", "remount,ro", str(mount)], check=True)
+        yield home
+    finally:
+        subprocess.run(["umount", str(mount)], check=False)
+
+
+def test_a_read_only_home_says_what_cannot_be_written_and_where(read_only: Path) -> None:
+    home = read_only
+    assert not (home / "sessions").exists()
+    cases = [(["accounts", "add", "fb", "--platform", "facebook", "--sandbox", "default"],
+              f"cannot write the account registry to {home / 'accounts.json'}"),
+             (["fix", "--yes"], f"cannot write the fix journal (what undo restores) in {home / 'fixes'}"),
+             (["sweep"], f"cannot record sweeps in {home / 'history.sqlite3'}")]
+    for args, message in cases:
+        result = run_cli(*args, home=home, env={"PRIVACYGUARD_BROWSER": "/bin/false"})  # fails before a browser
+        said = " ".join(result.stderr.split())
+        assert result.returncode == 2 and message in said, (args, said)
+        assert ("read-only" in said or "permission denied" in said), said
+        _clean(result)
+    listed = run_cli("history", home=home)  # a valid database is read, not called damaged
+    assert listed.returncode == 0 and "not a privacyguard history" not in listed.stderr, listed.stderr
+    assert run_cli("history", "show", "1", home=home).returncode == 0
+    doctor = run_cli("doctor", home=home)  # an account but no sessions/ folder
+    _clean(doctor)
+    assert "not writable" in doctor.stdout and "account li" in doctor.stdout

@@ -16,6 +16,7 @@ import contextlib
 import errno
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 from privacyguard.errors import BadInput, StateNotWritable
@@ -115,6 +116,19 @@ def write_state(path: Path, content: str | bytes, what: str) -> Path:
         return write_atomic(path, content, PRIVATE_FILE)
     except OSError as exc:
         raise StateNotWritable(f"cannot write {what} to {path}: {reason(exc)}") from None
+
+
+def require_writable(folder: Path, what: str, consequence: str = "") -> Path:
+    """Fail before any work when `what` could not be written in `folder` (a trial file, removed)."""
+    try:
+        private_dir(folder)
+        fd, name = tempfile.mkstemp(prefix=".probe-", dir=folder)
+        os.close(fd)
+        os.unlink(name)
+    except OSError as exc:
+        raise StateNotWritable(f"cannot write {what} in {folder}: {reason(exc)}"
+                               + (f"; {consequence}" if consequence else "")) from None
+    return folder
 
 
 def check_output(path: Path, option: str | None = "--output") -> Path:

@@ -60,7 +60,7 @@ def status() -> int:
             console.print(f"{key}: {details[key]}", highlight=False, markup=False)
     from privacyguard.history.db import History
 
-    with History() as history:
+    with History(create=False) as history:
         last = history.sweeps(limit=1)
     console.print(f"last sweep: #{last[0].id} {last[0].started_at:%Y-%m-%d %H:%M} UTC, exit {last[0].exit_code}"
                   if last else "last sweep: none yet", highlight=False, markup=False)

@@ -64,6 +64,8 @@ def sweep(
                            notify=notify or None, report_file=str(output.resolve()) if output else None)
     with account_progress(not quiet) as on_progress:
         result = run_sweep(request, on_progress=on_progress)
+    for note in result.notes:
+        err_console.print(f"[bold yellow]warning:[/] {escape(note)}", highlight=False)
     emit(result.report, fmt.value, output, result.view, quiet=quiet)
     for outcome in result.alerts:
         if not outcome.ok:
