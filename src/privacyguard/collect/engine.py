@@ -18,10 +18,9 @@ from privacyguard.collect.read import read_control
 from privacyguard.i18n import pick
 from privacyguard.snapshot import AccountError, AccountSnapshot, Evidence, Reading, ReadStatus, now_utc
 
-
 # Called once a settings page has been read (and has settled), with the readings taken there: what
 # `privacyguard record` uses to save the page exactly as the reader saw it.
-PageHook = Callable[[Page, "LoadedPage", dict[str, Reading]], Awaitable[None]]
+PageHook = Callable[[Page, LoadedPage, dict[str, Reading]], Awaitable[None]]
 
 
 @dataclass
