@@ -20,7 +20,7 @@ from privacyguard.errors import BadInput
 from privacyguard.record.suggest import CANDIDATES_JS, Candidate, rank
 from privacyguard.sandbox.fixtures import list_variants
 from privacyguard.sandbox.truth import judge, read_truth, truth_path
-from privacyguard.snapshot import Reading, ReadStatus
+from privacyguard.snapshot import AccountSnapshot, Reading, ReadStatus
 
 # Readings that need no repair: a value, or a retired control rightly not offered.
 _FINE = (ReadStatus.READ, ReadStatus.NOT_OFFERED)
@@ -51,6 +51,7 @@ class CheckedVariant:
     platform: str
     variant: str
     settings: list[CheckedSetting]
+    account: AccountSnapshot  # the readings as a scan of the variant gives them
     error: str | None = None  # the whole account could not be read (wall, crash)
 
     @property
@@ -117,6 +118,6 @@ def check_variants(fixtures: Path, variant: str | None = None, platforms: list[s
             lang, found = candidates.get((accounts[pair], setting.id), ("en", []))
             checked.append(CheckedSetting(setting.id, reading, truths.get(pair, {}).get(setting.id),
                                           rank(setting, found) if found else [], lang))
-        results.append(CheckedVariant(pair[0], pair[1], checked,
+        results.append(CheckedVariant(pair[0], pair[1], checked, account,
                                       account.error.message if account.error else None))
     return results

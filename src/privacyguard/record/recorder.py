@@ -31,7 +31,7 @@ from privacyguard.collect.pages import LoadedPage
 from privacyguard.errors import BadInput, PrivacyGuardError
 from privacyguard.record.scrub import PersonalData, find_leaks, scrub_text
 from privacyguard.sandbox.truth import ABSENT, TRUTH_FILE
-from privacyguard.snapshot import Reading
+from privacyguard.snapshot import AccountSnapshot, Reading
 
 CAPTURE_JS = (files("privacyguard.record") / "js" / "capture.js").read_text(encoding="utf-8")
 _RAW_END = re.compile(r"{%-?\s*endraw\s*-?%}")
@@ -100,7 +100,7 @@ def tool_version() -> str:
 def page_file_name(url: str) -> str:
     """A readable, unique file name for a page: its path's last parts plus a short hash of the URL."""
     parts = urlsplit(url)
-    stem = re.sub(r"[^a-z0-9]+", "-", parts.path.lower()).strip("-")[-60:] or "index"
+    stem = re.sub(r"[^a-z0-9]+", "-", f"{parts.path} {parts.query}".lower()).strip("-")[-60:] or "index"
     return f"{stem}-{hashlib.sha256(url.encode()).hexdigest()[:6]}.html"
 
 
@@ -198,6 +198,7 @@ def person_of_variant(person: dict[str, str | list[str]]) -> PersonalData:
 class RecordResult:
     variant: WrittenVariant
     recorder: Recorder
+    account: AccountSnapshot  # what the recording scan read, setting by setting
     error: str | None = None  # the account stopped part-way (wall, checkpoint): what was recorded is kept
 
 
@@ -258,4 +259,5 @@ def record(platform: str, out: Path, *, sandbox: str | None = None, account: str
             and "PersonalDataLeft" in account_snapshot.error.message:
         raise PersonalDataLeft(account_snapshot.error.message.split(": ", 1)[-1])
     written = write_variant(out, flow, name, recorder, source, only, today)
-    return RecordResult(written, recorder, account_snapshot.error.message if account_snapshot.error else None)
+    return RecordResult(written, recorder, account_snapshot,
+                        account_snapshot.error.message if account_snapshot.error else None)
