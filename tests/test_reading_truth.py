@@ -2,15 +2,16 @@
 
 Every variant with a fixtures/<platform>/<variant>/truth.yaml is scanned once, through the library
 API the CLI uses, and each reading is scored: right, unread or wrong (privacyguard.sandbox.truth).
-A wrong reading fails, whatever the variant; the reworded Dutch UI must read at least 95% right and
-the restructured redesign at least 80%, per platform; every unread setting must say on which page
-and what it saw. The truth files themselves, the scoring rules and the documented example are
-checked without a browser.
+A wrong reading fails, whatever the variant; the reworded Dutch UI must read at least 95% right,
+the restructured redesign at least 80% and the `late` variants (settings arriving after 2 s) 100%,
+per platform; every unread setting must say why, on which page, and what it saw there
+(evidence.raw: the control's text or state, or what the page held).
+The truth files themselves, the scoring rules and the documented example are checked without a
+browser.
 """
 
 from __future__ import annotations
 
-import re
 import shutil
 from pathlib import Path
 
@@ -34,7 +35,8 @@ from privacyguard.sandbox.truth import (
 from privacyguard.snapshot import AccountSnapshot, Evidence, Reading, ReadStatus
 
 VARIANTS = variants_with_truth()
-MIN_READ_RATE = {"reworded-nl": 0.95, "redesign-2": 0.80}
+# reworded-nl and redesign-2: issue 9's targets; late: every control comes, a patient reader reads all
+MIN_READ_RATE = {"reworded-nl": 0.95, "redesign-2": 0.80, "late": 1.0}
 ADVERSARIAL = ("reworded-nl", "redesign-2", "traps")
 EXAMPLE = REPO / "docs" / "examples" / "truth.yaml"
 
@@ -169,5 +171,6 @@ def test_every_unread_setting_names_the_page_and_what_was_seen(
         urls = [setting.url, *setting.fallback_urls]
         said = f"{r.reading.note or ''} {r.reading.evidence.url or ''}"
         assert any(url in said for url in urls), f"{r.setting}: no page named in {reason(r.reading)!r}"
-        seen = re.sub(r"https?://\S+", "", r.reading.note or "").strip()
-        assert len(seen) >= 10 or r.reading.evidence.raw, f"{r.setting}: says nothing seen: {reason(r.reading)!r}"
+        assert r.reading.note, f"{r.setting}: no reason given: {reason(r.reading)!r}"
+        # what was seen: the control's text or state, or what the page held where the control was sought
+        assert (r.reading.evidence.raw or "").strip(), f"{r.setting}: says nothing it saw: {reason(r.reading)!r}"
