@@ -9,8 +9,8 @@ from pathlib import Path
 import jinja2
 import pytest
 import yaml
-from conftest import REPO, run_cli
 
+from conftest import REPO, run_cli
 from privacyguard import api
 from privacyguard.record.recorder import as_template
 from privacyguard.record.scrub import PersonalData, find_leaks, scrub_text
@@ -139,7 +139,7 @@ def test_round_trip_a_recorded_variant_reads_as_the_live_sandbox(platform: str, 
         [(f.setting, f.status) for f in replay_report.findings()]
 
 
-def _as_snapshot(account):  # noqa: ANN001, ANN202 - a one-account snapshot for evaluate
+def _as_snapshot(account):
     from privacyguard.catalogue import load_catalogue
     from privacyguard.snapshot import Snapshot
 
