@@ -12,11 +12,13 @@ import yaml
 
 from conftest import REPO, run_cli
 from privacyguard import api
+from privacyguard.errors import FlowFileError
 from privacyguard.record.recorder import as_template
 from privacyguard.record.scrub import PersonalData, find_leaks, scrub_text
 from privacyguard.record.suggest import normalise
 from privacyguard.sandbox.fixtures import load_variant
 from privacyguard.snapshot import ReadStatus
+from privacyguard.yamlfile import load_yaml_with_lines
 
 PERSON = PersonalData(names=("Jana de Vries", "Jana"), usernames=("jana-de-vries-4b2a1c",),
                       emails=("jana.devries@voorbeeld.nl",), phones=("+31 6 1234 5678",))
@@ -201,7 +203,8 @@ def test_suggest_ranks_the_relabelled_control_first_and_its_snippet_reads_it(tmp
     out = tmp_path / "rec"
     english = api.record("facebook", out, sandbox="default", name="relabelled")
     dutch = api.record("facebook", out, sandbox="default-nl", name="relabelled-nl")
-    flow = yaml.safe_load((REPO / "flows" / "facebook.yaml").read_text(encoding="utf-8"))
+    flow_file = REPO / "flows" / "facebook.yaml"
+    flow, _lines = load_yaml_with_lines(flow_file.read_text(encoding="utf-8"), flow_file, FlowFileError)
     # The flow as an older release had it: it knew these settings by their words only (no CSS anchors).
     relabelled = {**{sid: new for sid, (_, new) in RELABELLED.items()}, DUTCH[0]: DUTCH[1]}
     for setting in flow["settings"]:
