@@ -16,7 +16,7 @@ from privacyguard.errors import FlowFileError
 from privacyguard.record.recorder import as_template
 from privacyguard.record.scrub import PersonalData, find_leaks, scrub_text
 from privacyguard.record.suggest import normalise
-from privacyguard.sandbox.fixtures import load_variant
+from privacyguard.sandbox.fixtures import list_variants, load_variant
 from privacyguard.snapshot import ReadStatus
 from privacyguard.yamlfile import load_yaml_with_lines
 
@@ -109,19 +109,22 @@ def test_record_a_registered_account_through_the_scans_sign_in_and_scrub_its_use
     assert checked.returncode == 0, checked.stdout + checked.stderr
 
 
+# Every shipped variant of these kinds, on every platform that has it (LinkedIn and Facebook have all).
 ROUND_TRIP = ["default", "hardened", "legacy-2012", "redesign", "default-nl", "reworded-nl", "redesign-2", "traps",
               "late"]
+SHIPPED = list_variants()
+ROUND_TRIP_PAIRS = [(p, v) for p, names in SHIPPED.items() for v in ROUND_TRIP if v in names]
+
+
+def test_linkedin_and_facebook_ship_every_round_trip_variant() -> None:
+    for platform in ("linkedin", "facebook"):
+        assert set(ROUND_TRIP) <= set(SHIPPED[platform]), platform
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("platform", ["linkedin", "facebook"])
-@pytest.mark.parametrize("variant", ROUND_TRIP)
+@pytest.mark.parametrize(("platform", "variant"), ROUND_TRIP_PAIRS, ids=[f"{p}/{v}" for p, v in ROUND_TRIP_PAIRS])
 def test_round_trip_a_recorded_variant_reads_as_the_live_sandbox(platform: str, variant: str,
                                                                  tmp_path: Path) -> None:
-    try:
-        load_variant(platform, variant)
-    except Exception:
-        pytest.fail(f"{platform}/{variant} is not a shipped variant any more: update ROUND_TRIP")
     out = tmp_path / "rec"
     recorded = api.record(platform, out, sandbox=variant, name=f"rec-{variant}")
     live = recorded.account
@@ -284,3 +287,14 @@ def test_flows_check_exits_2_on_unread_settings_and_a_scan_says_how_to_record_th
                      scanned.stderr), scanned.stderr
     read_all = run_cli("scan", "--sandbox", "default", "--platform", "linkedin", home=pg_home)
     assert "privacyguard record" not in read_all.stderr
+
+
+@pytest.mark.browser
+def test_the_documented_recorded_variant_replays_as_its_truth_says(pg_home: Path) -> None:
+    """docs/examples/recorded is what `record` writes (docs/recording.md); it must stay replayable."""
+    example = REPO / "docs" / "examples" / "recorded"
+    spec = yaml.safe_load((example / "linkedin" / "example" / "variant.yaml").read_text(encoding="utf-8"))
+    assert {"tool_version", "catalogue_version", "date", "source", "only", "pages"} <= set(spec["recorded"])
+    checked = run_cli("flows", "check", "--fixtures", str(example), home=pg_home)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "read: off" in checked.stdout and "read: first_degree" in checked.stdout
