@@ -11,13 +11,15 @@ from rich.table import Table
 
 from privacyguard import api
 from privacyguard.cli._common import Lang, LangOpt, console
-from privacyguard.i18n import _
+from privacyguard.i18n import N_, _
 from privacyguard.record.check import CheckedSetting, CheckedVariant
 from privacyguard.snapshot import ReadStatus
 
 app = typer.Typer(help="Check the flows against recorded (or any) fixture pages.", no_args_is_help=True)
 
 EXIT_UNREAD = 2
+# What a candidate resembled the setting's wordings by (privacyguard.record.suggest.rank).
+MATCHED_BY = {"name": N_("accessible name"), "label": N_("label"), "question": N_("question text")}
 
 
 @app.command("check")
@@ -82,8 +84,8 @@ def _print_variant(variant: CheckedVariant, suggest: bool) -> None:
         for rank, candidate in enumerate(checked.suggestions, 1):
             text = candidate.name or candidate.label or candidate.question
             console.print(f"  {rank}. {escape(candidate.role)} {escape(repr(text[:80]))} "
-                          + _("(score {score}, by its {where})").format(score=f"{candidate.score:.2f}",
-                                                                         where=candidate.matched_by))
+                          + _("(score {score}, by its {where})").format(
+                              score=f"{candidate.score:.2f}", where=_(MATCHED_BY[candidate.matched_by])))
         console.print(_("  flow snippet (add under the setting's `locators:`):"))
         for line in checked.suggestions[0].snippet(checked.page_lang).splitlines():
             console.print("    " + escape(line), soft_wrap=True)
