@@ -151,11 +151,12 @@ def _reading(setting: Setting, answer: dict[str, Any], descs: list[list[str]], u
     if answer.get("count", 0) == 0:
         tried = "; ".join(spec.describe() for spec in setting.locators)
         skipped = _seen(answer.get("skipped") or {})
-        return Reading(setting=setting.id, status=ReadStatus.NOT_FOUND, evidence=Evidence(url=url),
+        return Reading(setting=setting.id, status=ReadStatus.NOT_FOUND,
+                       evidence=Evidence(url=url, raw=answer.get("seen")),
                        note=f"no usable control {where} matches: {tried}"
                             + (f" (skipped as not usable: {skipped})" if skipped else ""))
     desc = f"{descs[answer['spec']][answer['chain']]} [{answer['match']}]"
-    evidence = Evidence(url=url, locator=desc)
+    evidence = Evidence(url=url, locator=desc, raw=answer.get("seen"))
     if answer["count"] > 1:
         return Reading(setting=setting.id, status=ReadStatus.AMBIGUOUS, evidence=evidence,
                        note=f"{answer['count']} controls match equally well ({answer['match']}) {where}: "
