@@ -10,11 +10,18 @@ from __future__ import annotations
 from privacyguard.findings import Status
 from privacyguard.i18n import N_, _, all_variants, get_lang
 
+# The short status words of tables and summaries: the codes themselves in English, translated in Dutch.
+STATUS_CODES = {
+    Status.PASS: N_("PASS"), Status.FAIL: N_("FAIL"), Status.WARN: N_("WARN"), Status.UNKNOWN: N_("UNKNOWN"),
+    Status.ERROR: N_("ERROR"), Status.NOT_APPLICABLE: N_("NOT_APPLICABLE"), Status.MUTED: N_("MUTED"),
+}
+# What a status means for a person (the HTML report's badges and score cards).
 STATUS_LABELS = {
     Status.FAIL: N_("Fix this"), Status.WARN: N_("Worth changing"), Status.UNKNOWN: N_("Could not check"),
     Status.ERROR: N_("Could not check"), Status.PASS: N_("OK"), Status.NOT_APPLICABLE: N_("No longer offered"),
     Status.MUTED: N_("Accepted risk"),
 }
+# What an account's overall status means for a person.
 ACCOUNT_STATUS_LABELS = {
     Status.FAIL: N_("Needs attention"), Status.WARN: N_("Could be better"), Status.UNKNOWN: N_("Not fully checked"),
     Status.ERROR: N_("Could not be checked"), Status.PASS: N_("All good"),
@@ -28,6 +35,11 @@ COMMON_VALUES = {
     "page_missing": N_("page missing"), "page_blocked": N_("page blocked"), "not_offered": N_("not offered"),
     "error": N_("error"), "absent": N_("absent"), "no rule": N_("no rule"),
 }
+
+
+def status_code(status: Status | str) -> str:
+    """FAIL, WARN, ... (in Dutch: VOLDOET NIET, WAARSCHUWING, ...)."""
+    return _(STATUS_CODES[Status(status)])
 
 
 def status_label(status: Status | str) -> str:
@@ -86,3 +98,13 @@ def expected_label(setting_id: str | None, expected: str | None) -> str:
     if expected.startswith("not: "):
         return _("anything but {value}").format(value=value_label(setting_id, expected.removeprefix("not: ")))
     return value_label(setting_id, expected)
+
+
+def shown_label(setting_id: str | None, shown: str | None) -> str:
+    """A drift's before/after as people read it: "Alleen ik" for only_me, "FAIL, on" as "VOLDOET NIET, aan" in Dutch."""
+    if shown is None:
+        return "—"
+    status, _sep, value = shown.partition(", ")
+    if status in Status.__members__:
+        return status_code(status) + (f", {value_label(setting_id, value)}" if value else "")
+    return value_label(setting_id, shown)
