@@ -175,3 +175,29 @@ def test_reader_reads_every_control_kind_and_skips_traps() -> None:
         assert traps[sid].status == "not_found", traps[sid]
         assert "https://x/" in traps[sid].note and traps[sid].evidence.raw  # names the page and what it saw
     assert "skipped as not usable" in traps["x.partners"].note
+
+
+@pytest.mark.browser
+def test_a_placeholder_is_never_the_reading_even_when_patience_runs_out(
+        tmp_path: object, monkeypatch: pytest.MonkeyPatch) -> None:
+    """traps: the page shows "Anyone" (and "No contacts are synced") until its data request answers
+    after about 2 s. With 1 s of patience the reader gives no value; with the default, the real one."""
+    import asyncio
+
+    from privacyguard.collect.engine import CollectOptions
+    from privacyguard.collect.runner import CollectRun, Target
+
+    monkeypatch.setenv("PRIVACYGUARD_HOME", str(tmp_path))
+    only = ["linkedin.discovery_by_email", "linkedin.sync_contacts"]
+    target = Target(platform="linkedin", account="sandbox-traps", sandbox="traps")
+
+    def scan(patience: float) -> dict:
+        run = CollectRun(load_catalogue(), CollectOptions(settle_seconds=patience, only=only))
+        return asyncio.run(run.run([target])).accounts[0].readings
+
+    hurried, patient = scan(1.0), scan(4.0)
+    for sid in only:
+        assert hurried[sid].value is None and hurried[sid].status == "ambiguous", hurried[sid]
+        assert "still loading" in (hurried[sid].note or "")
+    assert patient["linkedin.discovery_by_email"].value == "nobody"
+    assert patient["linkedin.sync_contacts"].value == "on"

@@ -230,6 +230,8 @@ function locateSetting(query) {
   const skipped = {};
   const reached = [];  // [spec, chain, el, rank] in locator order
   for (let spec = 0; spec < query.specs.length; spec++) {
+    if (best && best.rank === 4)
+      break;  // nothing later can beat an exact match (ties go to the earlier locator)
     for (let chain = 0; chain < query.specs[spec].length; chain++) {
       for (const [el, rank] of rankedChain(query.specs[spec][chain])) {
         const why = unusable(el);
