@@ -28,7 +28,7 @@ from privacyguard.findings import Report
 from privacyguard.history.db import History, HistoryDamaged, set_aside
 from privacyguard.history.models import AlertOutcome
 from privacyguard.history.view import sweep_view
-from privacyguard.policy import load_policy
+from privacyguard.policy import Policy, load_policy
 from privacyguard.reports.context import SweepView
 from privacyguard.snapshot import Snapshot, now_utc
 
@@ -106,12 +106,12 @@ def run_sweep(request: SweepRequest | None = None, on_progress: ProgressCallback
             snapshot = api.collect(plan.targets, catalogue, on_progress=on_progress)
         report = evaluate(snapshot, policy, catalogue, plan.lang)
         try:
-            sweep_id, view = _store(history, snapshot, report, started, plan, catalogue)
+            sweep_id, view = _store(history, snapshot, report, started, plan, catalogue, policy)
         except (HistoryDamaged, sqlite3.DatabaseError) as exc:  # damage quick_check did not see: keep the sweep
             history.close()
             detail = exc.detail if isinstance(exc, HistoryDamaged) else f"{type(exc).__name__}: {exc}"
             history = open_history(history_path, notes, damaged=HistoryDamaged(history.path, detail))
-            sweep_id, view = _store(history, snapshot, report, started, plan, catalogue)
+            sweep_id, view = _store(history, snapshot, report, started, plan, catalogue, policy)
         outcomes: list[AlertOutcome] = []
         alerted = bool(plan.notifiers) and should_alert(view)
         if alerted:
@@ -124,10 +124,10 @@ def run_sweep(request: SweepRequest | None = None, on_progress: ProgressCallback
 
 
 def _store(history: History, snapshot: Snapshot, report: Report, started: datetime, plan: SweepPlan,
-           catalogue: Catalogue) -> tuple[int, SweepView]:
+           catalogue: Catalogue, policy: Policy) -> tuple[int, SweepView]:
     """Store the sweep (one transaction) and compare it with the account's earlier sweeps."""
     sweep_id = history.add_sweep(snapshot, report, started)
-    return sweep_id, sweep_view(history, history.sweep(sweep_id), catalogue, plan.config.sweep.trend_length)
+    return sweep_id, sweep_view(history, history.sweep(sweep_id), catalogue, plan.config.sweep.trend_length, policy)
 
 
 def open_history(path: Path | None, notes: list[str], damaged: HistoryDamaged | None = None) -> History:
