@@ -209,3 +209,30 @@ def test_a_read_only_home_says_what_cannot_be_written_and_where(read_only: Path)
     doctor = run_cli("doctor", home=home)  # an account but no sessions/ folder
     _clean(doctor)
     assert "not writable" in doctor.stdout and "account li" in doctor.stdout
+
+
+# --- item 6: modes under the home, whatever the umask and the home's own mode ----------------------
+@pytest.mark.browser
+def test_everything_under_the_home_is_private_whatever_the_umask_and_doctor_warns_about_an_open_home(
+        pg_home: Path, catalogue) -> None:  # type: ignore[no-untyped-def]
+    pg_home.mkdir(mode=0o755)
+    pg_home.chmod(0o755)  # an existing home that others may read
+    previous = os.umask(0)
+    try:
+        assert run_cli("accounts", "add", "li", "--platform", "linkedin", "--sandbox", "default",
+                       home=pg_home).returncode == 0
+        fixed = run_cli("fix", "--yes", "--only", "linkedin.generative_ai_data", home=pg_home)
+        assert fixed.returncode == 0, fixed.stderr
+        assert _sweep_once(catalogue).sweep_id == 1
+    finally:
+        os.umask(previous)
+    files = [p for p in pg_home.rglob("*") if p.is_file()]
+    folders = [p for p in pg_home.rglob("*") if p.is_dir()]
+    assert {p.relative_to(pg_home).parts[0] for p in files} >= {"accounts.json", "fixes", "sandbox",
+                                                                 "history.sqlite3"}
+    assert {str(p.relative_to(pg_home)): oct(p.stat().st_mode & 0o777) for p in files
+            if p.stat().st_mode & 0o777 != 0o600} == {}
+    assert {str(p.relative_to(pg_home)): oct(p.stat().st_mode & 0o777) for p in folders
+            if p.stat().st_mode & 0o777 != 0o700} == {}
+    doctor = run_cli("doctor", home=pg_home)
+    assert "mode 755 lets others read it" in " ".join(doctor.stdout.split())
