@@ -137,3 +137,37 @@ def test_config_show_redacts_webhook_urls(pg_home: Path) -> None:
     assert "webhook:https://hooks.example.org/…" in result.stdout and "desktop" in result.stdout
     for secret in ("SeCrEt", "TOKEN123", "QUERYKEY", "u:"):
         assert secret not in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(("text", "line", "problem"), [
+    ('[sweep]\nlang = "de"\n', 2, "sweep.lang: 'de' is not a language"),
+    ('[alerts]\nnotify = ["ftp://x"]\n', 2, "alerts.notify: 'ftp://x': use webhook:URL"),
+    ('[alerts]\n\nnotify = ["desktop", "webhook:file:///etc/passwd"]\n', 3, "a webhook needs an http:// or https://"),
+    ('[alerts]\nnotify = ["email:nobody"]\n', 2, "not an e-mail address"),
+    ('[sweep]\npolicy = "no-such-policy.yaml"\n', 2, "sweep.policy: 'no-such-policy.yaml' is neither a built-in"),
+    ('[sweep]\naccounts = ["ghost"]\n', 2, "sweep.accounts: no registered account 'ghost'"),
+])
+def test_values_are_checked_at_load_naming_file_line_and_key(pg_home: Path, text: str, line: int,
+                                                             problem: str) -> None:
+    pg_home.mkdir(parents=True, exist_ok=True)
+    (pg_home / "config.toml").write_text(text)
+    with pytest.raises(ConfigError) as caught:
+        load_config()
+    assert caught.value.line == line and problem in str(caught.value), str(caught.value)
+    assert str(pg_home / "config.toml") in str(caught.value)
+
+
+def test_config_show_and_sweep_name_config_toml_and_its_line_and_never_a_notify_not_given(pg_home: Path) -> None:
+    pg_home.mkdir(parents=True, exist_ok=True)
+    (pg_home / "config.toml").write_text('[sweep]\npolicy = "recommended"\n\n[alerts]\nnotify = ["ftp://x"]\n')
+    for args in (["config", "show"], ["sweep"]):
+        result = run_cli(*args, home=pg_home)
+        said = " ".join(result.stderr.split())
+        assert result.returncode == 3 and f"{pg_home / 'config.toml'}:5: alerts.notify" in said, (args, said)
+        assert "--notify" not in said and "Traceback" not in said
+
+
+def test_a_config_toml_that_is_a_folder_is_an_error_not_no_config(pg_home: Path) -> None:
+    (pg_home / "config.toml").mkdir(parents=True)
+    result = run_cli("config", "show", home=pg_home)
+    assert result.returncode == 3 and "config.toml: is a folder" in result.stderr
