@@ -88,3 +88,53 @@ def test_random_sigint_and_sigkill_during_fix_then_undo_restores_every_setting(c
     assert "2 SIGINT, 1 SIGKILL" in out, out
     assert "3 fully restored, 0 not" in out and "0 setting(s) left at a wrong value" in out, out
     assert code == 0
+
+
+def test_a_journal_that_cannot_be_written_stops_the_fix_before_that_click(
+        monkeypatch: pytest.MonkeyPatch, catalogue: Catalogue) -> None:
+    """A full disk mid-run: the change whose intent cannot be saved is never made, the run stops with the
+    reason, and what was already changed is undone."""
+    from privacyguard.errors import StateNotWritable
+    from privacyguard.fix import apply as apply_module
+
+    real = apply_module.save_run
+    writes: list[int] = []
+
+    def save_run(run):  # type: ignore[no-untyped-def]
+        pending = [e for e in run.changes if e.result == PENDING]
+        if pending and pending[-1].setting == EMAIL and not writes:
+            writes.append(1)
+            raise StateNotWritable("cannot write the fix journal to …: the disk is full")
+        return real(run)
+
+    monkeypatch.setattr(apply_module, "save_run", save_run)
+    with pytest.raises(StateNotWritable, match="disk is full"):
+        fix(["linkedin"], sandbox="default", only=[AI, EMAIL, PHONE], mode="apply", concurrency=1)
+    now = collect_sandbox(catalogue, "linkedin", "default").readings
+    assert (now[AI].value, now[EMAIL].value, now[PHONE].value) == ("off", "everyone", "everyone")
+    report = undo()
+    assert [(c.setting, c.result) for c in report.changes if c.result is Result.APPLIED] == [(AI, Result.APPLIED)]
+    assert collect_sandbox(catalogue, "linkedin", "default").readings[AI].value == "on"
+
+
+def test_an_interrupted_undo_is_finished_by_the_next_undo(monkeypatch: pytest.MonkeyPatch,
+                                                          catalogue: Catalogue) -> None:
+    assert fix(["linkedin"], sandbox="default", only=[AI, EMAIL], mode="apply").run.summary["applied"] == 2
+    seen: dict = {}
+    real = change_module.run_steps
+
+    async def steps(page, item, control, target, lang, watch=None):  # type: ignore[no-untyped-def]
+        await real(page, item, control, target, lang, watch)
+        if not seen:
+            seen["killed"] = item.id
+            raise Killed  # restored on the platform, but undo never recorded it
+
+    monkeypatch.setattr(change_module, "run_steps", steps)
+    with pytest.raises(Killed):
+        undo(concurrency=1)
+    report = undo()
+    results = {c.setting: c.result for c in report.changes}
+    assert results[seen["killed"]] is Result.UNCHANGED and set(results) == {AI, EMAIL}
+    assert all(r in (Result.APPLIED, Result.UNCHANGED) for r in results.values()) and report.exit_code == 0
+    now = collect_sandbox(catalogue, "linkedin", "default").readings
+    assert (now[AI].value, now[EMAIL].value) == ("on", "everyone")

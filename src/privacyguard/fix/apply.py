@@ -20,7 +20,7 @@ from privacyguard.collect.change import ChangeOutcome, change_setting
 from privacyguard.collect.engine import CollectOptions
 from privacyguard.collect.pages import LoadedPage, PageOutcome, load
 from privacyguard.collect.runner import CollectRun, Target
-from privacyguard.errors import UnknownName
+from privacyguard.errors import StateNotWritable, UnknownName
 from privacyguard.fix.journal import PENDING, Entry, FixRun, UndoRecord, now, save_run
 from privacyguard.fix.model import Change, Result
 from privacyguard.fix.plan import PlannedChange, title
@@ -265,6 +265,8 @@ class Fixer:
             outcome = await change_setting(page, flow, item.setting, item.value, account.options,
                                            current=account.loaded,
                                            on_intent=lambda before: self._intend(item, before))
+        except StateNotWritable:  # no journal, no click: the whole run stops here
+            raise
         except Exception as exc:
             account.loaded = None
             return change_from_plan(item, Result.FAILED, f"the browser failed: {_first_line(exc)}")
