@@ -7,6 +7,7 @@ maps to canonical values, and the steps that change it. See docs/flows.md.
 
 from __future__ import annotations
 
+import copy
 import difflib
 import re
 from functools import cached_property
@@ -18,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from privacyguard.errors import FlowFileError, UnknownName
 from privacyguard.i18n import I18nText, I18nTexts, all_variants
 from privacyguard.resources import flows_dir
-from privacyguard.yamlfile import load_model
+from privacyguard.yamlfile import load_yaml_with_lines, validate_data
 
 ControlType = Literal["toggle", "checkbox", "radio", "dialog", "text"]
 SETTING_ID = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
@@ -233,6 +234,9 @@ class PlatformFlow(_Strict):
     version: str
     hosts: list[str] = Field(min_length=1)
     languages: list[str] = Field(default_factory=lambda: ["en"])
+    fragments: dict[str, dict[str, str]] = Field(
+        default_factory=dict, description="Shared fragments this flow includes, with the values of their ${...} "
+                                          "placeholders (see flows/_shared/ and docs/flows.md).")
     sign_in: SignIn
     settings: list[Setting] = Field(min_length=1)
 
@@ -293,9 +297,76 @@ class Catalogue:
         return {name: flow.version for name, flow in sorted(self.flows.items())}
 
 
+FRAGMENTS_DIR = "_shared"
+_PLACEHOLDER = re.compile(r"\$\{(\w+)\}")
+
+
+def _fill(value: object, values: dict[str, str], where: str) -> object:
+    """Replace ${name} in every string of a fragment's data; an unknown name is an error."""
+    if isinstance(value, str):
+        def one(match: re.Match[str]) -> str:
+            if match.group(1) not in values:
+                raise ValueError(f"{where}: no value for ${{{match.group(1)}}} (give it under 'fragments:')")
+            return values[match.group(1)]
+        return _PLACEHOLDER.sub(one, value)
+    if isinstance(value, list):
+        return [_fill(item, values, where) for item in value]
+    if isinstance(value, dict):
+        return {key: _fill(item, values, where) for key, item in value.items()}
+    return value
+
+
+def _expand_includes(data: object, folder: Path) -> None:
+    """Settings written as `include: FRAGMENT#KEY` take their fields from flows/_shared/FRAGMENT.yaml.
+
+    One place knows pages that several platforms share (Meta's Accounts Center serves Facebook and
+    Instagram): a redesign there is mended in the fragment once. The including entry's own keys win;
+    its `more_locators` are tried after the fragment's locators (platform-only fallbacks).
+    """
+    if not isinstance(data, dict) or not isinstance(data.get("settings"), list):
+        return
+    values_by_fragment = data.get("fragments") or {}
+    loaded: dict[str, dict] = {}
+    for index, item in enumerate(data["settings"]):
+        if not isinstance(item, dict) or "include" not in item:
+            continue
+        fragment, _, key = str(item["include"]).partition("#")
+        where = f"settings.{index}.include"
+        if fragment not in values_by_fragment:
+            raise ValueError(f"{where}: fragment {fragment!r} is not listed under 'fragments:'")
+        if fragment not in loaded:
+            source = folder / FRAGMENTS_DIR / f"{fragment}.yaml"
+            if not source.is_file():
+                raise ValueError(f"{where}: no fragment file {source}")
+            text = source.read_text(encoding="utf-8")
+            parsed, _ = load_yaml_with_lines(text, source, FlowFileError)
+            loaded[fragment] = (parsed or {}).get("settings") or {}
+        body = loaded[fragment].get(key)
+        if not isinstance(body, dict):
+            known = ", ".join(sorted(loaded[fragment]))
+            raise ValueError(f"{where}: fragment {fragment!r} has no setting {key!r}; it has: {known}")
+        merged = _fill(copy.deepcopy(body), values_by_fragment[fragment], f"{where} ({fragment}#{key})")
+        assert isinstance(merged, dict)
+        own = {k: v for k, v in item.items() if k not in ("include", "more_locators")}
+        merged.update(own)
+        merged["locators"] = list(merged.get("locators") or []) + list(item.get("more_locators") or [])
+        data["settings"][index] = merged
+
+
 def load_flow(path: Path) -> PlatformFlow:
-    """Load and validate one flow file; errors name the file and line."""
-    flow = load_model(path, PlatformFlow, FlowFileError)
+    """Load and validate one flow file (shared fragments included); errors name the file and line."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise FlowFileError(path, None, f"cannot read file: {exc.strerror}") from None
+    data, lines = load_yaml_with_lines(text, path, FlowFileError)
+    try:
+        _expand_includes(data, path.parent)
+    except ValueError as exc:
+        match = re.match(r"settings\.(\d+)", str(exc))
+        line = lines.get(("settings", int(match.group(1)))) if match else None
+        raise FlowFileError(path, line, str(exc)) from None
+    flow = validate_data(data, lines, path, PlatformFlow, FlowFileError)
     if flow.platform != path.stem:
         raise FlowFileError(path, 1, f"platform {flow.platform!r} does not match the file name {path.name!r}")
     return flow
