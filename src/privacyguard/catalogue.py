@@ -256,6 +256,32 @@ class PlatformFlow(_Strict):
         return {setting.id: setting for setting in self.settings}
 
 
+class Closed(_Strict):
+    """A network or setting of the origin guide that no longer exists: what happened, when, and what
+    the guide's advice means today (flows/_closed.yaml; shown by `privacyguard catalog`)."""
+
+    id: str
+    name: I18nText
+    kind: Literal["network", "setting"]
+    closed: str = Field(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$", description="When: YYYY, YYYY-MM or YYYY-MM-DD.")
+    setting: str | None = Field(default=None, description="The retired flow setting that still reads it on old pages.")
+    what_happened: dict[str, str]
+    advice_today: dict[str, str]
+    guide_says: str | None = Field(default=None, description="The guide's own words (Dutch).")
+
+    @field_validator("what_happened", "advice_today")
+    @classmethod
+    def _both_languages(cls, value: dict[str, str]) -> dict[str, str]:
+        missing = [lang for lang in ("en", "nl") if not value.get(lang)]
+        if missing:
+            raise ValueError(f"missing language(s) {missing}")
+        return value
+
+
+class ClosedList(_Strict):
+    closed: list[Closed] = Field(default_factory=list)
+
+
 def suggest(name: str, candidates: list[str]) -> str:
     """' (did you mean X?)' when something close exists, else ''."""
     close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
@@ -265,8 +291,9 @@ def suggest(name: str, candidates: list[str]) -> str:
 class Catalogue:
     """Every platform's flow, loaded and validated."""
 
-    def __init__(self, flows: dict[str, PlatformFlow]) -> None:
+    def __init__(self, flows: dict[str, PlatformFlow], closed: list[Closed] | None = None) -> None:
         self.flows = flows
+        self.closed = closed or []
 
     @property
     def platforms(self) -> list[str]:
@@ -379,8 +406,29 @@ def load_catalogue(directory: Path | None = None) -> Catalogue:
     """All flows in a folder (default: the shipped flows/), cached per folder."""
     folder = (directory or flows_dir()).resolve()
     if folder not in _CACHE:
-        files = sorted(folder.glob("*.yaml"))
+        files = [path for path in sorted(folder.glob("*.yaml")) if not path.name.startswith("_")]
         if not files:
             raise FlowFileError(folder, None, "no flow files (*.yaml) found")
-        _CACHE[folder] = Catalogue({path.stem: load_flow(path) for path in files})
+        catalogue = Catalogue({path.stem: load_flow(path) for path in files})
+        catalogue.closed = _load_closed(folder / CLOSED_FILE, catalogue)
+        _CACHE[folder] = catalogue
     return _CACHE[folder]
+
+
+CLOSED_FILE = "_closed.yaml"
+
+
+def _load_closed(path: Path, catalogue: Catalogue) -> list[Closed]:
+    """The guide's networks and settings that are gone; a named setting must be a retired flow setting."""
+    if not path.is_file():
+        return []
+    text = path.read_text(encoding="utf-8")
+    data, lines = load_yaml_with_lines(text, path, FlowFileError)
+    entries = validate_data(data, lines, path, ClosedList, FlowFileError).closed
+    for index, entry in enumerate(entries):
+        retired = entry.setting is None or (catalogue.has_setting(entry.setting)
+                                            and catalogue.setting(entry.setting).retired is not None)
+        if not retired:
+            raise FlowFileError(path, lines.get(("closed", index, "setting")),
+                                f"closed.{index}.setting: {entry.setting!r} is not a retired flow setting")
+    return entries

@@ -14,13 +14,18 @@ from functools import lru_cache
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from privacyguard.catalogue import load_catalogue
 from privacyguard.findings import Report, Status
 from privacyguard.reports.context import SweepView
 from privacyguard.reports.sweep_text import KIND_WEIGHT, drift_heading, failed_alerts_text, previous_score
 from privacyguard.reports.table import STATUS_ORDER
 from privacyguard.score import account_score
 
-PLATFORM_NAMES = {"linkedin": "LinkedIn", "facebook": "Facebook", "x": "X", "instagram": "Instagram"}
+
+def platform_names() -> dict[str, str]:
+    """Display names from the flows (flows/<platform>.yaml `name`), so a new platform needs no code here."""
+    return {platform: flow.name for platform, flow in load_catalogue().flows.items()}
+
 PALETTE = ["#1f6feb", "#d1242f", "#1a7f37", "#9a6700", "#8250df", "#bf3989", "#0a7ea4", "#57606a"]
 
 TEXTS = {
@@ -148,7 +153,7 @@ def render_html(report: Report, *, sweep: SweepView | None = None) -> str:
     drift = sorted(sweep.drift, key=lambda d: -KIND_WEIGHT[d.kind]) if sweep else []
     first = sweep is not None and all(b is None for b in sweep.baselines.values())
     return _environment().get_template("report.html.j2").render(
-        report=report, sweep=sweep, names=PLATFORM_NAMES, accounts=accounts, drift=drift, first=first, lang=lang,
+        report=report, sweep=sweep, names=platform_names(), accounts=accounts, drift=drift, first=first, lang=lang,
         t=texts,
         heading=drift_heading(sweep) if sweep else "", chart=trend_chart(sweep), weight=KIND_WEIGHT,
         alert_failures=failed_alerts_text(sweep) if sweep else [], version=report.tool.get("version", ""))
