@@ -99,6 +99,29 @@ class TreeSampler:
         return Usage(self.elapsed, self.peak_rss / 2**20, self.peak_pss / 2**20, sum(self.cpu.values()))
 
 
+@dataclass
+class Measured:
+    wall: float
+    cpu: float  # user + system of the process and every descendant it waited for (os.wait4)
+    peak_rss_mb: float
+    returncode: int
+    stdout: str
+
+
+def measured(args: list[str], env: dict[str, str]) -> Measured:
+    """Run a program to its end: wall time, CPU of its whole process tree, peak memory (psutil)."""
+    with tempfile.TemporaryFile() as out:
+        started = time.perf_counter()
+        process = subprocess.Popen(args, env=env, stdout=out, stderr=subprocess.DEVNULL)
+        with TreeSampler(process.pid) as sampler:
+            _, status, rusage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        text = out.read().decode("utf-8", "replace")
+    return Measured(wall, rusage.ru_utime + rusage.ru_stime, sampler.peak_rss / 2**20, process.returncode, text)
+
+
 def env_for(home: Path) -> dict[str, str]:
     return dict(os.environ, PRIVACYGUARD_HOME=str(home), NO_COLOR="1", COLUMNS="160")
 

@@ -29,6 +29,7 @@ from playwright.async_api import BrowserContext, Page
 from playwright.async_api import Error as PlaywrightError
 
 from privacyguard.catalogue import Locator, Setting
+from privacyguard.collect import frames
 from privacyguard.collect.locate import POLL_SECONDS, Step, chains
 from privacyguard.collect.read import CONTROLS_JS, reading_from_state
 from privacyguard.snapshot import Reading
@@ -66,6 +67,7 @@ async def ask_chains(page: Page, queries: list[tuple[list[list[Step]], str | Non
     {index, count, state} (index -1: nothing matched; state only for one element and a control),
     or {error}. Raises PlaywrightError if the page went away."""
     payload = {"queries": [{"candidates": candidates, "control": control} for candidates, control in queries]}
+    await frames.tick(page)  # lean path: content rendered on the next frame is there to be read
     result = await page.evaluate(_CALL, payload)
     if result is None:  # not installed in this document (a context runner.new_context did not make)
         result = await page.evaluate(_FULL, payload)

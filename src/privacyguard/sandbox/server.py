@@ -24,7 +24,7 @@ from playwright.async_api import BrowserContext, Request, Route
 from privacyguard.catalogue import PlatformFlow
 from privacyguard.home import sandbox_state_dir
 from privacyguard.resources import fixtures_dir
-from privacyguard.sandbox import behaviour
+from privacyguard.sandbox import behaviour, weight
 from privacyguard.sandbox.fixtures import Variant, url_key
 
 NOT_FOUND_HTML = """<!doctype html><html lang="en"><head><title>Page not found</title></head>
@@ -77,6 +77,7 @@ class SandboxAccount:
         self.state = {platform: self._load_state(platform) for platform in variants}
         self.page_loads: list[str] = []
         self.blocked_requests: list[str] = []
+        self.asset_requests: list[str] = []  # served images, fonts, scripts and beacons (`render: heavy`)
 
     # --- state -------------------------------------------------------------------------------
     def _state_path(self, platform: str) -> Path:
@@ -153,6 +154,9 @@ class SandboxAccount:
             if handled is not None:
                 return handled
         sign_in_key = url_key(flow.sign_in.url)
+        if weight.mode(variant) == "heavy" and weight.is_asset(request.url):
+            self.asset_requests.append(request.url)
+            return weight.asset(variant, request.url)
         if key in variant.redirects:
             return _redirect(variant.redirects[key])
         page = variant.pages.get(key)
@@ -164,6 +168,7 @@ class SandboxAccount:
             return self._save(platform, variant, request)
         self.page_loads.append(request.url)
         body = behaviour.inject(variant.render(page, self.state[platform], request.url), variant, self.state[platform])
+        body = weight.apply(body, variant, request.url)
         return {"status": page.status, "content_type": "text/html; charset=utf-8", "body": body}
 
     def _save(self, platform: str, variant: Variant, request: Request) -> dict[str, Any]:
