@@ -87,5 +87,5 @@ def test_after_a_bad_week_settings_compare_with_the_last_readable_sweep(catalogu
 
 def test_dutch_messages(catalogue: Catalogue) -> None:
     items = account_drift(state(catalogue, 1, ai="on"), state(catalogue, 2, ai="off"), lang="nl")
-    assert items[0].message.startswith("'Data for Generative AI Improvement' is gewijzigd van on naar off")
+    assert items[0].message.startswith("'Data for Generative AI Improvement' is gewijzigd van aan naar uit")
     assert items[0].kind is DriftKind.VALUE_CHANGED
