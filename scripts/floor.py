@@ -8,6 +8,10 @@ alternating pairs and prints the ratios (scripts/bench.py); the product should c
 
     .venv/bin/python scripts/floor.py --export pages.json   # render the pages once (uses privacyguard)
     .venv/bin/python scripts/floor.py pages.json            # the floor itself (only Playwright)
+    .venv/bin/python scripts/floor.py pages.json 200 6      # the same for 200 accounts, 6 at a time
+
+With an account count it is the floor under `audit run`: accounts alternate between the two
+platforms, each in a fresh context, so many at a time (the simplest program that could do it).
 """
 
 from __future__ import annotations
@@ -60,7 +64,7 @@ def headless_shell() -> str | None:
     return None
 
 
-async def scan(path: str) -> None:
+async def scan(path: str, accounts: int = 0, concurrency: int = 2) -> None:
     from playwright.async_api import async_playwright
 
     with open(path, encoding="utf-8") as handle:
@@ -68,8 +72,13 @@ async def scan(path: str) -> None:
     async with async_playwright() as playwright:
         args = ["--no-sandbox"] if os.geteuid() == 0 else []
         browser = await playwright.chromium.launch(executable_path=headless_shell(), args=args)
+        slots = asyncio.Semaphore(concurrency)
 
         async def platform(rows: list[list]) -> int:
+            async with slots:
+                return await one(rows)
+
+        async def one(rows: list[list]) -> int:
             served = {url: (status, body) for url, status, body in rows}
             context = await browser.new_context()
 
@@ -86,9 +95,11 @@ async def scan(path: str) -> None:
             await context.close()
             return controls
 
-        counts = await asyncio.gather(*(platform(rows) for rows in pages.values()))
+        platforms = list(pages.values())
+        jobs = [platforms[i % len(platforms)] for i in range(accounts)] if accounts else platforms
+        counts = await asyncio.gather(*(platform(rows) for rows in jobs))
         await browser.close()
-    print(json.dumps({"pages": sum(len(r) for r in pages.values()), "controls": sum(counts)}))
+    print(json.dumps({"accounts": len(jobs), "pages": sum(len(r) for r in jobs), "controls": sum(counts)}))
 
 
 def main() -> None:
@@ -96,6 +107,8 @@ def main() -> None:
         export(sys.argv[2])
     elif len(sys.argv) == 2:
         asyncio.run(scan(sys.argv[1]))
+    elif len(sys.argv) == 4:
+        asyncio.run(scan(sys.argv[1], int(sys.argv[2]), int(sys.argv[3])))
     else:
         sys.exit(__doc__)
 

@@ -31,39 +31,56 @@ class MemoryKeyring(KeyringBackend):
         del self.store[(service, username)]
 
 
-def write_signed_inbox(folder: Path, roster: Path, people: int, key: bytes, policy: str = "recommended",
-                       teams: int = 12, now: dt.datetime | None = None) -> None:
+def write_signed_inbox(folder: Path, roster: Path, people: int, key: bytes, teams: int = 12,
+                       now: dt.datetime | None = None) -> None:
     """A roster of `people` (one LinkedIn and one Facebook account each) and one signed bundle per
-    person in `folder`, as staff would hand them in. Readings vary from person to person (four
-    patterns of open and private values, some unreadable, one account in ten failed), so that the
-    merged audit has every kind of cell. For scale tests and `make bench` (audit collect).
-    `now`: when the newest bundle was made (a fixed time makes the inbox the same on every run)."""
-    from privacyguard.audit.bundle import build_bundle, key_id, signature_of
+    person in `folder`, as staff would hand them in. Findings vary from person to person (four
+    patterns over PASS, FAIL, WARN, UNKNOWN, NOT_APPLICABLE, MUTED; one account in ten failed), so
+    the merged audit has every kind of cell. The findings are made here, not by evaluating a
+    policy, so the inbox depends only on the catalogue's setting ids and values. For scale tests
+    and `make bench` (audit collect). `now`: when the newest bundle was made (fixed: same inbox
+    on every run)."""
+    from privacyguard.audit.bundle import (
+        Bundle,
+        BundleAccount,
+        BundleFinding,
+        BundleReading,
+        PolicyRef,
+        key_id,
+        signature_of,
+    )
     from privacyguard.catalogue import load_catalogue
-    from privacyguard.policy import load_policy
-    from privacyguard.snapshot import AccountError, AccountSnapshot, Reading, ReadStatus, Snapshot
+    from privacyguard.findings import Status
+    from privacyguard.snapshot import ReadStatus
 
     catalogue = load_catalogue()
-    resolved = load_policy(policy, catalogue)
     platforms = ("linkedin", "facebook")
     newest = (now or dt.datetime.now(dt.UTC)).replace(microsecond=0)
+    cycle = [Status.PASS, Status.FAIL, Status.WARN, Status.PASS, Status.UNKNOWN, Status.NOT_APPLICABLE,
+             Status.MUTED]
 
-    def account(platform: str, pattern: int) -> AccountSnapshot:
-        readings = {}
-        for index, setting in enumerate(catalogue.platform(platform).settings):
-            if (index + pattern) % 7 == 0:
-                readings[setting.id] = Reading(setting=setting.id, status=ReadStatus.NOT_FOUND)
-            else:
-                value = setting.values[-1] if (index * pattern) % 3 else setting.values[0]
-                readings[setting.id] = Reading(setting=setting.id, status=ReadStatus.READ, value=value)
-        snap = AccountSnapshot(platform=platform, account="x", readings=readings)
+    def account(platform: str, pattern: int) -> BundleAccount:
         if pattern == 3 and platform == "facebook":
-            snap.readings, snap.error = {}, AccountError(kind="checkpoint", message="blocked by platform security")
-        return snap
+            return BundleAccount(platform=platform, account="x", status=Status.ERROR,
+                                 error={"kind": "checkpoint", "message": "blocked by platform security"})
+        readings, findings = {}, []
+        for index, setting in enumerate(catalogue.platform(platform).settings):
+            status = cycle[(index + pattern) % len(cycle)]
+            value = {Status.PASS: setting.values[-1], Status.MUTED: setting.values[0],
+                     Status.FAIL: setting.values[0], Status.WARN: setting.values[0]}.get(status)
+            readings[setting.id] = BundleReading(status=ReadStatus.READ if value else ReadStatus.NOT_FOUND,
+                                                 value=value)
+            findings.append(BundleFinding(setting=setting.id, status=status, level="shall" if index % 3 else "should",
+                                          severity=("high", "medium", "low")[index % 3],
+                                          expected=setting.values[-1], actual=value,
+                                          reason=f"{status.value.lower()}: pattern {pattern}, setting {index}"))
+        worst = next(s for s in (Status.FAIL, Status.UNKNOWN, Status.WARN, Status.PASS)
+                     if any(f.status is s for f in findings))
+        return BundleAccount(platform=platform, account="x", status=worst, readings=readings, findings=findings)
 
-    templates = [build_bundle("x", Snapshot(catalogue=catalogue.versions(),
-                                            accounts=[account(p, pattern) for p in platforms]),
-                              resolved, catalogue).data() for pattern in range(4)]
+    templates = [Bundle(who="x", created_at=newest, catalogue={p: "scale-test" for p in platforms},
+                             policy=PolicyRef(name="scale-test", sha256="0" * 64),
+                             accounts=[account(p, pattern) for p in platforms]).data() for pattern in range(4)]
     folder.mkdir(parents=True, exist_ok=True)
     lines = ["person,team,email,platform,account,sandbox"]
     for i in range(people):
@@ -73,6 +90,7 @@ def write_signed_inbox(folder: Path, roster: Path, people: int, key: bytes, poli
         data = json.loads(json.dumps(templates[i % 4 if i % 10 else 3]))
         data["who"] = email if i % 2 else name
         data["created_at"] = (newest - dt.timedelta(minutes=i % 997)).isoformat()
+        data["tool"] = {"name": "privacyguard", "version": "scale-test"}
         for entry in data["accounts"]:
             entry["account"] = names[entry["platform"]]
             entry["collected_at"] = data["created_at"]
