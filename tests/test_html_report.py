@@ -65,7 +65,7 @@ def test_the_report_renders_draws_its_chart_links_to_settings_and_fetches_nothin
             assert headings[:4] == ["What changed", "How each account is doing", "Trend over past checks", "What to do"]
             drift = page.locator("#drift li").all_inner_texts()
             # one line per changed setting: the value change that made the rule fail is said once
-            assert len(drift) == 1 and "no longer meets the policy (FAIL, on; was PASS, off)" in drift[0]
+            assert len(drift) == 1 and "no longer meets the policy (FAIL, On; was PASS, Off)" in drift[0]
             assert page.locator("#drift li").get_attribute("data-kind") == "value_changed newly_failing"
             cards = page.locator(".card")
             assert cards.count() == 2

@@ -100,7 +100,7 @@ def test_exactly_that_drift_in_every_format(two_sweeps: dict) -> None:
     markdown = show(home, "markdown")
     section = markdown.split("## Drift since the last sweep")[1].split("## Scores")[0]
     assert [line.split(" | ")[1:5] for line in section.splitlines() if line.startswith("| linkedin:")] == [
-        ["value changed", AI_TITLE, "off", "on"], ["newly failing", AI_TITLE, "PASS, off", "FAIL, on"]]
+        ["value changed", AI_TITLE, "Off", "On"], ["newly failing", AI_TITLE, "PASS, Off", "FAIL, On"]]
     assert "facebook" not in section
     # junit: the drift suite has exactly two cases
     root = ET.fromstring(show(home, "junit"))
@@ -117,7 +117,7 @@ def test_exactly_that_drift_in_every_format(two_sweeps: dict) -> None:
     drift_html = html.split('id="drift"')[1].split('id="scores"')[0]
     assert drift_html.count("<li ") == 1 and drift_html.count(f'data-setting="{AI}"') == 1
     assert 'data-kind="value_changed newly_failing"' in drift_html
-    assert "no longer meets the policy (FAIL, on; was PASS, off)" in drift_html
+    assert "no longer meets the policy (FAIL, On; was PASS, Off)" in drift_html
     # table: the drift table lists that setting twice and nothing else
     table = show(home, "table")
     drift_table = table.split("Drift since the last sweep")[1].split("facebook · fb")[0]

@@ -65,26 +65,22 @@ def _setting(setting_id: str | None):  # -> Setting | None, without importing th
 def value_label(setting_id: str | None, value: str | None, lang: str | None = None) -> str:
     """The label a person reads for `value` of a setting, e.g. "Alleen ik" for facebook.x = only_me.
 
-    Uses the catalogue's `Setting.value_label(value, lang)` where the setting model has it, else the
-    page text the flow maps to that value in `lang`, else a common word (on/off), else the value with
-    its underscores made spaces.
+    The flow's per-language wording of that value (`Setting.value_label`), else a common word from
+    the message catalogue (on/off, reading states), else the value made readable.
     """
     if value is None:
         return _("not read")
     lang = lang or get_lang()
     setting = _setting(setting_id)
-    if setting is not None and hasattr(setting, "value_label"):
-        label = setting.value_label(value, lang)
-        if label:
-            return str(label)
-    if setting is not None and value not in ("on", "off", "true", "false"):
-        texts = setting.map.get(value)
-        if isinstance(texts, dict) and texts.get(lang):
-            return all_variants(texts.get(lang))[0]
-        if isinstance(texts, dict) and lang == "en" and texts:
-            return all_variants(next(iter(texts.values())))[0]
+    texts = setting.map.get(value) if setting is not None else None
+    if isinstance(texts, dict):  # the flow says how the platform words it, per language
+        if hasattr(setting, "value_label"):
+            return str(setting.value_label(value, lang))
+        return all_variants(texts.get(lang) or texts.get("en") or next(iter(texts.values())))[0]
     if value in COMMON_VALUES:
         return _(COMMON_VALUES[value])
+    if setting is not None and hasattr(setting, "value_label"):
+        return str(setting.value_label(value, lang))
     return value.replace("_", " ")
 
 

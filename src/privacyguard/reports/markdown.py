@@ -68,7 +68,8 @@ def _render(report: Report, sweep: SweepView | None) -> str:
         for f in sorted(account.findings, key=lambda f: (STATUS_ORDER[f.status], f.setting)):
             fix = cell(" ".join(f.remediation.steps)) if f.status is not Status.PASS else ""
             if f.remediation.url:
-                fix += f" [{_('settings page')}]({f.remediation.url.replace(' ', '%20').replace('|', '%7C')})"
+                link = _("settings page")
+                fix += f" [{link}]({f.remediation.url.replace(' ', '%20').replace('|', '%7C')})"
             lines.append(_row(status_code(f.status), f.title, value_label(f.setting, f.actual),
                               expected_label(f.setting, f.expected), why(f))[:-1] + f"| {fix.strip()} |")
         lines.append("")
