@@ -103,8 +103,10 @@ async def _compare_variant(flow: PlatformFlow, variant_name: str, seen: set[str]
             compared, problems, pages = 0, [], 0
             for spec in variant.pages.values():
                 await page.goto(spec.url, wait_until="domcontentloaded")
-                # pages built on a later frame (`render:` variants, sandbox/weight.py): compare the built page
-                await page.wait_for_function("!document.getElementById('pg-app-template')")
+                # compare the page once built: pages built on a later frame (`render:` variants), and content
+                # arriving after load (`late`, `traps`: under load it could arrive between the two counts)
+                await page.wait_for_function("!document.getElementById('pg-app-template')"
+                                             " && !document.querySelector('template[data-arrive-after]')")
                 digest = hashlib.sha256((page.url + await page.content()).encode()).hexdigest()
                 if digest in seen:
                     continue

@@ -27,7 +27,6 @@ from privacyguard.audit.model import (
     PolicyInfo,
     Rejected,
     RuleInfo,
-    cells_of,
     rules_of,
 )
 from privacyguard.audit.roster import Roster, RosterEntry
@@ -226,9 +225,12 @@ def collect_bundles(paths: list[Path], roster: Roster, catalogue: Catalogue, key
                 findings, status = _reevaluate(account, policy, catalogue, lang)
             else:
                 findings, status = account.findings, account.status
-            audit.accounts.append(AuditAccount(
-                person=row.person, team=row.team, email=row.email, platform=row.platform, account=row.account,
-                sandbox=row.sandbox, roster_line=row.line, source=item.path.name,
-                collected_at=account.collected_at or item.bundle.created_at, status=status,
-                error=account.error.message if account.error else None, cells=cells_of(findings)))
+            # one validation per account, its cells included (cheaper than a model per cell: 20,000 accounts)
+            audit.accounts.append(AuditAccount.model_validate({
+                "person": row.person, "team": row.team, "email": row.email, "platform": row.platform,
+                "account": row.account, "sandbox": row.sandbox, "roster_line": row.line, "source": item.path.name,
+                "collected_at": account.collected_at or item.bundle.created_at, "status": status,
+                "error": account.error.message if account.error else None,
+                "cells": [{"setting": f.setting, "status": f.status, "expected": f.expected, "actual": f.actual,
+                           "reason": f.reason} for f in findings]}))
     return audit
