@@ -244,10 +244,29 @@ def collect_at_scale(tmpdir: Path, bundles: int) -> None:
                           "--key-file", str(base / "key"), "--out", str(base / "audit.json")),
                       env_for(tmpdir / "home-collect"))
     audit = json.loads((base / "audit.json").read_text(encoding="utf-8"))
+    floor = measured([sys.executable, str(Path(__file__).resolve()), "--child", "collect-floor", str(base / "inbox"),
+                      str(base / "key")], env_for(tmpdir / "home-collect"))
     print(f"4. audit collect of {bundles} signed bundles ({len(audit['accounts'])} accounts, "
           f"{len(audit['rejected'])} rejected; made in {made:.0f} s, not timed) ({load()}):")
     print(f"   {result.wall:.1f} s wall, {result.cpu:.1f} s CPU, peak memory {result.peak_rss_mb:.0f} MB "
           f"(goal: under 10 s) [{'met' if result.wall < 10 else 'NOT met'}]")
+    print(f"   floor (read, parse and check the signature of each bundle, nothing else): {floor.wall:.1f} s wall, "
+          f"{floor.cpu:.1f} s CPU; {floor.stdout.strip()}")
+
+
+def collect_floor_child(inbox: str, key_file: str) -> None:
+    """The least any `audit collect` must do per bundle: read it, parse it, check its HMAC."""
+    import hashlib
+    import hmac
+
+    key = Path(key_file).read_bytes().strip()
+    good = 0
+    for path in sorted(Path(inbox).glob("*.json")):
+        data = json.loads(path.read_bytes())
+        body = json.dumps({k: v for k, v in data.items() if k != "signature"}, sort_keys=True,
+                          separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+        good += hmac.compare_digest(hmac.new(key, body, hashlib.sha256).hexdigest(), data["signature"]["value"])
+    print(f"{good} signatures good")
 
 
 def audit_run(home: Path, roster: Path, out: Path, concurrency: int, policy: str) -> tuple[dict, Usage]:
@@ -369,6 +388,8 @@ def main() -> None:
     if len(sys.argv) > 2 and sys.argv[1] == "--child":  # the parts the bench measures as child processes
         if sys.argv[2] == "heavy":
             heavy_child(sys.argv[3])
+        elif sys.argv[2] == "collect-floor":
+            collect_floor_child(sys.argv[3], sys.argv[4])
         else:
             naive_child(sys.argv[3], sys.argv[4])
         return
