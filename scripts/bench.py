@@ -1,6 +1,7 @@
 """Performance figures (`make bench`). Every figure is measured in this run, on this machine.
 
-1. One 2-platform sandbox scan (`privacyguard scan --sandbox default`) against the floor program
+1. One 2-platform sandbox scan (`privacyguard scan --sandbox default --platform linkedin --platform
+   facebook`) against the floor program
    (scripts/floor.py: the same pages and reads, nothing else), as alternating pairs: the median
    ratio of wall time and of CPU time (the whole process tree; goal: at most 1.3x).
 2. How right the reader is on the variants with a truth file (scripts/readings_report.py).
@@ -193,7 +194,8 @@ def scan_against_floor(tmpdir: Path, count: int) -> None:
     subprocess.run([sys.executable, str(REPO / "scripts" / "floor.py"), "--export", str(pages)],
                    env=env_for(tmpdir / "home-floor-export"), check=True)
     floor = [sys.executable, str(REPO / "scripts" / "floor.py"), str(pages)]
-    product = cli("scan", "--sandbox", "default", "--format", "json")
+    product = cli("scan", "--sandbox", "default", "--platform", "linkedin", "--platform", "facebook",
+                  "--format", "json")
     floors, scans = pairs(floor, product, env_for(tmpdir / "home-scan"), count, check='"findings"')
     wall, cpu = ratios(floors, scans)
     print(f"1. one 2-platform sandbox scan vs the floor program, {count} alternating pairs ({load()}):")
