@@ -1,7 +1,7 @@
 """`audit collect` at scale gives exactly what it gave before it was made linear.
 
 The golden file tests/data/audit-collect-golden.json is the output of the merge code as it was
-before (main at 8f28113: a roster scan per bundle, two parses and two canonical serialisations per
+before (main at 61b2999: a roster scan per bundle, two parses and two canonical serialisations per
 bundle, pydantic validation of every cell) on the inbox `build_inbox` makes: 24 signed bundles
 plus a duplicate, a tampered, a superseded and a stranger's bundle. It holds the merged audit and
 the json, csv and table reports (times and temporary paths replaced). To make it again with
