@@ -49,7 +49,8 @@ def _pct(rate: Rate) -> str:
 
 def render_table(matrix: Matrix, audit: Audit, width: int = 140) -> str:
     """A short terminal summary: overall rate, rates per rule/team/platform, missing, errors, rejected."""
-    parts: list = [Text(f"Audit of {len(matrix.rows)} people, {len(audit.accounts) + len(audit.missing)} "
+    people = len({a.person for a in audit.accounts} | {m.person for m in audit.missing})
+    parts: list = [Text(f"Audit of {people} people, {len(audit.accounts) + len(audit.missing)} "
                         f"accounts · compliant: {_pct(matrix.overall)}", style="bold")]
     for title, rates in (("Rule", matrix.by_rule), ("Team", matrix.by_team), ("Platform", matrix.by_platform)):
         table = Table(title=f"Compliance per {title.lower()}", title_justify="left")
@@ -93,4 +94,4 @@ def render_audit(audit: Audit, fmt: str, previous: Audit | None = None) -> str:
         renderer = FORMATS[fmt]
     except KeyError:
         raise BadInput(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}") from None
-    return renderer(build_matrix(audit, previous), audit)
+    return renderer(build_matrix(audit, previous, with_rows=renderer is not render_table), audit)
