@@ -14,6 +14,7 @@ import pytest
 from privacyguard.catalogue import Catalogue, load_catalogue
 from privacyguard.collect.engine import CollectOptions
 from privacyguard.collect.runner import CollectRun, Target
+from privacyguard.i18n import reset_lang
 from privacyguard.snapshot import AccountSnapshot, Snapshot
 from privacyguard.testing import MemoryKeyring
 
@@ -26,6 +27,15 @@ def pg_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home = tmp_path / "pghome"
     monkeypatch.setenv("PRIVACYGUARD_HOME", str(home))
     return home
+
+
+@pytest.fixture(autouse=True)
+def english_unless_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test starts in English: a command run in-process with --lang nl must not leak into the next test."""
+    monkeypatch.delenv("PRIVACYGUARD_LANG", raising=False)
+    reset_lang()
+    yield
+    reset_lang()
 
 
 @pytest.fixture(autouse=True)

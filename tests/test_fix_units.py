@@ -93,8 +93,8 @@ def test_plan_lists_read_fail_and_warn_with_targets_in_the_chosen_language(linke
     assert (ai.current, ai.value, ai.finding.status.value) == ("on", "off", "FAIL")
     assert ai.finding.rationale.startswith("Je berichten en profiel")
     assert by_id["linkedin.discovery_by_email"].value == "nobody"  # {not: everyone}: the most private other value
-    assert ai.what == ("open https://www.linkedin.com/mypreferences/d/settings/data-for-ai-improvement, click the "
-                       "switch; then load the page again and read the value back.")
+    assert ai.what == ("open https://www.linkedin.com/mypreferences/d/settings/data-for-ai-improvement, klik op de "
+                       "schakelaar; laad daarna de pagina opnieuw en lees de waarde terug.")
     assert plan(linkedin_report, [target], catalogue, "nl", only=[AI]) == [ai]
 
 

@@ -68,6 +68,11 @@ def set_lang(lang: str | None) -> str:
     return chosen
 
 
+def reset_lang() -> None:
+    """Forget the language chosen for this command: back to $PRIVACYGUARD_LANG or English (tests, a new command)."""
+    _current.set(None)
+
+
 @contextmanager
 def use_lang(lang: str | None) -> Iterator[str]:
     """Show UI text in `lang` inside the block (a report rendered in its own language)."""
