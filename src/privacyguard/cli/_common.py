@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -16,6 +17,17 @@ from privacyguard.reports.table import build_renderable
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
+
+
+@dataclass
+class CliSettings:
+    """The root options (privacyguard -v/-q …), set once per run by the root callback."""
+
+    verbose: int = 0
+    quiet: bool = False
+
+
+settings = CliSettings()
 
 
 class Lang(StrEnum):

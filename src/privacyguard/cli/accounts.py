@@ -14,7 +14,7 @@ import typer
 from rich.table import Table
 
 from privacyguard import credentials
-from privacyguard.accounts import Account
+from privacyguard.accounts import Account, get_account
 from privacyguard.catalogue import load_catalogue
 from privacyguard.cli._common import console, err_console
 from privacyguard.errors import BadInput
@@ -38,7 +38,8 @@ def _read_secrets(password_stdin: bool, ask_password: bool, totp_stdin: bool) ->
     if password_stdin or totp_stdin:
         password, secret = read_stdin_secrets(sys.stdin.read(), password_stdin, totp_stdin)
     if ask_password:
-        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True, err=True)
+        # Asked once: a mistyped password shows at the first sign-in as "wrong password", never stored silently.
+        password = typer.prompt("Password", hide_input=True, err=True)
     return password, secret
 
 
@@ -99,6 +100,7 @@ def update(
     forget_session: Annotated[bool, typer.Option("--forget-session", help="Remove the saved session.")] = False,
 ) -> int:
     """Change an account's sign-in name or secrets (a new secret lets automated sign-in try again)."""
+    get_account(name)  # an unknown name is said before any secret is asked for
     password, secret = _read_secrets(password_stdin, ask_password, totp_stdin)
     account = credentials.update(name, username=username, password=password, totp_secret=secret,
                                  forget_password=forget_password, forget_totp=forget_totp,

@@ -6,11 +6,16 @@ import json
 from typing import Annotated
 
 import typer
-from rich.table import Table
+from rich.text import Text
 
 from privacyguard.catalogue import load_catalogue
 from privacyguard.cli._common import Fmt, FormatOpt, Lang, LangOpt, console
 from privacyguard.i18n import pick
+from privacyguard.reports.labels import value_label
+from privacyguard.reports.layout import Col, FitTable
+
+CATALOG_COLUMNS = (Col("Id", whole=True, heading=True), Col("Setting", ratio=3), Col("Control", whole=True),
+                   Col("Values", ratio=2), Col("Fix", whole=True), Col("Page", fold=True, ratio=2))
 
 
 def catalog(
@@ -28,12 +33,12 @@ def catalog(
         typer.echo(json.dumps(rows, indent=2))
         return 0
     for flow in flows:
-        table = Table(title=f"{flow.name} (catalogue {flow.version})", title_justify="left", expand=True)
-        for column in ("Setting", "Title", "Control", "Values", "Page"):
-            table.add_column(column)
+        table = FitTable(CATALOG_COLUMNS, title=f"{flow.name} (catalogue {flow.version})")
         for s in flow.settings:
-            title = pick(s.title, lang.value) + (" [dim](retired)[/]" if s.retired else "")
-            table.add_row(s.id, title, s.control, " / ".join(s.values), s.url)
+            title = Text(pick(s.title, lang.value)) + (Text(" (retired)", style="dim") if s.retired else Text(""))
+            values = " / ".join(value_label(s, v, lang.value) for v in s.values)
+            table.add_row(Text(s.id, style="bold"), title, s.control, values,
+                          "automatic" if s.automatable else "manual", Text(s.url, style="dim"))
         console.print(table)
     return 0
 

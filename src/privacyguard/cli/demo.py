@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import typer
-from rich.table import Table
+from rich.text import Text
 
 from privacyguard import api
 from privacyguard.cli._common import Lang, LangOpt, console
+from privacyguard.reports.labels import Labeller
+from privacyguard.reports.layout import Col, FitTable
 from privacyguard.reports.table import build_renderable
 
 DEMO_ACCOUNT = "demo"
+PLAN_COLUMNS = (Col("Setting", heading=True, ratio=2), Col("Id", whole=True), Col("Account", whole=True),
+                Col("Now", whole=True), Col("Would become", whole=True), Col("How", fold=True, ratio=2))
 
 
 def demo(lang: LangOpt = Lang.en) -> int:
@@ -20,13 +24,15 @@ def demo(lang: LangOpt = Lang.en) -> int:
     result = api.scan([], "default", api.DEFAULT_POLICY, lang.value, account=DEMO_ACCOUNT)
     console.print(build_renderable(result.report))
     plan = api.planned_fixes(result.report)
-    table = Table(title="What `privacyguard fix` would change", title_justify="left", expand=True)
-    for column in ("Setting", "Now", "Would become", "How"):
-        table.add_column(column)
+    labels = Labeller(lang.value)
+    table = FitTable(PLAN_COLUMNS, title="What `privacyguard fix` would change")
     for finding in plan:
         how = "automatic, verified by reading back" if finding.automatable else "manual: " + (
             finding.remediation.url or "")
-        table.add_row(finding.uid, finding.actual or "—", finding.target or finding.expected, how)
+        account = finding.uid.rsplit(":", 1)[0].replace(":", " · ")
+        table.add_row(finding.title, Text(finding.setting, style="dim"), account,
+                      labels.value(finding.setting, finding.actual),
+                      labels.value(finding.setting, finding.target or finding.expected), how)
     console.print(table)
     console.print(f"\n{len(plan)} setting(s) fall short of the 'recommended' policy. "
                   "Exit code of a real scan would be "

@@ -21,13 +21,14 @@ from privacyguard.cli._common import (
     console,
     err_console,
 )
+from privacyguard.cli.progress import RunProgress, shown
 from privacyguard.errors import BadInput
 from privacyguard.findings import Report
 from privacyguard.fix.apply import Decision
 from privacyguard.fix.model import Change, Mode, RunReport
 from privacyguard.fix.opener import open_page
 from privacyguard.fix.plan import PlannedChange
-from privacyguard.fix.render import explanation, render, result_line, run_table
+from privacyguard.fix.render import explanation, is_quit, render, result_line, run_table
 from privacyguard.fix.session import Opener
 from privacyguard.fix.session import fix as run_fix
 
@@ -100,7 +101,12 @@ def fix(
     # JSON belongs on stdout alone; everything said to the person goes to stderr then.
     out = console if fmt is Fmt.table and output is None else err_console
 
+    reading = RunProgress("Reading settings") if shown() else None
+    changing: list[RunProgress] = []
+
     def on_plan(report: Report, plan: list[PlannedChange]) -> None:
+        if reading is not None:  # the scan is over; questions and the plan need the screen
+            reading.progress.stop()
         manual = sum(1 for p in plan if not p.automatable)
         accounts = len(report.accounts)
         out.print(f"Scanned {accounts} account(s) against policy {report.policy.get('name', policy)!r}: "
@@ -116,14 +122,29 @@ def fix(
                 out.print(explanation(item))
         elif not interactive:
             out.print("Applying every change (--yes); each is read back before it counts.")
+            if shown() and plan:
+                changing.append(RunProgress("Changing settings"))
+                changing[0].add_total(len(plan))
+                changing[0].progress.start()
 
     def on_change(change: Change) -> None:
-        out.print(result_line(change))
+        if not is_quit(change):  # after a quit: one line under the table, not one per change
+            out.print(result_line(change, lang.value))
+        for display in changing:
+            display(change.setting, "done")
 
-    result = run_fix(platform or [], sandbox, account or [], fixtures, policy, lang.value, only or [], mode,
-                     decide=(lambda item: ask(item, out if out.is_terminal else err_console)) if interactive else None,
-                     on_plan=on_plan, on_change=on_change, opener=OPENER if open_pages else None)
-    _emit(result.run, fmt, output, out)
+    if reading is not None:
+        reading.progress.start()
+    try:
+        result = run_fix(platform or [], sandbox, account or [], fixtures, policy, lang.value, only or [], mode,
+                         decide=(lambda item: ask(item, out if out.is_terminal else err_console)) if interactive
+                         else None, on_plan=on_plan, on_change=on_change, opener=OPENER if open_pages else None,
+                         on_progress=reading)
+    finally:
+        for display in (reading, *changing):
+            if display is not None:
+                display.progress.stop()
+    _emit(result.run, fmt, output, out, lang.value)
     if result.journal is not None:
         if result.run.summary.get("applied"):
             out.print(f"Recorded in {result.journal}; `privacyguard undo` restores the values from before.")
@@ -132,16 +153,16 @@ def fix(
     return result.run.exit_code
 
 
-def _emit(run: RunReport, fmt: Fmt, output: Path | None, out: Console) -> None:
+def _emit(run: RunReport, fmt: Fmt, output: Path | None, out: Console, lang: str = "en") -> None:
     if output is not None:
         output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(render(run, fmt.value), encoding="utf-8")
+        output.write_text(render(run, fmt.value, lang), encoding="utf-8")
         err_console.print(f"results written to {output}")
     elif fmt is Fmt.json:
         typer.echo(render(run, "json"), nl=False)
     else:
         out.print()
-        out.print(run_table(run))
+        out.print(run_table(run, lang))
 
 
 def register(app: typer.Typer) -> None:

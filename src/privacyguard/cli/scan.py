@@ -9,6 +9,7 @@ import typer
 
 from privacyguard import api
 from privacyguard.cli._common import FixturesOpt, Fmt, FormatOpt, Lang, LangOpt, OutputOpt, PolicyOpt, emit, err_console
+from privacyguard.cli.progress import run_progress
 from privacyguard.errors import BadInput
 
 
@@ -27,21 +28,14 @@ def scan(
     """Read privacy settings and judge them. Exit 0 all pass, 1 FAIL, 2 unverified, 3 bad input."""
     if sandbox is not None and account:
         raise BadInput("--sandbox and --account exclude each other: a sandbox scan uses its own simulated accounts")
-    with err_console.status("Reading settings…", spinner="dots") if err_console.is_terminal else _null():
-        result = api.scan(platform or [], sandbox, policy, lang.value, fixtures, accounts=account or [])
+    with run_progress("Reading settings") as progress:
+        result = api.scan(platform or [], sandbox, policy, lang.value, fixtures, accounts=account or [],
+                          on_progress=progress)
     if save_snapshot is not None:
         result.snapshot.save(save_snapshot)
         err_console.print(f"snapshot saved to {save_snapshot}")
     emit(result.report, fmt.value, output)
     return result.report.exit_code()
-
-
-class _null:
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, *exc: object) -> None:
-        return None
 
 
 def register(app: typer.Typer) -> None:

@@ -38,7 +38,7 @@ def install(
         console.print(f"crontab: {record['cron_line']}", highlight=False, markup=False)
     if not notify and not config.alerts.notify:
         err_console.print("note: no alert targets configured; the job only records sweeps "
-                          "(add [alerts] notify to config.toml, see docs/config.md)")
+                          "(add [alerts] notify to config.toml, see docs/config.md)", markup=False, highlight=False)
     return 0
 
 

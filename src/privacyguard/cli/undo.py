@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from privacyguard.cli._common import OutputOpt, console, err_console
+from privacyguard.cli._common import Lang, LangOpt, OutputOpt, console, err_console
 from privacyguard.cli.fix import Fmt, FormatOpt, _emit
 from privacyguard.fix.model import Change
 from privacyguard.fix.render import result_line
@@ -18,12 +18,13 @@ def undo(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would be restored; change nothing.")] = False,
     fmt: FormatOpt = Fmt.table,
     output: OutputOpt = None,
+    lang: LangOpt = Lang.en,
 ) -> int:
     """Restore the before-values of the last fix run. Exit 0 all restored, 1 some not, 3 bad input."""
     out = console if fmt is Fmt.table and output is None else err_console
 
     def on_change(change: Change) -> None:
-        out.print(result_line(change))
+        out.print(result_line(change, lang.value))
 
     run = run_undo(account or [], dry_run=dry_run, on_change=on_change)
     if run.run_id is None:
@@ -31,7 +32,7 @@ def undo(
                   + (f" for {', '.join(account)}." if account else "."))
     elif dry_run:
         out.print(f"Dry run: would restore {len(run.changes)} change(s) of fix run {run.run_id}; nothing is changed.")
-    _emit(run, fmt, output, out)
+    _emit(run, fmt, output, out, lang.value)
     return run.exit_code
 
 

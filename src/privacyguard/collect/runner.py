@@ -188,6 +188,10 @@ class CollectRun:
         async def with_browser(b: Browser) -> list[AccountSnapshot]:
             return list(await asyncio.gather(*(guarded(b, t) for t in targets)))
 
+        if self.on_progress:  # the total, before the first account starts
+            for target in targets:
+                self.on_progress(target, "queued")
+
         if browser is not None:
             accounts = await with_browser(browser)
         else:

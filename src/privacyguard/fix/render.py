@@ -7,13 +7,14 @@ import json
 from typing import Any
 
 from rich.console import Console, Group, RenderableType
-from rich.markup import escape
-from rich.table import Table
 from rich.text import Text
 
 from privacyguard.errors import BadInput
+from privacyguard.fix.apply import QUIT_REASON
 from privacyguard.fix.model import Change, Result, RunReport
 from privacyguard.fix.plan import PlannedChange, title
+from privacyguard.reports.labels import Labeller
+from privacyguard.reports.layout import Col, FitTable
 
 RESULT_STYLE = {
     Result.APPLIED: "bold green",
@@ -34,11 +35,14 @@ def explanation(item: PlannedChange) -> RenderableType:
     head = Text.assemble((f"{status:<4} ", STATUS_STYLE.get(status, "")),
                          (f"{item.target.platform} · {item.target.account} — ", "dim"),
                          (title(item), "bold"), (f"  ({item.setting.id})", "dim"))
+    labels = Labeller(item.lang)
     lines: list[RenderableType] = [head]
-    lines.append(Text.from_markup(f"  now: [bold]{escape(item.current or '—')}[/]   "
-                                  f"recommended: [bold green]{escape(item.value)}[/]"
-                                  + (f"   [dim](policy: {escape(item.finding.expected)})[/]"
-                                     if item.finding.expected != item.value else "")))
+    now = labels.value(item.setting.id, item.current)
+    recommended = labels.value(item.setting.id, item.value)
+    line = Text.assemble("  now: ", (now, "bold"), "   recommended: ", (recommended, "bold green"))
+    if item.finding.expected != item.value:
+        line.append(f"   (policy: {labels.expected(item.setting.id, item.finding.expected)})", style="dim")
+    lines.append(line)
     if item.finding.rationale:
         lines.append(Text("  why: ") + Text(item.finding.rationale))
     if item.automatable:
@@ -50,31 +54,52 @@ def explanation(item: PlannedChange) -> RenderableType:
     return Group(*lines)
 
 
-def result_line(change: Change) -> Text:
+def is_quit(change: Change) -> bool:
+    """Left alone because the person quit before it came up (summed up in one line)."""
+    return change.result is Result.SKIPPED and change.reason == QUIT_REASON
+
+
+def result_line(change: Change, lang: str = "en") -> Text:
+    labels = Labeller(lang)
+
+    def show(value: str | None, missing: str = "—") -> str:
+        return labels.value(change.setting, value, missing)
+
     line = Text(f"{RESULT_MARK[change.result]} {change.result.value:<9} ", style=RESULT_STYLE[change.result])
     line.append(f"{change.platform} · {change.account} · {change.title or change.setting}: ")
-    shown = change.after if change.after is not None else "?"
     if change.result in (Result.APPLIED, Result.UNCHANGED):
-        line.append(f"{change.before} → {shown} (read back)")
+        line.append(f"{show(change.before)} → {show(change.after, '?')} (read back)")
     elif change.result is Result.FAILED:
-        line.append(f"still {shown}, wanted {change.target}")
+        line.append(f"still {show(change.after, '?')}, wanted {show(change.target)}")
     else:
-        line.append(f"{change.before or '—'}, wanted {change.target}")
+        line.append(f"{show(change.before)}, wanted {show(change.target)}")
     if change.reason and change.result is not Result.APPLIED:
         line.append(f" — {change.reason}", style="dim")
     return line
 
 
-def run_table(run: RunReport) -> RenderableType:
+def quit_line(count: int) -> Text:
+    return Text(f"· {count} other change(s) not asked about: you quit (run fix again to see them)", style="dim")
+
+
+RUN_COLUMNS = (Col("Result", whole=True, heading=True), Col("Setting", heading=True, ratio=2), Col("Id", whole=True),
+               Col("Account", whole=True), Col("Before", whole=True), Col("Target", whole=True),
+               Col("After", whole=True), Col("Reason", ratio=2))
+
+
+def run_table(run: RunReport, lang: str = "en") -> RenderableType:
+    """The closing table; changes left alone after a quit are one line under it, not a row each."""
+    labels = Labeller(lang)
     heading = "Undo" if run.command == "undo" else "Fix"
-    table = Table(title=f"{heading} results" + (f" (run {run.run_id})" if run.run_id else ""),
-                  title_justify="left", expand=True, header_style="bold")
-    for column in ("Result", "Account", "Setting", "Before", "Target", "After", "Reason"):
-        table.add_column(column, no_wrap=column in ("Result", "Before", "Target", "After"))
+    table = FitTable(RUN_COLUMNS, title=f"{heading} results" + (f" (run {run.run_id})" if run.run_id else ""))
+    quitted = [c for c in run.changes if is_quit(c)]
     for change in run.changes:
-        table.add_row(Text(change.result.value, style=RESULT_STYLE[change.result]),
-                      f"{change.platform} · {change.account}", change.title or change.setting,
-                      change.before or "—", change.target, change.after or "—",
+        if is_quit(change):
+            continue
+        table.add_row(Text(change.result.value, style=RESULT_STYLE[change.result]), change.title or change.setting,
+                      Text(change.setting, style="dim"), f"{change.platform} · {change.account}",
+                      labels.value(change.setting, change.before), labels.value(change.setting, change.target),
+                      labels.value(change.setting, change.after),
                       change.reason if change.result is not Result.APPLIED else "")
     summary = Text("Summary: ")
     for result in Result:
@@ -83,7 +108,11 @@ def run_table(run: RunReport) -> RenderableType:
             summary.append(f"{count} {result.value}  ", style=RESULT_STYLE[result])
     if not run.changes:
         summary.append("nothing to do")
-    return Group(table, summary) if run.changes else summary
+        return summary
+    parts: list[RenderableType] = [table] if table.rows else []
+    if quitted:
+        parts.append(quit_line(len(quitted)))
+    return Group(*parts, summary)
 
 
 def fix_schema() -> dict[str, Any]:
@@ -98,15 +127,15 @@ def render_json(run: RunReport) -> str:
     return json.dumps(run.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
 
 
-def render_table(run: RunReport, width: int = 140) -> str:
+def render_table(run: RunReport, width: int = 140, lang: str = "en") -> str:
     buffer = io.StringIO()
-    Console(file=buffer, width=width, color_system=None).print(run_table(run))
+    Console(file=buffer, width=width, color_system=None).print(run_table(run, lang))
     return buffer.getvalue()
 
 
-def render(run: RunReport, fmt: str) -> str:
+def render(run: RunReport, fmt: str, lang: str = "en") -> str:
     if fmt == "json":
         return render_json(run)
     if fmt == "table":
-        return render_table(run)
+        return render_table(run, lang=lang)
     raise BadInput(f"unknown format {fmt!r}; choose one of: table, json")

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from rich.console import Group
-from rich.table import Table
 from rich.text import Text
 
+from privacyguard.history.drift import DriftItem
 from privacyguard.reports.context import SweepView
+from privacyguard.reports.labels import Labeller
+from privacyguard.reports.layout import Col, FitTable
 from privacyguard.reports.sweep_text import (
     KIND_LABEL,
     KIND_WEIGHT,
@@ -18,16 +20,25 @@ from privacyguard.reports.sweep_text import (
 _STYLE = {3: "bold red", 2: "yellow", 1: "cyan", 0: "green"}
 
 
-def drift_renderable(sweep: SweepView) -> Group:
+DRIFT_COLUMNS = (Col("Change", whole=True, heading=True), Col("Setting", heading=True), Col("Id", whole=True),
+                 Col("Account", whole=True), Col("Before", whole=True), Col("Now", whole=True))
+
+
+def drift_table(items: list[DriftItem], title: str, labels: Labeller) -> FitTable:
+    """One row per drift item: what kind of change, which setting of which account, before and now."""
+    table = FitTable(DRIFT_COLUMNS, title=title)
+    for item in items:
+        setting = item.setting or ""
+        table.add_row(Text(KIND_LABEL[item.kind], style=_STYLE[KIND_WEIGHT[item.kind]]),
+                      item.title or item.setting or "—", Text(setting, style="dim"), item.label,
+                      labels.value(setting, item.before), labels.value(setting, item.after))
+    return table
+
+
+def drift_renderable(sweep: SweepView, labels: Labeller | None = None) -> Group:
     parts: list = [Text(drift_heading(sweep), style="bold")]
     if sweep.drift:
-        table = Table(title="Drift since the last sweep", title_justify="left", expand=True, header_style="bold")
-        for column in ("Account", "Change", "Setting", "Before", "Now"):
-            table.add_column(column)
-        for item in sweep.drift:
-            table.add_row(item.label, Text(KIND_LABEL[item.kind], style=_STYLE[KIND_WEIGHT[item.kind]]),
-                          item.title or item.setting or "—", item.before or "—", item.after or "—")
-        parts.append(table)
+        parts.append(drift_table(sweep.drift, "Drift since the last sweep", labels or Labeller()))
     first = first_sweep_accounts(sweep)
     if first and len(first) < len(sweep.baselines):
         parts.append(Text("first sweep of: " + ", ".join(first), style="dim"))

@@ -5,12 +5,13 @@ from __future__ import annotations
 import io
 
 from rich.console import Console, Group
-from rich.table import Table
 from rich.text import Text
 
 from privacyguard.findings import Finding, Report, Status
 from privacyguard.reports.context import SweepView
 from privacyguard.reports.drift_table import drift_renderable
+from privacyguard.reports.labels import Labeller
+from privacyguard.reports.layout import Col, FitTable
 
 STATUS_STYLE = {
     Status.PASS: "green",
@@ -33,26 +34,28 @@ def why(finding: Finding) -> str:
     """One line: for a rule not met, why it matters; otherwise why this status."""
     if finding.status in (Status.FAIL, Status.WARN):
         return finding.rationale
+    if finding.status is Status.PASS:  # "is <value>" would only repeat the Now column
+        return ""
     return finding.reason
 
 
-def build_renderable(report: Report, sweep: SweepView | None = None) -> Group:
+SCAN_COLUMNS = (Col("Status", whole=True, heading=True), Col("Setting", heading=True, ratio=3),
+                Col("Id", whole=True), Col("Now"), Col("Expected"), Col("Why", ratio=4, fold=True))
+
+
+def build_renderable(report: Report, sweep: SweepView | None = None, lang: str | None = None) -> Group:
+    """Drift first (for a sweep), then a table per account; see reports/layout.py for how it fits."""
+    labels = Labeller(lang or str(report.tool.get("lang") or "en"))
     parts: list = []
     if sweep is not None:  # drift since the last sweep comes first
-        parts.append(drift_renderable(sweep))
+        parts.append(drift_renderable(sweep, labels))
     for platform in sorted({a.platform for a in report.accounts}):
         for account in (a for a in report.accounts if a.platform == platform):
-            table = Table(title=f"{platform} · {account.account}", title_justify="left", expand=True,
-                          show_lines=False, header_style="bold")
-            # One line per finding: long titles and reasons are cut with an ellipsis, never wrapped.
-            table.add_column("Status", no_wrap=True)
-            table.add_column("Setting", ratio=4, no_wrap=True, overflow="ellipsis", min_width=20)
-            table.add_column("Now", no_wrap=True, overflow="ellipsis", max_width=12)
-            table.add_column("Expected", no_wrap=True, overflow="ellipsis", max_width=20)
-            table.add_column("Why", ratio=4, no_wrap=True, overflow="ellipsis", min_width=12)
+            table = FitTable(SCAN_COLUMNS, title=f"{platform} · {account.account}")
             for finding in sorted(account.findings, key=lambda f: (STATUS_ORDER[f.status], f.setting)):
-                table.add_row(status_text(finding.status), finding.title, finding.actual or "—",
-                              finding.expected, why(finding))
+                table.add_row(status_text(finding.status), finding.title, Text(finding.setting, style="dim"),
+                              labels.value(finding.setting, finding.actual),
+                              labels.expected(finding.setting, finding.expected), why(finding))
             if account.error:
                 kind = f" [{account.error_kind}]" if account.error_kind else ""
                 parts.append(Text(f"{platform} · {account.account}{kind}: {account.error}", style="bold magenta"))
