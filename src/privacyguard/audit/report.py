@@ -55,7 +55,7 @@ def table_renderable(matrix: Matrix, audit: Audit) -> Group:
     for title, rates in (("Rule", matrix.by_rule), ("Team", matrix.by_team), ("Platform", matrix.by_platform)):
         trend = (matrix.trend or {}).get(f"by_{title.lower()}", {})
         by_rule = title == "Rule"
-        columns = ([Col("Setting", heading=True), Col("Id", whole=True)] if by_rule
+        columns = ([Col("Setting", heading=True), Col("Id", whole=True, below=True)] if by_rule
                    else [Col(title, whole=True, heading=True)])
         columns += [Col("Compliant", whole=True)] + ([Col("Change", whole=True)] if trend else [])
         table = FitTable(columns, title=f"Compliance per {title.lower()}")

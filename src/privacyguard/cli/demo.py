@@ -12,7 +12,7 @@ from privacyguard.reports.layout import Col, FitTable
 from privacyguard.reports.table import build_renderable
 
 DEMO_ACCOUNT = "demo"
-PLAN_COLUMNS = (Col("Setting", heading=True, ratio=2), Col("Id", whole=True), Col("Account", whole=True),
+PLAN_COLUMNS = (Col("Setting", heading=True), Col("Id", whole=True, below=True), Col("Account", whole=True),
                 Col("Now", whole=True), Col("Would become", whole=True), Col("How", fold=True, ratio=2))
 
 

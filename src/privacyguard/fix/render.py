@@ -82,9 +82,9 @@ def quit_line(count: int) -> Text:
     return Text(f"· {count} other change(s) not asked about: you quit (run fix again to see them)", style="dim")
 
 
-RUN_COLUMNS = (Col("Result", whole=True, heading=True), Col("Setting", heading=True, ratio=2), Col("Id", whole=True),
-               Col("Account", whole=True), Col("Before", whole=True), Col("Target", whole=True),
-               Col("After", whole=True), Col("Reason", ratio=2))
+RUN_COLUMNS = (Col("Result", whole=True, heading=True), Col("Setting", heading=True),
+               Col("Id", whole=True, below=True), Col("Account", whole=True), Col("Before", whole=True),
+               Col("Target", whole=True), Col("After", whole=True), Col("Reason", ratio=2))
 
 
 def run_table(run: RunReport, lang: str = "en") -> RenderableType:

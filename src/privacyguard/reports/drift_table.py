@@ -20,8 +20,9 @@ from privacyguard.reports.sweep_text import (
 _STYLE = {3: "bold red", 2: "yellow", 1: "cyan", 0: "green"}
 
 
-DRIFT_COLUMNS = (Col("Change", whole=True, heading=True), Col("Setting", heading=True), Col("Id", whole=True),
-                 Col("Account", whole=True), Col("Before", whole=True), Col("Now", whole=True))
+DRIFT_COLUMNS = (Col("Change", whole=True, heading=True), Col("Setting", heading=True),
+                 Col("Id", whole=True, below=True), Col("Account", whole=True), Col("Before", whole=True),
+                 Col("Now", whole=True))
 
 
 def drift_table(items: list[DriftItem], title: str, labels: Labeller) -> FitTable:

@@ -29,13 +29,15 @@ Cell = str | Text | None
 
 @dataclass(frozen=True)
 class Col:
-    """One column. `whole`: never wrapped nor cut. `heading`: starts the row's block in the narrow layout."""
+    """One column. `whole`: never wrapped nor cut. `heading`: starts the row's block in the narrow layout.
+    `below`: shown under the previous column's text in the column layout, on its own line in a block."""
 
     header: str
     whole: bool = False
     heading: bool = False
     ratio: int = 1
     fold: bool = False  # long single words (URLs) may continue on the next line; never for ids or labels
+    below: bool = False  # in the column layout: a second line of the column before (an id under its label)
 
 
 def as_text(cell: Cell) -> Text:
@@ -66,22 +68,44 @@ class FitTable:
             raise ValueError(f"{len(cells)} cells for {len(self.columns)} columns")
         self.rows.append([as_text(c) for c in cells])
 
-    def _widths(self) -> list[int]:
-        """The narrowest width each column can have without cutting or mid-word breaking anything."""
-        widths = []
+    def _grid(self) -> tuple[list[Col], list[list[Text]]]:
+        """The columns and rows of the column layout: columns empty in every row are left out, and a
+        `below` column's cells become a second line of the column before it."""
+        columns: list[Col] = []
+        rows: list[list[Text]] = [[] for _ in self.rows]
         for index, col in enumerate(self.columns):
-            cells = [Text(col.header), *(row[index] for row in self.rows)]
+            if not (col.heading or not self.rows or any(row[index].plain for row in self.rows)):
+                continue
+            if col.below and columns:
+                for merged, row in zip(rows, self.rows, strict=True):
+                    if row[index].plain:
+                        merged[-1] = Text.assemble(merged[-1], "\n", row[index])
+                continue
+            columns.append(col)
+            for merged, row in zip(rows, self.rows, strict=True):
+                merged.append(row[index])
+        return columns, rows
+
+    @staticmethod
+    def _widths(columns: list[Col], rows: list[list[Text]]) -> tuple[list[int], list[int]]:
+        """The narrowest width of each column that cuts nothing and breaks no word, and its natural width."""
+        least, natural = [], []
+        for index, col in enumerate(columns):
+            cells = [Text(col.header), *(row[index] for row in rows)]
+            widest = max(_longest_line(c) for c in cells)
+            natural.append(widest)
             if col.whole:
-                widths.append(max(_longest_line(c) for c in cells))
+                least.append(widest)
             elif col.fold:
-                widths.append(MIN_WRAP)
-            else:
-                widths.append(max(MIN_WRAP, *(_longest_word(c) for c in cells)))
-        return widths
+                least.append(min(widest, MIN_WRAP))
+            else:  # never narrower than a word, nor (for prose) than MIN_WRAP, nor wider than it needs
+                least.append(min(widest, max(MIN_WRAP, *(_longest_word(c) for c in cells))))
+        return least, natural
 
     def needed_width(self) -> int:
         """Width of the column layout at its narrowest: cells plus borders and one space of padding a side."""
-        return sum(self._widths()) + 3 * len(self.columns) + 1
+        columns, rows = self._grid()
+        return sum(self._widths(columns, rows)[0]) + 3 * len(columns) + 1
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         if self.needed_width() <= options.max_width:
@@ -89,34 +113,27 @@ class FitTable:
         else:
             yield from self._blocks(options.max_width)
 
-    def _spread(self, width: int) -> list[int]:
-        """Column widths for `width`: whole columns as wide as their widest cell, the spare width shared
-        by the wrapped ones in proportion to their ratio, none wider than its widest cell needs."""
-        widths = self._widths()
-        natural = [max(_longest_line(c) for c in [Text(col.header), *(row[i] for row in self.rows)])
-                   for i, col in enumerate(self.columns)]
-        spare = width - self.needed_width()
+    def _table(self, width: int) -> Table:
+        """Whole columns as wide as their widest cell; the spare width goes to the wrapped ones by ratio,
+        none wider than its widest cell needs."""
+        columns, rows = self._grid()
+        widths, natural = self._widths(columns, rows)
+        spare = width - (sum(widths) + 3 * len(columns) + 1)
         while spare > 0:
-            growing = [i for i, col in enumerate(self.columns) if not col.whole and widths[i] < natural[i]]
-            if not growing:
-                break
-            total = sum(self.columns[i].ratio for i in growing)
+            growing = [i for i, col in enumerate(columns) if not col.whole and widths[i] < natural[i]]
+            total = sum(columns[i].ratio for i in growing)
             given = 0
             for i in growing:
-                extra = min(natural[i] - widths[i], max(1, spare * self.columns[i].ratio // total))
-                extra = min(extra, spare - given)
+                extra = min(natural[i] - widths[i], max(1, spare * columns[i].ratio // total), spare - given)
                 widths[i] += extra
                 given += extra
-            spare -= given
             if given == 0:
                 break
-        return widths
-
-    def _table(self, width: int) -> Table:
+            spare -= given
         table = Table(title=self.title, title_justify="left", header_style="bold")
-        for col, size in zip(self.columns, self._spread(width), strict=True):
+        for col, size in zip(columns, widths, strict=True):
             table.add_column(col.header, width=size, no_wrap=col.whole, overflow="ignore" if col.whole else "fold")
-        for row in self.rows:
+        for row in rows:
             table.add_row(*row)
         return table
 

@@ -39,8 +39,8 @@ def why(finding: Finding) -> str:
     return finding.reason
 
 
-SCAN_COLUMNS = (Col("Status", whole=True, heading=True), Col("Setting", heading=True, ratio=3),
-                Col("Id", whole=True), Col("Now"), Col("Expected"), Col("Why", ratio=4, fold=True))
+SCAN_COLUMNS = (Col("Status", whole=True, heading=True), Col("Setting", heading=True),
+                Col("Id", whole=True, below=True), Col("Now"), Col("Expected"), Col("Why", ratio=4, fold=True))
 
 
 def build_renderable(report: Report, sweep: SweepView | None = None, lang: str | None = None) -> Group:
