@@ -34,7 +34,7 @@ from privacyguard.fix.model import Change, Result, RunReport, summarise
 from privacyguard.fix.render import run_table
 from privacyguard.history.db import History
 from privacyguard.i18n import pick
-from privacyguard.reports.labels import Labeller
+from privacyguard.labels import value_label
 from privacyguard.reports.table import build_renderable, render_table
 from privacyguard.snapshot import now_utc
 
@@ -83,8 +83,7 @@ def scanned(tmp_path_factory: pytest.TempPathFactory) -> api.ScanResult:
 
 
 def value_labels(result: api.ScanResult) -> list[str]:
-    labels = Labeller("en")
-    return [labels.value(f.setting, f.actual) for f in result.report.findings() if f.actual]
+    return [value_label(f.setting, f.actual, "en") for f in result.report.findings() if f.actual]
 
 
 @pytest.mark.parametrize("width", WIDTHS)
@@ -174,8 +173,7 @@ def test_undo_table(catalogue: Catalogue, width: int) -> None:
     changes = _changes(catalogue, quit_after=10_000)
     run = RunReport(command="undo", run_id="r1", changes=changes, summary=summarise(changes))
     text = rendered(run_table(run), width)
-    labels = Labeller("en")
-    assert_whole(text, width, [c.title for c in changes] + [labels.value(c.setting, c.target) for c in changes],
+    assert_whole(text, width, [c.title for c in changes] + [value_label(c.setting, c.target, "en") for c in changes],
                  [c.setting for c in changes])
 
 

@@ -16,13 +16,16 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from privacyguard.errors import FlowFileError, UnknownName
-from privacyguard.i18n import I18nText, I18nTexts, all_variants
+from privacyguard.i18n import DEFAULT_LANG, I18nText, I18nTexts, all_variants
 from privacyguard.resources import flows_dir
 from privacyguard.yamlfile import load_model
 
 ControlType = Literal["toggle", "checkbox", "radio", "dialog", "text"]
 SETTING_ID = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
-TOGGLE_DEFAULT_MAP = {"on": ["true"], "off": ["false"]}
+# Map keys that are no language: what the page holds rather than says (value attributes, ARIA states).
+NEUTRAL = "any"
+TOGGLE_DEFAULT_MAP: dict[str, I18nTexts] = {"on": {NEUTRAL: ["true"], "en": ["On"], "nl": ["Aan"]},
+                                            "off": {NEUTRAL: ["false"], "en": ["Off"], "nl": ["Uit"]}}
 
 
 class _Strict(BaseModel):
@@ -164,6 +167,21 @@ class Setting(_Strict):
         """The texts (in any UI language) that show `value` on the page."""
         return all_variants(self.map.get(value), prefer_lang)
 
+    def value_label(self, value: str, lang: str) -> str:
+        """How a person reads a canonical value in `lang`: the first wording of its synonyms in that
+        language, else in English, else the value itself made readable ("only_me" -> "Only me").
+
+        Only per-language entries of `map` count: a plain list may hold page tokens ("EVERYONE",
+        "true") that are nobody's words."""
+        texts = self.map.get(value)
+        if isinstance(texts, dict):
+            for key in (lang, DEFAULT_LANG):
+                words = texts.get(key)
+                for word in [words] if isinstance(words, str) else words or []:
+                    if not word.startswith("re:"):
+                        return word
+        return readable_value(value)
+
 
 class SignInForm(_Strict):
     """The sign-in form: where the name and password go and what submits them (each: locators in order)."""
@@ -250,6 +268,12 @@ class PlatformFlow(_Strict):
     @cached_property
     def by_id(self) -> dict[str, Setting]:
         return {setting.id: setting for setting in self.settings}
+
+
+def readable_value(value: str) -> str:
+    """A canonical value as words: "friends_of_friends" -> "Friends of friends"."""
+    words = value.replace("_", " ").strip()
+    return words[:1].upper() + words[1:]
 
 
 def suggest(name: str, candidates: list[str]) -> str:

@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 
 from privacyguard.findings import Report
+from privacyguard.i18n import LANG_ENV, set_lang
 from privacyguard.reports import FORMATS, render
 from privacyguard.reports.context import SweepView
 from privacyguard.reports.table import build_renderable
@@ -40,7 +41,14 @@ Fmt = StrEnum("Fmt", {name: name for name in FORMATS})  # type: ignore[misc]
 
 
 PolicyOpt = Annotated[str, typer.Option("--policy", help="Built-in profile (recommended, strict) or a policy file.")]
-LangOpt = Annotated[Lang, typer.Option("--lang", help="Language of rationales and steps.")]
+def choose_lang(value: Lang | None) -> Lang | None:
+    """--lang sets the language of every message and report of this command (privacyguard.i18n)."""
+    set_lang(value.value if value else None)
+    return value
+
+
+LangOpt = Annotated[Lang, typer.Option("--lang", envvar=LANG_ENV, callback=choose_lang,
+                                       help="Language of messages and reports (default: $PRIVACYGUARD_LANG, else en).")]
 FormatOpt = Annotated[Fmt, typer.Option("--format", help="Report format.")]
 OutputOpt = Annotated[Path | None, typer.Option("--output", help="Write the report to this file.")]
 FixturesOpt = Annotated[Path | None, typer.Option("--fixtures", help="Another fixtures root, laid out like fixtures/.")]

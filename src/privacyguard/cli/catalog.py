@@ -11,7 +11,6 @@ from rich.text import Text
 from privacyguard.catalogue import load_catalogue
 from privacyguard.cli._common import Fmt, FormatOpt, Lang, LangOpt, console
 from privacyguard.i18n import pick
-from privacyguard.reports.labels import value_label
 from privacyguard.reports.layout import Col, FitTable
 
 CATALOG_COLUMNS = (Col("Id", whole=True, heading=True), Col("Setting", ratio=3), Col("Control", whole=True),
@@ -36,7 +35,7 @@ def catalog(
         table = FitTable(CATALOG_COLUMNS, title=f"{flow.name} (catalogue {flow.version})")
         for s in flow.settings:
             title = Text(pick(s.title, lang.value)) + (Text(" (retired)", style="dim") if s.retired else Text(""))
-            values = " / ".join(value_label(s, v, lang.value) for v in s.values)
+            values = " / ".join(s.value_label(v, lang.value) for v in s.values)
             table.add_row(Text(s.id, style="bold"), title, s.control, values,
                           "automatic" if s.automatable else "manual", Text(s.url, style="dim"))
         console.print(table)

@@ -7,7 +7,7 @@ from rich.text import Text
 
 from privacyguard import api
 from privacyguard.cli._common import Lang, LangOpt, console
-from privacyguard.reports.labels import Labeller
+from privacyguard.labels import value_label
 from privacyguard.reports.layout import Col, FitTable
 from privacyguard.reports.table import build_renderable
 
@@ -24,15 +24,14 @@ def demo(lang: LangOpt = Lang.en) -> int:
     result = api.scan([], "default", api.DEFAULT_POLICY, lang.value, account=DEMO_ACCOUNT)
     console.print(build_renderable(result.report))
     plan = api.planned_fixes(result.report)
-    labels = Labeller(lang.value)
     table = FitTable(PLAN_COLUMNS, title="What `privacyguard fix` would change")
     for finding in plan:
         how = "automatic, verified by reading back" if finding.automatable else "manual: " + (
             finding.remediation.url or "")
         account = finding.uid.rsplit(":", 1)[0].replace(":", " · ")
         table.add_row(finding.title, Text(finding.setting, style="dim"), account,
-                      labels.value(finding.setting, finding.actual),
-                      labels.value(finding.setting, finding.target or finding.expected), how)
+                      value_label(finding.setting, finding.actual, lang.value),
+                      value_label(finding.setting, finding.target or finding.expected, lang.value), how)
     console.print(table)
     console.print(f"\n{len(plan)} setting(s) fall short of the 'recommended' policy. "
                   "Exit code of a real scan would be "

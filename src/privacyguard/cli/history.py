@@ -15,7 +15,6 @@ from privacyguard.errors import BadInput
 from privacyguard.history.db import History
 from privacyguard.history.view import diff_sweeps, sweep_view
 from privacyguard.reports.drift_table import drift_table
-from privacyguard.reports.labels import Labeller
 from privacyguard.reports.layout import Col, FitTable
 from privacyguard.reports.sweep_text import score_text
 
@@ -107,5 +106,5 @@ def diff(
     if not items:
         console.print(f"no drift between sweep #{older} and #{newer}")
         return 0
-    console.print(drift_table(items, f"Drift from sweep #{older} to #{newer}", Labeller(newer_lang)))
+    console.print(drift_table(items, f"Drift from sweep #{older} to #{newer}", newer_lang))
     return 0

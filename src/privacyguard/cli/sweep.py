@@ -7,8 +7,9 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from privacyguard.cli._common import Fmt, FormatOpt, Lang, OutputOpt, emit, err_console
+from privacyguard.cli._common import Fmt, FormatOpt, Lang, OutputOpt, choose_lang, emit, err_console
 from privacyguard.cli.progress import run_progress
+from privacyguard.i18n import set_lang
 from privacyguard.sweep import SweepRequest, run_sweep
 
 
@@ -24,7 +25,8 @@ def sweep(
     output: OutputOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no report on the terminal "
                                         "(--output still writes one); for scheduled runs.")] = False,
-    lang: Annotated[Lang | None, typer.Option("--lang", help="Language of the report; default: config.toml "
+    lang: Annotated[Lang | None, typer.Option("--lang", callback=choose_lang,
+                                              help="Language of the report; default: config.toml "
                                               "[sweep] lang, else en.")] = None,
 ) -> int:
     """Read-only scan of every registered account, stored in the history and compared with the last sweep.
@@ -35,6 +37,7 @@ def sweep(
                            notify=notify or None, report_file=str(output.resolve()) if output else None)
     with run_progress("Sweeping accounts", quiet) as progress:
         result = run_sweep(request, on_progress=progress)
+    set_lang(result.report.tool.get("lang"))  # config.toml's [sweep] lang when --lang was not given
     emit(result.report, fmt.value, output, result.view, quiet=quiet)
     for outcome in result.alerts:
         if not outcome.ok:

@@ -13,7 +13,8 @@ from privacyguard.errors import BadInput
 from privacyguard.fix.apply import QUIT_REASON
 from privacyguard.fix.model import Change, Result, RunReport
 from privacyguard.fix.plan import PlannedChange, title
-from privacyguard.reports.labels import Labeller
+from privacyguard.i18n import use_lang
+from privacyguard.labels import expected_label, value_label
 from privacyguard.reports.layout import Col, FitTable
 
 RESULT_STYLE = {
@@ -35,13 +36,13 @@ def explanation(item: PlannedChange) -> RenderableType:
     head = Text.assemble((f"{status:<4} ", STATUS_STYLE.get(status, "")),
                          (f"{item.target.platform} · {item.target.account} — ", "dim"),
                          (title(item), "bold"), (f"  ({item.setting.id})", "dim"))
-    labels = Labeller(item.lang)
     lines: list[RenderableType] = [head]
-    now = labels.value(item.setting.id, item.current)
-    recommended = labels.value(item.setting.id, item.value)
+    now = value_label(item.setting.id, item.current, item.lang)
+    recommended = value_label(item.setting.id, item.value, item.lang)
     line = Text.assemble("  now: ", (now, "bold"), "   recommended: ", (recommended, "bold green"))
     if item.finding.expected != item.value:
-        line.append(f"   (policy: {labels.expected(item.setting.id, item.finding.expected)})", style="dim")
+        with use_lang(item.lang):
+            line.append(f"   (policy: {expected_label(item.setting.id, item.finding.expected)})", style="dim")
     lines.append(line)
     if item.finding.rationale:
         lines.append(Text("  why: ") + Text(item.finding.rationale))
@@ -54,16 +55,19 @@ def explanation(item: PlannedChange) -> RenderableType:
     return Group(*lines)
 
 
+def _value(setting: str, value: str | None, lang: str, missing: str = "—") -> str:
+    """A value's label; "—" where there is none (not read yet, or never: a skipped change has no after)."""
+    return missing if value is None else value_label(setting, value, lang)
+
+
 def is_quit(change: Change) -> bool:
     """Left alone because the person quit before it came up (summed up in one line)."""
     return change.result is Result.SKIPPED and change.reason == QUIT_REASON
 
 
 def result_line(change: Change, lang: str = "en") -> Text:
-    labels = Labeller(lang)
-
     def show(value: str | None, missing: str = "—") -> str:
-        return labels.value(change.setting, value, missing)
+        return _value(change.setting, value, lang, missing)
 
     line = Text(f"{RESULT_MARK[change.result]} {change.result.value:<9} ", style=RESULT_STYLE[change.result])
     line.append(f"{change.platform} · {change.account} · {change.title or change.setting}: ")
@@ -89,7 +93,6 @@ RUN_COLUMNS = (Col("Result", whole=True, heading=True), Col("Setting", heading=T
 
 def run_table(run: RunReport, lang: str = "en") -> RenderableType:
     """The closing table; changes left alone after a quit are one line under it, not a row each."""
-    labels = Labeller(lang)
     heading = "Undo" if run.command == "undo" else "Fix"
     table = FitTable(RUN_COLUMNS, title=f"{heading} results" + (f" (run {run.run_id})" if run.run_id else ""))
     quitted = [c for c in run.changes if is_quit(c)]
@@ -98,8 +101,8 @@ def run_table(run: RunReport, lang: str = "en") -> RenderableType:
             continue
         table.add_row(Text(change.result.value, style=RESULT_STYLE[change.result]), change.title or change.setting,
                       Text(change.setting, style="dim"), f"{change.platform} · {change.account}",
-                      labels.value(change.setting, change.before), labels.value(change.setting, change.target),
-                      labels.value(change.setting, change.after),
+                      _value(change.setting, change.before, lang), _value(change.setting, change.target, lang),
+                      _value(change.setting, change.after, lang),
                       change.reason if change.result is not Result.APPLIED else "")
     summary = Text("Summary: ")
     for result in Result:

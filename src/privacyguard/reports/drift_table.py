@@ -6,8 +6,8 @@ from rich.console import Group
 from rich.text import Text
 
 from privacyguard.history.drift import DriftItem
+from privacyguard.labels import value_label
 from privacyguard.reports.context import SweepView
-from privacyguard.reports.labels import Labeller
 from privacyguard.reports.layout import Col, FitTable
 from privacyguard.reports.sweep_text import (
     KIND_LABEL,
@@ -25,21 +25,25 @@ DRIFT_COLUMNS = (Col("Change", whole=True, heading=True), Col("Setting", heading
                  Col("Now", whole=True))
 
 
-def drift_table(items: list[DriftItem], title: str, labels: Labeller) -> FitTable:
+def drift_table(items: list[DriftItem], title: str, lang: str | None = None) -> FitTable:
     """One row per drift item: what kind of change, which setting of which account, before and now."""
     table = FitTable(DRIFT_COLUMNS, title=title)
     for item in items:
         setting = item.setting or ""
         table.add_row(Text(KIND_LABEL[item.kind], style=_STYLE[KIND_WEIGHT[item.kind]]),
                       item.title or item.setting or "—", Text(setting, style="dim"), item.label,
-                      labels.value(setting, item.before), labels.value(setting, item.after))
+                      _value(setting, item.before, lang), _value(setting, item.after, lang))
     return table
 
 
-def drift_renderable(sweep: SweepView, labels: Labeller | None = None) -> Group:
+def _value(setting: str, value: str | None, lang: str | None) -> str:
+    return "—" if value is None else value_label(setting, value, lang)  # a setting new or gone: no value
+
+
+def drift_renderable(sweep: SweepView, lang: str | None = None) -> Group:
     parts: list = [Text(drift_heading(sweep), style="bold")]
     if sweep.drift:
-        parts.append(drift_table(sweep.drift, "Drift since the last sweep", labels or Labeller()))
+        parts.append(drift_table(sweep.drift, "Drift since the last sweep", lang))
     first = first_sweep_accounts(sweep)
     if first and len(first) < len(sweep.baselines):
         parts.append(Text("first sweep of: " + ", ".join(first), style="dim"))

@@ -8,9 +8,10 @@ from rich.console import Console, Group
 from rich.text import Text
 
 from privacyguard.findings import Finding, Report, Status
+from privacyguard.i18n import use_lang
+from privacyguard.labels import expected_label, value_label
 from privacyguard.reports.context import SweepView
 from privacyguard.reports.drift_table import drift_renderable
-from privacyguard.reports.labels import Labeller
 from privacyguard.reports.layout import Col, FitTable
 
 STATUS_STYLE = {
@@ -45,17 +46,21 @@ SCAN_COLUMNS = (Col("Status", whole=True, heading=True), Col("Setting", heading=
 
 def build_renderable(report: Report, sweep: SweepView | None = None, lang: str | None = None) -> Group:
     """Drift first (for a sweep), then a table per account; see reports/layout.py for how it fits."""
-    labels = Labeller(lang or str(report.tool.get("lang") or "en"))
+    with use_lang(lang or report.tool.get("lang")):  # every word in the report's language
+        return _renderable(report, sweep)
+
+
+def _renderable(report: Report, sweep: SweepView | None) -> Group:
     parts: list = []
     if sweep is not None:  # drift since the last sweep comes first
-        parts.append(drift_renderable(sweep, labels))
+        parts.append(drift_renderable(sweep, report.tool.get("lang")))
     for platform in sorted({a.platform for a in report.accounts}):
         for account in (a for a in report.accounts if a.platform == platform):
             table = FitTable(SCAN_COLUMNS, title=f"{platform} · {account.account}")
             for finding in sorted(account.findings, key=lambda f: (STATUS_ORDER[f.status], f.setting)):
                 table.add_row(status_text(finding.status), finding.title, Text(finding.setting, style="dim"),
-                              labels.value(finding.setting, finding.actual),
-                              labels.expected(finding.setting, finding.expected), why(finding))
+                              value_label(finding.setting, finding.actual),
+                              expected_label(finding.setting, finding.expected), why(finding))
             if account.error:
                 kind = f" [{account.error_kind}]" if account.error_kind else ""
                 parts.append(Text(f"{platform} · {account.account}{kind}: {account.error}", style="bold magenta"))
