@@ -8,6 +8,7 @@ maps to canonical values, and the steps that change it. See docs/flows.md.
 from __future__ import annotations
 
 import difflib
+import logging
 import re
 from functools import cached_property
 from pathlib import Path
@@ -21,6 +22,7 @@ from privacyguard.resources import flows_dir
 from privacyguard.yamlfile import load_model
 
 ControlType = Literal["toggle", "checkbox", "radio", "dialog", "text"]
+log = logging.getLogger(__name__)
 SETTING_ID = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
 # Map keys that are no language: what the page holds rather than says (value attributes, ARIA states).
 NEUTRAL = "any"
@@ -336,4 +338,5 @@ def load_catalogue(directory: Path | None = None) -> Catalogue:
         if not files:
             raise FlowFileError(folder, None, "no flow files (*.yaml) found")
         _CACHE[folder] = Catalogue({path.stem: load_flow(path) for path in files})
+        log.debug("catalogue: %d flow file(s) loaded from %s", len(files), folder)
     return _CACHE[folder]

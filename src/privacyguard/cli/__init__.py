@@ -102,7 +102,9 @@ def tidy(command: Any) -> Any:
     for param in [*command.params, *([help_option] if help_option is not None else [])]:
         if getattr(param, "help", None):
             param.help = param.help.replace("[", "\\[")
-        if param.param_type_name == "option" and param.metavar is None:
+        if param.param_type_name == "argument":  # its NAME says what it is; "<str>" would only add noise
+            param.display_type_rich = lambda ctx: None
+        elif param.param_type_name == "option" and param.metavar is None:
             flag = getattr(param, "is_flag", False) or getattr(param, "count", False)
             param.metavar = "" if flag else _metavar(param)
     for sub in getattr(command, "commands", {}).values():

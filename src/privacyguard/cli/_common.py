@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -40,6 +41,27 @@ class Lang(StrEnum):
 Fmt = StrEnum("Fmt", {name: name for name in FORMATS})  # type: ignore[misc]
 
 
+class TableOrJson(StrEnum):
+    """For listings: a table for people, or JSON for scripts (stdout, nothing else on it)."""
+
+    table = "table"
+    json = "json"
+
+
+TableOrJsonOpt = Annotated[TableOrJson, typer.Option("--format", help="table, or json for scripts.")]
+
+
+def echo_json(data: object) -> None:
+    typer.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+
+
+def platform_name(value: str | list[str] | None) -> str | list[str] | None:
+    """Platform names as the catalogue spells them: `--platform LinkedIn` means linkedin."""
+    if value is None:
+        return None
+    return value.lower() if isinstance(value, str) else [v.lower() for v in value]
+
+
 PolicyOpt = Annotated[str, typer.Option("--policy", help="Built-in profile (recommended, strict) or a policy file.")]
 def choose_lang(value: Lang | None) -> Lang | None:
     """--lang sets the language of every message and report of this command (privacyguard.i18n)."""
@@ -59,7 +81,7 @@ def emit(report: Report, fmt: str, output: Path | None, sweep: SweepView | None 
     if output is not None:
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(render(report, fmt, sweep), encoding="utf-8")
-        if not quiet:
+        if not (quiet or settings.quiet):
             err_console.print(f"report written to {output}")
         return
     if quiet:

@@ -16,7 +16,7 @@ from rich.table import Table
 from privacyguard import credentials
 from privacyguard.accounts import Account, get_account
 from privacyguard.catalogue import load_catalogue
-from privacyguard.cli._common import console, err_console
+from privacyguard.cli._common import TableOrJson, TableOrJsonOpt, console, echo_json, err_console, platform_name
 from privacyguard.errors import BadInput
 from privacyguard.sandbox import load_variant
 from privacyguard.secrets import read_stdin_secrets
@@ -46,7 +46,7 @@ def _read_secrets(password_stdin: bool, ask_password: bool, totp_stdin: bool) ->
 @app.command("add")
 def add(
     name: Annotated[str, typer.Argument(help="A name of your choice for this account.")],
-    platform: Annotated[str, typer.Option("--platform", help="linkedin, facebook, …")],
+    platform: Annotated[str, typer.Option("--platform", callback=platform_name, help="linkedin, facebook, …")],
     username: Annotated[str | None, typer.Option("--username", help="Sign-in name (e-mail or phone).")] = None,
     sandbox: Annotated[str | None, typer.Option("--sandbox", help="A simulated account of this variant.")] = None,
     password_stdin: PasswordStdin = False,
@@ -72,9 +72,15 @@ def add(
 
 
 @app.command("list")
-def list_cmd() -> int:
+def list_cmd(fmt: TableOrJsonOpt = TableOrJson.table) -> int:
     """Every registered account, what it signs in with, and how old its saved session is."""
     now = now_utc()
+    if fmt is TableOrJson.json:
+        echo_json([{"name": s.account.name, "platform": s.account.platform, "username": s.account.username,
+                    "sandbox": s.account.sandbox, "password": s.account.has_password, "totp": s.account.has_totp,
+                    "session_saved_at": s.session_saved_at, "sign_in_paused": s.account.sign_in_paused}
+                   for s in credentials.statuses()])
+        return 0
     table = Table(title="Accounts", title_justify="left")
     for column in ("Name", "Platform", "Username", "Kind", "Password", "Two-step", "Session", "Sign-in"):
         table.add_column(column)

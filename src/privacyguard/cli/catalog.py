@@ -9,7 +9,7 @@ import typer
 from rich.text import Text
 
 from privacyguard.catalogue import load_catalogue
-from privacyguard.cli._common import Fmt, FormatOpt, Lang, LangOpt, console
+from privacyguard.cli._common import Fmt, FormatOpt, Lang, LangOpt, console, platform_name
 from privacyguard.i18n import pick
 from privacyguard.reports.layout import Col, FitTable
 
@@ -18,7 +18,8 @@ CATALOG_COLUMNS = (Col("Id", whole=True, heading=True), Col("Setting", ratio=3),
 
 
 def catalog(
-    platform: Annotated[list[str] | None, typer.Option("--platform", help="Only this platform.")] = None,
+    platform: Annotated[list[str] | None, typer.Option(
+        "--platform", callback=platform_name, help="Only this platform.")] = None,
     lang: LangOpt = Lang.en,
     fmt: FormatOpt = Fmt.table,
 ) -> int:

@@ -7,7 +7,7 @@ import sys
 
 import typer
 
-from privacyguard.cli._common import err_console
+from privacyguard.cli._common import TableOrJson, TableOrJsonOpt, echo_json, err_console
 from privacyguard.config import config_path, delete_smtp_password, load_config, set_smtp_password
 
 app = typer.Typer(help="The config file (config.toml under the home) and the SMTP password in the keyring.",
@@ -22,9 +22,17 @@ def path_cmd() -> int:
 
 
 @app.command("show")
-def show() -> int:
+def show(fmt: TableOrJsonOpt = TableOrJson.table) -> int:
     """The settings in force (checks the file: exit 3 naming file and line if it is wrong)."""
     config = load_config()
+    if fmt is TableOrJson.json:
+        data = config.model_dump(mode="json", by_alias=True)
+        data["path"] = str(config.path or config_path())
+        data["exists"] = config.path is not None
+        if config.smtp:
+            data["smtp"]["password_stored"] = bool(config.smtp.user and config.smtp.password())
+        echo_json(data)
+        return 0
     typer.echo(f"config file: {config.path or str(config_path()) + ' (not present: defaults)'}")
     typer.echo(f"[sweep] policy={config.sweep.policy} lang={config.sweep.lang} "
                   f"accounts={', '.join(config.sweep.accounts) or 'all registered'}")

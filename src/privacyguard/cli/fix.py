@@ -20,6 +20,7 @@ from privacyguard.cli._common import (
     PolicyOpt,
     console,
     err_console,
+    platform_name,
 )
 from privacyguard.cli.progress import RunProgress, shown
 from privacyguard.errors import BadInput
@@ -69,7 +70,8 @@ def ask(item: PlannedChange, out: Console) -> Decision:
 
 
 def fix(
-    platform: Annotated[list[str] | None, typer.Option("--platform", help="Platform (repeatable).")] = None,
+    platform: Annotated[list[str] | None, typer.Option(
+        "--platform", callback=platform_name, help="Platform (repeatable).")] = None,
     sandbox: Annotated[str | None, typer.Option("--sandbox", help="Fix a simulated platform variant.")] = None,
     account: Annotated[list[str] | None, typer.Option("--account", help="Registered account (repeatable); "
                                                       "default: all of them.")] = None,

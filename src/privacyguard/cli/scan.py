@@ -8,13 +8,25 @@ from typing import Annotated
 import typer
 
 from privacyguard import api
-from privacyguard.cli._common import FixturesOpt, Fmt, FormatOpt, Lang, LangOpt, OutputOpt, PolicyOpt, emit, err_console
+from privacyguard.cli._common import (
+    FixturesOpt,
+    Fmt,
+    FormatOpt,
+    Lang,
+    LangOpt,
+    OutputOpt,
+    PolicyOpt,
+    emit,
+    err_console,
+    platform_name,
+)
 from privacyguard.cli.progress import run_progress
 from privacyguard.errors import BadInput
 
 
 def scan(
-    platform: Annotated[list[str] | None, typer.Option("--platform", help="Platform to scan (repeatable).")] = None,
+    platform: Annotated[list[str] | None, typer.Option(
+        "--platform", callback=platform_name, help="Platform to scan (repeatable).")] = None,
     sandbox: Annotated[str | None, typer.Option("--sandbox", help="Scan a simulated platform variant.")] = None,
     account: Annotated[list[str] | None, typer.Option("--account", help="Registered account (repeatable); "
                                                       "default: all of them.")] = None,
