@@ -17,6 +17,7 @@ from privacyguard.audit.html import render_html
 from privacyguard.audit.matrix import MISSING, Matrix, Rate, build_matrix, matrix_dict
 from privacyguard.audit.model import Audit
 from privacyguard.errors import BadInput
+from privacyguard.i18n import N_
 from privacyguard.reports.layout import Col, FitTable
 
 Renderer = Callable[[Matrix, Audit], str]
@@ -52,12 +53,13 @@ def table_renderable(matrix: Matrix, audit: Audit) -> Group:
     parts: list = [Text(f"Audit of {len(matrix.rows)} people, {len(audit.accounts) + len(audit.missing)} "
                         f"accounts · compliant: {_pct(matrix.overall)}", style="bold")]
     titles = {r.setting: r.title for r in matrix.rules}
-    for title, rates in (("Rule", matrix.by_rule), ("Team", matrix.by_team), ("Platform", matrix.by_platform)):
+    for title, rates in ((N_("Rule"), matrix.by_rule), (N_("Team"), matrix.by_team),
+                         (N_("Platform"), matrix.by_platform)):
         trend = (matrix.trend or {}).get(f"by_{title.lower()}", {})
         by_rule = title == "Rule"
-        columns = ([Col("Setting", heading=True), Col("Id", whole=True, below=True)] if by_rule
+        columns = ([Col(N_("Setting"), heading=True), Col(N_("Id"), whole=True, below=True)] if by_rule
                    else [Col(title, whole=True, heading=True)])
-        columns += [Col("Compliant", whole=True)] + ([Col("Change", whole=True)] if trend else [])
+        columns += [Col(N_("Compliant"), whole=True)] + ([Col(N_("Change"), whole=True)] if trend else [])
         table = FitTable(columns, title=f"Compliance per {title.lower()}")
         for name, rate in rates.items():
             row: list = [titles.get(name, name), Text(name, style="dim")] if by_rule else [name]

@@ -22,6 +22,7 @@ from privacyguard.audit.remote import BrowserServer
 from privacyguard.cli._common import FixturesOpt, Lang, LangOpt, console, err_console
 from privacyguard.cli.progress import run_progress
 from privacyguard.errors import BadInput
+from privacyguard.i18n import _
 from privacyguard.reports.table import build_renderable
 
 EXIT_BAD_INPUT = 3
@@ -64,7 +65,7 @@ def submit(
     lang: LangOpt = Lang.en,
 ) -> int:
     """Scan your own registered accounts under the organisation's policy and write a bundle to hand in."""
-    with run_progress("Reading settings") as progress:
+    with run_progress(_("Reading settings")) as progress:
         result = audit_lib.submit(org_policy, who, out, key_file, account or [], lang.value, on_progress=progress)
     console.print(build_renderable(result.report))
     signed = f"signed (key id {result.bundle.signature.key_id})" if result.bundle.signature else "unsigned"
@@ -129,7 +130,7 @@ def run(
     lang: LangOpt = Lang.en,
 ) -> int:
     """Scan every roster account from here: one browser, one isolated context per account, bounded concurrency."""
-    with run_progress("Scanning roster accounts") as progress:
+    with run_progress(_("Scanning roster accounts")) as progress:
         result = audit_lib.run_central(roster, policy, concurrency, browser_endpoint or [], fixtures, lang.value,
                                        on_progress=progress)
     result.save(out)

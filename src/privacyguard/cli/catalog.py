@@ -10,11 +10,11 @@ from rich.text import Text
 
 from privacyguard.catalogue import load_catalogue
 from privacyguard.cli._common import Fmt, FormatOpt, Lang, LangOpt, console, platform_name
-from privacyguard.i18n import pick
+from privacyguard.i18n import N_, _, pick
 from privacyguard.reports.layout import Col, FitTable
 
-CATALOG_COLUMNS = (Col("Id", whole=True, heading=True), Col("Setting", ratio=3), Col("Control", whole=True),
-                   Col("Values", ratio=2), Col("Fix", whole=True), Col("Page", fold=True, ratio=2))
+CATALOG_COLUMNS = (Col(N_("Id"), whole=True, heading=True), Col(N_("Setting"), ratio=3), Col(N_("Control"), whole=True),
+                   Col(N_("Values"), ratio=2), Col(N_("Fix"), whole=True), Col(N_("Page"), fold=True, ratio=2))
 
 
 def catalog(
@@ -35,10 +35,12 @@ def catalog(
     for flow in flows:
         table = FitTable(CATALOG_COLUMNS, title=f"{flow.name} (catalogue {flow.version})")
         for s in flow.settings:
-            title = Text(pick(s.title, lang.value)) + (Text(" (retired)", style="dim") if s.retired else Text(""))
+            title = Text(pick(s.title, lang.value))
+            if s.retired:
+                title.append(" " + _("(retired)"), style="dim")
             values = " / ".join(s.value_label(v, lang.value) for v in s.values)
             table.add_row(Text(s.id, style="bold"), title, s.control, values,
-                          "automatic" if s.automatable else "manual", Text(s.url, style="dim"))
+                          _("automatic") if s.automatable else _("manual"), Text(s.url, style="dim"))
         console.print(table)
     return 0
 

@@ -7,13 +7,14 @@ from rich.text import Text
 
 from privacyguard import api
 from privacyguard.cli._common import Lang, LangOpt, console
+from privacyguard.i18n import N_
 from privacyguard.labels import value_label
 from privacyguard.reports.layout import Col, FitTable
 from privacyguard.reports.table import build_renderable
 
 DEMO_ACCOUNT = "demo"
-PLAN_COLUMNS = (Col("Setting", heading=True), Col("Id", whole=True, below=True), Col("Account", whole=True),
-                Col("Now", whole=True), Col("Would become", whole=True), Col("How", fold=True, ratio=2))
+PLAN_COLUMNS = (Col(N_("Setting"), heading=True), Col(N_("Id"), whole=True, below=True), Col(N_("Account"), whole=True),
+                Col(N_("Now"), whole=True), Col(N_("Would become"), whole=True), Col(N_("How"), fold=True, ratio=2))
 
 
 def demo(lang: LangOpt = Lang.en) -> int:

@@ -32,6 +32,7 @@ from privacyguard.fix.plan import PlannedChange
 from privacyguard.fix.render import explanation, is_quit, render, result_line, run_table
 from privacyguard.fix.session import Opener
 from privacyguard.fix.session import fix as run_fix
+from privacyguard.i18n import _
 
 
 class Fmt(StrEnum):
@@ -103,7 +104,7 @@ def fix(
     # JSON belongs on stdout alone; everything said to the person goes to stderr then.
     out = console if fmt is Fmt.table and output is None else err_console
 
-    reading = RunProgress("Reading settings") if shown() else None
+    reading = RunProgress(_("Reading settings")) if shown() else None
     changing: list[RunProgress] = []
 
     def on_plan(report: Report, plan: list[PlannedChange]) -> None:
@@ -125,7 +126,7 @@ def fix(
         elif not interactive:
             out.print("Applying every change (--yes); each is read back before it counts.")
             if shown() and plan:
-                changing.append(RunProgress("Changing settings"))
+                changing.append(RunProgress(_("Changing settings")))
                 changing[0].add_total(len(plan))
                 changing[0].progress.start()
 

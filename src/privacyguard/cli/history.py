@@ -14,6 +14,7 @@ from privacyguard.cli._common import Fmt, FormatOpt, OutputOpt, console, emit
 from privacyguard.errors import BadInput
 from privacyguard.history.db import History
 from privacyguard.history.view import diff_sweeps, sweep_view
+from privacyguard.i18n import N_, _
 from privacyguard.reports.drift_table import drift_table
 from privacyguard.reports.layout import Col, FitTable
 from privacyguard.reports.sweep_text import score_text
@@ -26,9 +27,10 @@ class ListFmt(StrEnum):
     json = "json"
 
 
-HISTORY_COLUMNS = (Col("Sweep", whole=True, heading=True), Col("When (UTC)", whole=True, heading=True),
-                   Col("Policy", whole=True), Col("Scores", ratio=2), Col("Findings"), Col("Drift", whole=True),
-                   Col("Alerts", whole=True), Col("Exit", whole=True))
+HISTORY_COLUMNS = (Col(N_("Sweep"), whole=True, heading=True), Col(N_("When (UTC)"), whole=True, heading=True),
+                   Col(N_("Policy"), whole=True), Col(N_("Scores"), ratio=2), Col(N_("Findings")),
+                   Col(N_("Drift"), whole=True),
+                   Col(N_("Alerts"), whole=True), Col(N_("Exit"), whole=True))
 
 
 def _scores(scores: dict[str, float | None]) -> str:
@@ -38,7 +40,8 @@ def _scores(scores: dict[str, float | None]) -> str:
 
 def _counts(summary: dict[str, int]) -> str:
     unverified = summary.get("UNKNOWN", 0) + summary.get("ERROR", 0)
-    return f"{summary.get('FAIL', 0)} FAIL, {summary.get('WARN', 0)} WARN, {unverified} unverified"
+    return _("{fail} FAIL, {warn} WARN, {unverified} unverified").format(
+        fail=summary.get("FAIL", 0), warn=summary.get("WARN", 0), unverified=unverified)
 
 
 @app.callback()

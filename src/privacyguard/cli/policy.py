@@ -11,7 +11,7 @@ from rich.table import Table
 
 from privacyguard.catalogue import load_catalogue
 from privacyguard.cli._common import Lang, LangOpt, TableOrJson, TableOrJsonOpt, console, echo_json, err_console
-from privacyguard.i18n import pick
+from privacyguard.i18n import ngettext, pick
 from privacyguard.policy import builtin_names, load_policy, policy_problems
 
 app = typer.Typer(help="List, show and validate policies.", no_args_is_help=True)
@@ -60,7 +60,8 @@ def validate(path: Annotated[Path, typer.Argument(help="Policy file to check.")]
     for problem in problems:
         err_console.print(f"[bold red]error:[/] {escape(str(problem))}", highlight=False)
     if problems:
-        err_console.print(f"{path}: {len(problems)} problem(s)", highlight=False, markup=False)
+        err_console.print(ngettext("{path}: {n} problem", "{path}: {n} problems", len(problems)).format(
+            path=path, n=len(problems)), highlight=False, markup=False)
         return 3
     policy = load_policy(path, catalogue)  # what it extends, and the rules the chain adds up to
     console.print(f"{path}: valid ({len(policy.rules)} rules, extends: {', '.join(policy.chain[1:]) or 'nothing'})")

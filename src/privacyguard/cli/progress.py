@@ -23,6 +23,7 @@ from rich.progress import (
 )
 
 from privacyguard.cli._common import err_console, settings
+from privacyguard.i18n import _
 
 OnProgress = Callable[[object, str], None]
 
@@ -41,7 +42,7 @@ class RunProgress:
     def __init__(self, description: str) -> None:
         self.progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
                                  MofNCompleteColumn(), TextColumn("·"), TimeElapsedColumn(),
-                                 TextColumn("· ETA"), TimeRemainingColumn(),
+                                 TextColumn("· " + _("time left")), TimeRemainingColumn(),
                                  TextColumn("{task.fields[current]}", style="dim"),
                                  console=err_console, transient=True)
         self.task = self.progress.add_task(description, total=None, current="")

@@ -22,6 +22,7 @@ from privacyguard.cli._common import (
 )
 from privacyguard.cli.progress import run_progress
 from privacyguard.errors import BadInput
+from privacyguard.i18n import _
 
 
 def scan(
@@ -40,7 +41,7 @@ def scan(
     """Read privacy settings and judge them. Exit 0 all pass, 1 FAIL, 2 unverified, 3 bad input."""
     if sandbox is not None and account:
         raise BadInput("--sandbox and --account exclude each other: a sandbox scan uses its own simulated accounts")
-    with run_progress("Reading settings") as progress:
+    with run_progress(_("Reading settings")) as progress:
         result = api.scan(platform or [], sandbox, policy, lang.value, fixtures, accounts=account or [],
                           on_progress=progress)
     if save_snapshot is not None:

@@ -9,7 +9,7 @@ from rich.markup import escape
 
 from privacyguard.cli._common import Fmt, FormatOpt, Lang, OutputOpt, choose_lang, emit, err_console
 from privacyguard.cli.progress import run_progress
-from privacyguard.i18n import set_lang
+from privacyguard.i18n import _, set_lang
 from privacyguard.sweep import SweepRequest, run_sweep
 
 
@@ -35,7 +35,7 @@ def sweep(
     """
     request = SweepRequest(accounts=account or [], policy=policy, lang=lang.value if lang else None,
                            notify=notify or None, report_file=str(output.resolve()) if output else None)
-    with run_progress("Sweeping accounts", quiet) as progress:
+    with run_progress(_("Sweeping accounts"), quiet) as progress:
         result = run_sweep(request, on_progress=progress)
     set_lang(result.report.tool.get("lang"))  # config.toml's [sweep] lang when --lang was not given
     emit(result.report, fmt.value, output, result.view, quiet=quiet)

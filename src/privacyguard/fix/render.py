@@ -13,7 +13,7 @@ from privacyguard.errors import BadInput
 from privacyguard.fix.apply import QUIT_REASON
 from privacyguard.fix.model import Change, Result, RunReport
 from privacyguard.fix.plan import PlannedChange, title
-from privacyguard.i18n import use_lang
+from privacyguard.i18n import N_, ngettext, use_lang
 from privacyguard.labels import expected_label, value_label
 from privacyguard.reports.layout import Col, FitTable
 
@@ -83,12 +83,14 @@ def result_line(change: Change, lang: str = "en") -> Text:
 
 
 def quit_line(count: int) -> Text:
-    return Text(f"· {count} other change(s) not asked about: you quit (run fix again to see them)", style="dim")
+    return Text("· " + ngettext("{n} other change not asked about: you quit (run fix again to see it)",
+                                "{n} other changes not asked about: you quit (run fix again to see them)",
+                                count).format(n=count), style="dim")
 
 
-RUN_COLUMNS = (Col("Result", whole=True, heading=True), Col("Setting", heading=True),
-               Col("Id", whole=True, below=True), Col("Account", whole=True), Col("Before", whole=True),
-               Col("Target", whole=True), Col("After", whole=True), Col("Reason", ratio=2))
+RUN_COLUMNS = (Col(N_("Result"), whole=True, heading=True), Col(N_("Setting"), heading=True),
+               Col(N_("Id"), whole=True, below=True), Col(N_("Account"), whole=True), Col(N_("Before"), whole=True),
+               Col(N_("Target"), whole=True), Col(N_("After"), whole=True), Col(N_("Reason"), ratio=2))
 
 
 def run_table(run: RunReport, lang: str = "en") -> RenderableType:

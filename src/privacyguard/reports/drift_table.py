@@ -6,6 +6,7 @@ from rich.console import Group
 from rich.text import Text
 
 from privacyguard.history.drift import DriftItem
+from privacyguard.i18n import N_
 from privacyguard.labels import value_label
 from privacyguard.reports.context import SweepView
 from privacyguard.reports.layout import Col, FitTable
@@ -20,9 +21,9 @@ from privacyguard.reports.sweep_text import (
 _STYLE = {3: "bold red", 2: "yellow", 1: "cyan", 0: "green"}
 
 
-DRIFT_COLUMNS = (Col("Change", whole=True, heading=True), Col("Setting", heading=True),
-                 Col("Id", whole=True, below=True), Col("Account", whole=True), Col("Before", whole=True),
-                 Col("Now", whole=True))
+DRIFT_COLUMNS = (Col(N_("Change"), whole=True, heading=True), Col(N_("Setting"), heading=True),
+                 Col(N_("Id"), whole=True, below=True), Col(N_("Account"), whole=True), Col(N_("Before"), whole=True),
+                 Col(N_("Now"), whole=True))
 
 
 def drift_table(items: list[DriftItem], title: str, lang: str | None = None) -> FitTable:

@@ -20,6 +20,8 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
+from privacyguard.i18n import _
+
 # A wrapped column is never narrower than this (nor than its longest word), or it reads as a ribbon.
 MIN_WRAP = 14
 BLOCK_INDENT = 4
@@ -32,7 +34,7 @@ class Col:
     """One column. `whole`: never wrapped nor cut. `heading`: starts the row's block in the narrow layout.
     `below`: shown under the previous column's text in the column layout, on its own line in a block."""
 
-    header: str
+    header: str  # English, marked with N_(); shown translated
     whole: bool = False
     heading: bool = False
     ratio: int = 1
@@ -91,7 +93,7 @@ class FitTable:
         """The narrowest width of each column that cuts nothing and breaks no word, and its natural width."""
         least, natural = [], []
         for index, col in enumerate(columns):
-            cells = [Text(col.header), *(row[index] for row in rows)]
+            cells = [Text(_(col.header)), *(row[index] for row in rows)]
             widest = max(_longest_line(c) for c in cells)
             natural.append(widest)
             if col.whole:
@@ -132,7 +134,7 @@ class FitTable:
             spare -= given
         table = Table(title=self.title, title_justify="left", header_style="bold")
         for col, size in zip(columns, widths, strict=True):
-            table.add_column(col.header, width=size, no_wrap=col.whole, overflow="ignore" if col.whole else "fold")
+            table.add_column(_(col.header), width=size, no_wrap=col.whole, overflow="ignore" if col.whole else "fold")
         for row in rows:
             table.add_row(*row)
         return table
@@ -140,7 +142,7 @@ class FitTable:
     def _blocks(self, width: int) -> Iterator[RenderableType]:
         if self.title:
             yield Text(self.title, style="bold") if isinstance(self.title, str) else self.title
-        label_width = max(cell_len(c.header) for c in self.columns if not c.heading) if self.rows else 0
+        label_width = max(cell_len(_(c.header)) for c in self.columns if not c.heading) if self.rows else 0
         for row in self.rows:
             heading = Text("  ").join(cell for cell, col in zip(row, self.columns, strict=True)
                                       if col.heading and cell.plain)
@@ -151,5 +153,5 @@ class FitTable:
             grid.add_column(overflow="fold")
             for cell, col in zip(row, self.columns, strict=True):
                 if not col.heading and cell.plain:
-                    grid.add_row(col.header, cell)
+                    grid.add_row(_(col.header), cell)
             yield Padding(grid, (0, 0, 0, BLOCK_INDENT), expand=False)

@@ -8,7 +8,7 @@ from rich.console import Console, Group
 from rich.text import Text
 
 from privacyguard.findings import Finding, Report, Status
-from privacyguard.i18n import use_lang
+from privacyguard.i18n import N_, use_lang
 from privacyguard.labels import expected_label, value_label
 from privacyguard.reports.context import SweepView
 from privacyguard.reports.drift_table import drift_renderable
@@ -40,8 +40,9 @@ def why(finding: Finding) -> str:
     return finding.reason
 
 
-SCAN_COLUMNS = (Col("Status", whole=True, heading=True), Col("Setting", heading=True),
-                Col("Id", whole=True, below=True), Col("Now"), Col("Expected"), Col("Why", ratio=4, fold=True))
+SCAN_COLUMNS = (Col(N_("Status"), whole=True, heading=True), Col(N_("Setting"), heading=True),
+                Col(N_("Id"), whole=True, below=True), Col(N_("Now")), Col(N_("Expected")),
+                Col(N_("Why"), ratio=4, fold=True))
 
 
 def build_renderable(report: Report, sweep: SweepView | None = None, lang: str | None = None) -> Group:
