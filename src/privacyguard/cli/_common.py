@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 
 from privacyguard.findings import Report
-from privacyguard.i18n import LANG_ENV, set_lang
+from privacyguard.i18n import LANG_ENV, _, set_lang
 from privacyguard.reports import FORMATS, render
 from privacyguard.reports.context import SweepView
 from privacyguard.reports.table import build_renderable
@@ -76,17 +76,23 @@ OutputOpt = Annotated[Path | None, typer.Option("--output", help="Write the repo
 FixturesOpt = Annotated[Path | None, typer.Option("--fixtures", help="Another fixtures root, laid out like fixtures/.")]
 
 
-def emit(report: Report, fmt: str, output: Path | None, sweep: SweepView | None = None, quiet: bool = False) -> None:
+JunitWarnOpt = Annotated[bool, typer.Option("--junit-warn-fails", help="In --format junit, count WARN (a should rule "
+                                            "not met) as a failure; by default it passes with a note, as the exit "
+                                            "code does.")]
+
+
+def emit(report: Report, fmt: str, output: Path | None, sweep: SweepView | None = None, quiet: bool = False,
+         warn_fails: bool = False) -> None:
     """Print the report (or write it to a file, saying where)."""
     if output is not None:
         output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(render(report, fmt, sweep), encoding="utf-8")
+        output.write_text(render(report, fmt, sweep, warn_fails=warn_fails), encoding="utf-8")
         if not (quiet or settings.quiet):
-            err_console.print(f"report written to {output}")
+            err_console.print(_("report written to {path}").format(path=output))
         return
     if quiet:
         return
     if fmt == "table":
         console.print(build_renderable(report, sweep))
     else:
-        typer.echo(render(report, fmt, sweep), nl=False)
+        typer.echo(render(report, fmt, sweep, warn_fails=warn_fails), nl=False)

@@ -14,7 +14,7 @@ from privacyguard.cli._common import Fmt, FormatOpt, OutputOpt, console, emit
 from privacyguard.errors import BadInput
 from privacyguard.history.db import History
 from privacyguard.history.view import diff_sweeps, sweep_view
-from privacyguard.i18n import N_, _
+from privacyguard.i18n import N_, _, use_lang
 from privacyguard.reports.drift_table import drift_table
 from privacyguard.reports.layout import Col, FitTable
 from privacyguard.reports.sweep_text import score_text
@@ -109,5 +109,6 @@ def diff(
     if not items:
         console.print(f"no drift between sweep #{older} and #{newer}")
         return 0
-    console.print(drift_table(items, f"Drift from sweep #{older} to #{newer}", newer_lang))
+    with use_lang(newer_lang):  # the words of the newer sweep's language, as its values
+        console.print(drift_table(items, f"Drift from sweep #{older} to #{newer}"))
     return 0

@@ -6,12 +6,14 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from privacyguard import api
 from privacyguard.cli._common import (
     FixturesOpt,
     Fmt,
     FormatOpt,
+    JunitWarnOpt,
     Lang,
     LangOpt,
     OutputOpt,
@@ -36,6 +38,7 @@ def scan(
     lang: LangOpt = Lang.en,
     fmt: FormatOpt = Fmt.table,
     output: OutputOpt = None,
+    junit_warn_fails: JunitWarnOpt = False,
     save_snapshot: Annotated[Path | None, typer.Option("--save-snapshot", help="Also save the raw readings.")] = None,
 ) -> int:
     """Read privacy settings and judge them. Exit 0 all pass, 1 FAIL, 2 unverified, 3 bad input."""
@@ -47,7 +50,11 @@ def scan(
     if save_snapshot is not None:
         result.snapshot.save(save_snapshot)
         err_console.print(f"snapshot saved to {save_snapshot}")
-    emit(result.report, fmt.value, output)
+    emit(result.report, fmt.value, output, warn_fails=junit_warn_fails)
+    hint = api.record_hint(result.snapshot)
+    if hint:
+        err_console.print(_("Some settings could not be read. To show us the page: {command}").format(
+            command=escape(hint)), highlight=False, soft_wrap=True)
     return result.report.exit_code()
 
 

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from privacyguard.cli._common import Fmt, FormatOpt, Lang, OutputOpt, choose_lang, emit, err_console
+from privacyguard.cli._common import Fmt, FormatOpt, JunitWarnOpt, Lang, OutputOpt, choose_lang, emit, err_console
 from privacyguard.cli.progress import run_progress
 from privacyguard.i18n import _, set_lang
 from privacyguard.sweep import SweepRequest, run_sweep
@@ -23,6 +23,7 @@ def sweep(
                                                      "[alerts] notify.")] = None,
     fmt: FormatOpt = Fmt.table,
     output: OutputOpt = None,
+    junit_warn_fails: JunitWarnOpt = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no report on the terminal "
                                         "(--output still writes one); for scheduled runs.")] = False,
     lang: Annotated[Lang | None, typer.Option("--lang", callback=choose_lang,
@@ -38,7 +39,7 @@ def sweep(
     with run_progress(_("Sweeping accounts"), quiet) as progress:
         result = run_sweep(request, on_progress=progress)
     set_lang(result.report.tool.get("lang"))  # config.toml's [sweep] lang when --lang was not given
-    emit(result.report, fmt.value, output, result.view, quiet=quiet)
+    emit(result.report, fmt.value, output, result.view, quiet=quiet, warn_fails=junit_warn_fails)
     for outcome in result.alerts:
         if not outcome.ok:
             err_console.print(f"[bold yellow]warning:[/] alert to {escape(outcome.target)} failed after "

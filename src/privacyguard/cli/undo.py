@@ -24,7 +24,7 @@ def undo(
     out = console if fmt is Fmt.table and output is None else err_console
 
     def on_change(change: Change) -> None:
-        out.print(result_line(change, lang.value))
+        out.print(result_line(change))
 
     run = run_undo(account or [], dry_run=dry_run, on_change=on_change)
     if run.run_id is None:
@@ -32,7 +32,7 @@ def undo(
                   + (f" for {', '.join(account)}." if account else "."))
     elif dry_run:
         out.print(f"Dry run: would restore {len(run.changes)} change(s) of fix run {run.run_id}; nothing is changed.")
-    _emit(run, fmt, output, out, lang.value)
+    _emit(run, fmt, output, out)
     return run.exit_code
 
 

@@ -13,8 +13,8 @@ from privacyguard.errors import BadInput
 from privacyguard.fix.apply import QUIT_REASON
 from privacyguard.fix.model import Change, Result, RunReport
 from privacyguard.fix.plan import PlannedChange, title
-from privacyguard.i18n import N_, ngettext, use_lang
-from privacyguard.labels import expected_label, value_label
+from privacyguard.i18n import N_, _, ngettext
+from privacyguard.labels import expected_label, status_code, value_label
 from privacyguard.reports.layout import Col, FitTable
 
 RESULT_STYLE = {
@@ -28,58 +28,59 @@ RESULT_STYLE = {
 RESULT_MARK = {Result.APPLIED: "✓", Result.UNCHANGED: "✓", Result.FAILED: "✗", Result.MANUAL: "→",
                Result.SKIPPED: "·", Result.PLANNED: "·"}
 STATUS_STYLE = {"FAIL": "bold red", "WARN": "yellow"}
+RESULT_WORDS = {Result.APPLIED: N_("applied"), Result.UNCHANGED: N_("unchanged"), Result.FAILED: N_("failed"),
+                Result.MANUAL: N_("manual"), Result.SKIPPED: N_("skipped"), Result.PLANNED: N_("planned")}
+
+
+def result_word(result: Result) -> str:
+    return _(RESULT_WORDS[result])
 
 
 def explanation(item: PlannedChange) -> RenderableType:
     """What the person needs to decide: setting, now vs recommended, why, and what the change does."""
     status = item.finding.status.value
-    head = Text.assemble((f"{status:<4} ", STATUS_STYLE.get(status, "")),
+    head = Text.assemble((f"{status_code(status)} ", STATUS_STYLE.get(status, "")),
                          (f"{item.target.platform} · {item.target.account} — ", "dim"),
                          (title(item), "bold"), (f"  ({item.setting.id})", "dim"))
     lines: list[RenderableType] = [head]
-    now = value_label(item.setting.id, item.current, item.lang)
-    recommended = value_label(item.setting.id, item.value, item.lang)
-    line = Text.assemble("  now: ", (now, "bold"), "   recommended: ", (recommended, "bold green"))
-    if item.finding.expected != item.value:
-        with use_lang(item.lang):
-            line.append(f"   (policy: {expected_label(item.setting.id, item.finding.expected)})", style="dim")
-    lines.append(line)
+    sid = item.setting.id
+    policy = _("(policy: {expected})").format(expected=expected_label(sid, item.finding.expected))
+    now = value_label(sid, item.current) if item.current else "—"
+    lines.append(Text.assemble("  " + _("now:") + " ", (now, "bold"),
+                               "   " + _("recommended:") + " ", (value_label(sid, item.value), "bold green"),
+                               ("   " + policy if item.finding.expected != item.value else "", "dim")))
     if item.finding.rationale:
-        lines.append(Text("  why: ") + Text(item.finding.rationale))
+        lines.append(Text("  " + _("why:") + " ") + Text(item.finding.rationale))
     if item.automatable:
-        lines.append(Text("  change: ") + Text(item.what))
+        lines.append(Text("  " + _("change:") + " ") + Text(item.what))
     else:
-        lines.append(Text("  manual: ", style="yellow") + Text(item.what))
+        lines.append(Text("  " + _("manual:") + " ", style="yellow") + Text(item.what))
         lines.extend(Text(f"    {n}. {step}") for n, step in enumerate(item.steps, 1))
-        lines.append(Text("  link: ") + Text(item.url, style="underline"))
+        lines.append(Text("  " + _("link:") + " ") + Text(item.url, style="underline"))
     return Group(*lines)
 
 
-def _value(setting: str, value: str | None, lang: str, missing: str = "—") -> str:
-    """A value's label; "—" where there is none (not read yet, or never: a skipped change has no after)."""
-    return missing if value is None else value_label(setting, value, lang)
+def result_line(change: Change) -> Text:
+    line = Text(f"{RESULT_MARK[change.result]} {result_word(change.result):<9} ", style=RESULT_STYLE[change.result])
+    line.append(f"{change.platform} · {change.account} · {change.title or change.setting}: ")
+    sid = change.setting
+    shown = value_label(sid, change.after) if change.after is not None else "?"
+    target = value_label(sid, change.target)
+    if change.result in (Result.APPLIED, Result.UNCHANGED):
+        line.append(_("{before} → {after} (read back)").format(before=value_label(sid, change.before), after=shown))
+    elif change.result is Result.FAILED:
+        line.append(_("still {now}, wanted {target}").format(now=shown, target=target))
+    else:
+        line.append(_("{before}, wanted {target}").format(
+            before=value_label(sid, change.before) if change.before else "—", target=target))
+    if change.reason and change.result is not Result.APPLIED:
+        line.append(f" — {change.reason}", style="dim")
+    return line
 
 
 def is_quit(change: Change) -> bool:
     """Left alone because the person quit before it came up (summed up in one line)."""
     return change.result is Result.SKIPPED and change.reason == QUIT_REASON
-
-
-def result_line(change: Change, lang: str = "en") -> Text:
-    def show(value: str | None, missing: str = "—") -> str:
-        return _value(change.setting, value, lang, missing)
-
-    line = Text(f"{RESULT_MARK[change.result]} {change.result.value:<9} ", style=RESULT_STYLE[change.result])
-    line.append(f"{change.platform} · {change.account} · {change.title or change.setting}: ")
-    if change.result in (Result.APPLIED, Result.UNCHANGED):
-        line.append(f"{show(change.before)} → {show(change.after, '?')} (read back)")
-    elif change.result is Result.FAILED:
-        line.append(f"still {show(change.after, '?')}, wanted {show(change.target)}")
-    else:
-        line.append(f"{show(change.before)}, wanted {show(change.target)}")
-    if change.reason and change.result is not Result.APPLIED:
-        line.append(f" — {change.reason}", style="dim")
-    return line
 
 
 def quit_line(count: int) -> Text:
@@ -88,31 +89,36 @@ def quit_line(count: int) -> Text:
                                 count).format(n=count), style="dim")
 
 
+def _value(setting: str, value: str | None) -> str:
+    """A value's label; "—" where there is none (a skipped change has no after)."""
+    return "—" if value is None else value_label(setting, value)
+
+
 RUN_COLUMNS = (Col(N_("Result"), whole=True, heading=True), Col(N_("Setting"), heading=True),
                Col(N_("Id"), whole=True, below=True), Col(N_("Account"), whole=True), Col(N_("Before"), whole=True),
                Col(N_("Target"), whole=True), Col(N_("After"), whole=True), Col(N_("Reason"), ratio=2))
 
 
-def run_table(run: RunReport, lang: str = "en") -> RenderableType:
-    """The closing table; changes left alone after a quit are one line under it, not a row each."""
-    heading = "Undo" if run.command == "undo" else "Fix"
-    table = FitTable(RUN_COLUMNS, title=f"{heading} results" + (f" (run {run.run_id})" if run.run_id else ""))
+def run_table(run: RunReport) -> RenderableType:
+    """The closing table (reports/layout.py); changes left alone after a quit are one line under it."""
+    heading = _("Undo results") if run.command == "undo" else _("Fix results")
+    table = FitTable(RUN_COLUMNS, title=heading + (" " + _("(run {id})").format(id=run.run_id) if run.run_id else ""))
     quitted = [c for c in run.changes if is_quit(c)]
     for change in run.changes:
         if is_quit(change):
             continue
-        table.add_row(Text(change.result.value, style=RESULT_STYLE[change.result]), change.title or change.setting,
-                      Text(change.setting, style="dim"), f"{change.platform} · {change.account}",
-                      _value(change.setting, change.before, lang), _value(change.setting, change.target, lang),
-                      _value(change.setting, change.after, lang),
+        sid = change.setting
+        table.add_row(Text(result_word(change.result), style=RESULT_STYLE[change.result]), change.title or sid,
+                      Text(sid, style="dim"), f"{change.platform} · {change.account}", _value(sid, change.before),
+                      _value(sid, change.target), _value(sid, change.after),
                       change.reason if change.result is not Result.APPLIED else "")
-    summary = Text("Summary: ")
+    summary = Text(_("Summary: "))
     for result in Result:
         count = run.summary.get(result.value, 0)
         if count:
-            summary.append(f"{count} {result.value}  ", style=RESULT_STYLE[result])
+            summary.append(f"{count} {result_word(result)}  ", style=RESULT_STYLE[result])
     if not run.changes:
-        summary.append("nothing to do")
+        summary.append(_("nothing to do"))
         return summary
     parts: list[RenderableType] = [table] if table.rows else []
     if quitted:
@@ -132,15 +138,15 @@ def render_json(run: RunReport) -> str:
     return json.dumps(run.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
 
 
-def render_table(run: RunReport, width: int = 140, lang: str = "en") -> str:
+def render_table(run: RunReport, width: int = 140) -> str:
     buffer = io.StringIO()
-    Console(file=buffer, width=width, color_system=None).print(run_table(run, lang))
+    Console(file=buffer, width=width, color_system=None).print(run_table(run))
     return buffer.getvalue()
 
 
-def render(run: RunReport, fmt: str, lang: str = "en") -> str:
+def render(run: RunReport, fmt: str) -> str:
     if fmt == "json":
         return render_json(run)
     if fmt == "table":
-        return render_table(run, lang=lang)
+        return render_table(run)
     raise BadInput(f"unknown format {fmt!r}; choose one of: table, json")

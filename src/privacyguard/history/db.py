@@ -182,6 +182,11 @@ class History:
             points.append((sweep_id, datetime.fromisoformat(started), score, fails))
         return points
 
+    def policy_of(self, sweep_id: int) -> dict:
+        """The header of the policy a sweep was judged under (name, source, ...)."""
+        row = self.db.execute("SELECT policy_json FROM sweeps WHERE id = ?", (sweep_id,)).fetchone()
+        return json.loads(row[0]) if row else {}
+
     def latest_id(self) -> int | None:
         return self.db.execute("SELECT max(id) FROM sweeps").fetchone()[0]
 

@@ -15,10 +15,17 @@ from functools import lru_cache
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from privacyguard.findings import Report, Status
+from privacyguard.history.drift import DriftItem
 from privacyguard.i18n import _, ngettext, use_lang
 from privacyguard.labels import account_status_label, expected_label, status_label, value_label
 from privacyguard.reports.context import SweepView
-from privacyguard.reports.sweep_text import KIND_WEIGHT, drift_heading, failed_alerts_text, previous_score
+from privacyguard.reports.sweep_text import (
+    KIND_WEIGHT,
+    drift_heading,
+    failed_alerts_text,
+    policy_change_text,
+    previous_score,
+)
 from privacyguard.reports.table import STATUS_ORDER
 from privacyguard.score import NOT_JUDGED, account_score
 
@@ -83,6 +90,19 @@ def trend_chart(sweep: SweepView | None, width: int = 720, height: int = 260) ->
     return Chart(width, height, left, top, plot_w, plot_h, series, x_labels, y_ticks)
 
 
+def once_per_setting(items: list[DriftItem]) -> list[tuple[DriftItem, list[str]]]:
+    """One line per changed setting, with every kind of change it had: a value change that also made a
+    rule fail is one event, said once (the most worrying kind speaks for it), most worrying first."""
+    chosen: dict[tuple, DriftItem] = {}
+    kinds: dict[tuple, list[str]] = {}
+    for item in items:
+        key = (item.platform, item.account, item.setting or item.kind.value)
+        kinds.setdefault(key, []).append(item.kind.value)
+        if key not in chosen or KIND_WEIGHT[item.kind] > KIND_WEIGHT[chosen[key].kind]:
+            chosen[key] = item
+    return sorted(((item, kinds[key]) for key, item in chosen.items()), key=lambda pair: -KIND_WEIGHT[pair[0].kind])
+
+
 @lru_cache(maxsize=1)
 def _environment() -> Environment:
     env = Environment(loader=PackageLoader("privacyguard.reports", "templates"),
@@ -112,11 +132,12 @@ def _render(report: Report, sweep: SweepView | None, lang: str) -> str:
             "not_judged": sum(1 for f in findings if f.status in NOT_JUDGED),
             "drift": sweep.drift_for(account.platform, account.account) if sweep else [],
         })
-    drift = sorted(sweep.drift, key=lambda d: -KIND_WEIGHT[d.kind]) if sweep else []
+    drift = once_per_setting(sweep.drift) if sweep else []
     first = sweep is not None and all(b is None for b in sweep.baselines.values())
     return _environment().get_template("report.html.j2").render(
         report=report, sweep=sweep, names=PLATFORM_NAMES, accounts=accounts, drift=drift, first=first, lang=lang,
         _=_, ngettext=ngettext, status_label=status_label, account_status_label=account_status_label,
         value_label=value_label, expected_label=expected_label,
-        heading=drift_heading(sweep) if sweep else "", chart=trend_chart(sweep), weight=KIND_WEIGHT,
+        heading=drift_heading(sweep) if sweep else "", policy_note=policy_change_text(sweep) if sweep else None,
+        chart=trend_chart(sweep), weight=KIND_WEIGHT,
         alert_failures=failed_alerts_text(sweep) if sweep else [], version=report.tool.get("version", ""))

@@ -62,6 +62,7 @@ class FitTable:
 
     def __init__(self, columns: Iterable[Col], title: str | Text | None = None) -> None:
         self.columns = list(columns)
+        self.headers = {c: _(c.header) for c in self.columns}  # in the language of the moment it is made
         self.title = title
         self.rows: list[list[Text]] = []
 
@@ -88,12 +89,11 @@ class FitTable:
                 merged.append(row[index])
         return columns, rows
 
-    @staticmethod
-    def _widths(columns: list[Col], rows: list[list[Text]]) -> tuple[list[int], list[int]]:
+    def _widths(self, columns: list[Col], rows: list[list[Text]]) -> tuple[list[int], list[int]]:
         """The narrowest width of each column that cuts nothing and breaks no word, and its natural width."""
         least, natural = [], []
         for index, col in enumerate(columns):
-            cells = [Text(_(col.header)), *(row[index] for row in rows)]
+            cells = [Text(self.headers[col]), *(row[index] for row in rows)]
             widest = max(_longest_line(c) for c in cells)
             natural.append(widest)
             if col.whole:
@@ -134,7 +134,8 @@ class FitTable:
             spare -= given
         table = Table(title=self.title, title_justify="left", header_style="bold")
         for col, size in zip(columns, widths, strict=True):
-            table.add_column(_(col.header), width=size, no_wrap=col.whole, overflow="ignore" if col.whole else "fold")
+            table.add_column(self.headers[col], width=size, no_wrap=col.whole,
+                             overflow="ignore" if col.whole else "fold")
         for row in rows:
             table.add_row(*row)
         return table
@@ -142,7 +143,7 @@ class FitTable:
     def _blocks(self, width: int) -> Iterator[RenderableType]:
         if self.title:
             yield Text(self.title, style="bold") if isinstance(self.title, str) else self.title
-        label_width = max(cell_len(_(c.header)) for c in self.columns if not c.heading) if self.rows else 0
+        label_width = max(cell_len(self.headers[c]) for c in self.columns if not c.heading) if self.rows else 0
         for row in self.rows:
             heading = Text("  ").join(cell for cell, col in zip(row, self.columns, strict=True)
                                       if col.heading and cell.plain)
@@ -153,5 +154,5 @@ class FitTable:
             grid.add_column(overflow="fold")
             for cell, col in zip(row, self.columns, strict=True):
                 if not col.heading and cell.plain:
-                    grid.add_row(_(col.header), cell)
+                    grid.add_row(self.headers[col], cell)
             yield Padding(grid, (0, 0, 0, BLOCK_INDENT), expand=False)

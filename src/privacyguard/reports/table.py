@@ -8,8 +8,8 @@ from rich.console import Console, Group
 from rich.text import Text
 
 from privacyguard.findings import Finding, Report, Status
-from privacyguard.i18n import N_, use_lang
-from privacyguard.labels import expected_label, value_label
+from privacyguard.i18n import N_, _, use_lang
+from privacyguard.labels import expected_label, status_code, value_label
 from privacyguard.reports.context import SweepView
 from privacyguard.reports.drift_table import drift_renderable
 from privacyguard.reports.layout import Col, FitTable
@@ -28,7 +28,7 @@ STATUS_ORDER = {s: i for i, s in enumerate([Status.FAIL, Status.ERROR, Status.UN
 
 
 def status_text(status: Status) -> Text:
-    return Text(status.value, style=STATUS_STYLE[status])
+    return Text(status_code(status), style=STATUS_STYLE[status])
 
 
 def why(finding: Finding) -> str:
@@ -41,20 +41,21 @@ def why(finding: Finding) -> str:
 
 
 SCAN_COLUMNS = (Col(N_("Status"), whole=True, heading=True), Col(N_("Setting"), heading=True),
-                Col(N_("Id"), whole=True, below=True), Col(N_("Now")), Col(N_("Expected")),
+                Col(N_("Id"), whole=True, below=True), Col(N_("Now")), Col(N_("Should be")),
                 Col(N_("Why"), ratio=4, fold=True))
 
 
-def build_renderable(report: Report, sweep: SweepView | None = None, lang: str | None = None) -> Group:
-    """Drift first (for a sweep), then a table per account; see reports/layout.py for how it fits."""
-    with use_lang(lang or report.tool.get("lang")):  # every word in the report's language
+def build_renderable(report: Report, sweep: SweepView | None = None) -> Group:
+    """Drift first (for a sweep), then a table per account, laid out for the width it is printed at
+    (reports/layout.py); every word in the report's language."""
+    with use_lang(report.tool.get("lang")):
         return _renderable(report, sweep)
 
 
 def _renderable(report: Report, sweep: SweepView | None) -> Group:
     parts: list = []
     if sweep is not None:  # drift since the last sweep comes first
-        parts.append(drift_renderable(sweep, report.tool.get("lang")))
+        parts.append(drift_renderable(sweep))
     for platform in sorted({a.platform for a in report.accounts}):
         for account in (a for a in report.accounts if a.platform == platform):
             table = FitTable(SCAN_COLUMNS, title=f"{platform} · {account.account}")
@@ -66,14 +67,14 @@ def _renderable(report: Report, sweep: SweepView | None) -> Group:
                 kind = f" [{account.error_kind}]" if account.error_kind else ""
                 parts.append(Text(f"{platform} · {account.account}{kind}: {account.error}", style="bold magenta"))
             parts.append(table)
-    summary = Text("Summary: ")
+    summary = Text(_("Summary: "))
     for status in Status:
         count = report.summary.get(status.value, 0)
         if count:
-            summary.append(f"{count} {status.value}  ", style=STATUS_STYLE[status])
+            summary.append(f"{count} {status_code(status)}  ", style=STATUS_STYLE[status])
     duration = report.tool.get("duration_seconds")
     if duration is not None:
-        summary.append(f"· scanned in {duration:.1f}s", style="dim")
+        summary.append(_("· scanned in {seconds}s").format(seconds=f"{duration:.1f}"), style="dim")
     parts.append(summary)
     return Group(*parts)
 
@@ -82,5 +83,6 @@ def render_table(report: Report, width: int = 140, color: bool = False, *, sweep
     """The table as text (for --output files and tests); the CLI prints the renderable directly."""
     buffer = io.StringIO()
     console = Console(file=buffer, width=width, force_terminal=color, color_system="standard" if color else None)
-    console.print(build_renderable(report, sweep))
+    with use_lang(report.tool.get("lang")):
+        console.print(build_renderable(report, sweep))
     return buffer.getvalue()
