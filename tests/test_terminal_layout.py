@@ -235,3 +235,30 @@ def test_fix_quit_through_a_pseudo_terminal_at_80_columns(pg_home: Path, catalog
     assert all(len(line) <= 80 for line in ending.splitlines())
     assert "Summary:" in ending and len(ending.strip().splitlines()) < 10, ending
     assert child.exitstatus == 1  # FAILs remain: the person quit
+
+
+def test_progress_counts_the_queued_accounts_and_stays_off_when_quiet_or_not_a_terminal(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from privacyguard.cli import progress as progress_mod
+    from privacyguard.cli._common import settings
+    from privacyguard.collect.runner import Target
+
+    display = progress_mod.RunProgress("Reading settings")
+    targets = [Target("linkedin", f"a{n}", "default") for n in range(3)]
+    for target in targets:
+        display(target, "queued")
+    display(targets[0], "start")
+    display(targets[1], "start")
+    display(targets[0], "done")
+    task = display.progress.tasks[0]
+    assert (task.total, task.completed, task.fields["current"]) == (3, 1, "linkedin:a1")
+    monkeypatch.setattr(type(progress_mod.err_console), "is_terminal", property(lambda self: False))
+    with progress_mod.run_progress("x") as off:
+        assert off is None  # stderr is no terminal: nothing drawn
+    monkeypatch.setattr(type(progress_mod.err_console), "is_terminal", property(lambda self: True))
+    monkeypatch.setattr(settings, "quiet", True)
+    with progress_mod.run_progress("x") as off:
+        assert off is None  # -q
+    assert progress_mod.shown(quiet=False) is False
+    monkeypatch.setattr(settings, "quiet", False)
+    assert progress_mod.shown(quiet=True) is False and progress_mod.shown() is True
