@@ -162,10 +162,13 @@ def browser_server(
     endpoint = server.start()
     console.print(f"browser server listening: {endpoint}")
     console.print("anyone who can reach this address can drive the browser: keep it on a private network")
+    stop = {signal.SIGINT, signal.SIGTERM}
+    # sigwait only takes signals that are blocked; unblocked, Ctrl-C went to Python's handler and the
+    # wait went on. The server's own processes are already running, so they keep their signal mask.
+    signal.pthread_sigmask(signal.SIG_BLOCK, stop)
     try:
-        signal.sigwait({signal.SIGINT, signal.SIGTERM})
-    except KeyboardInterrupt:
-        pass
+        signal.sigwait(stop)
     finally:
         server.stop()
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, stop)
     return 0
