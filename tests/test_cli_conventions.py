@@ -75,7 +75,8 @@ def test_format_json_on_the_listings(command: tuple[str, ...], pg_home: Path) ->
 
 def test_platform_is_case_insensitive(pg_home: Path) -> None:
     done = run_cli("catalog", "--platform", "LinkedIn", "--format", "json", home=pg_home)
-    assert done.returncode == 0 and all(s["id"].startswith("linkedin.") for s in json.loads(done.stdout))
+    settings = json.loads(done.stdout)["settings"]
+    assert done.returncode == 0 and settings and all(s["id"].startswith("linkedin.") for s in settings)
 
 
 def test_config_lives_in_the_user_config_folder_and_the_old_place_is_still_read(tmp_path: Path) -> None:

@@ -13,6 +13,8 @@ from privacyguard.cli._common import Fmt, FormatOpt, Lang, LangOpt, console, pla
 from privacyguard.i18n import N_, _, pick
 from privacyguard.reports.layout import Col, FitTable
 
+CLOSED_COLUMNS = (Col(N_("What"), heading=True), Col(N_("Id"), whole=True, below=True), Col(N_("Since"), whole=True),
+                  Col(N_("What happened"), ratio=2), Col(N_("What the advice means today"), ratio=2))
 CATALOG_COLUMNS = (Col(N_("Id"), whole=True, heading=True), Col(N_("Setting"), ratio=3), Col(N_("Control"), whole=True),
                    Col(N_("Values"), ratio=2), Col(N_("Fix"), whole=True), Col(N_("Page"), fold=True, ratio=2))
 
@@ -23,14 +25,21 @@ def catalog(
     lang: LangOpt = Lang.en,
     fmt: FormatOpt = Fmt.table,
 ) -> int:
-    """List every setting: id, title, control, values, page and whether it can be fixed automatically."""
+    """List every platform's settings (id, title, control, values, page), and the networks and settings
+    of the origin guide that no longer exist, with what happened, when, and what the advice means today."""
     catalogue = load_catalogue()
     flows = [catalogue.platform(p) for p in platform] if platform else [catalogue.flows[p] for p in catalogue.platforms]
+    closed = [c for c in catalogue.closed
+              if not platform or (c.setting is not None and c.setting.split(".")[0] in platform)]
     if fmt is Fmt.json:
-        rows = [{"id": s.id, "title": pick(s.title, lang.value), "control": s.control, "values": s.values,
-                 "url": s.url, "automatable": s.automatable, "retired": s.retired is not None}
-                for flow in flows for s in flow.settings]
-        typer.echo(json.dumps(rows, indent=2))
+        typer.echo(json.dumps({
+            "platforms": [{"id": f.platform, "name": f.name, "version": f.version, "settings": len(f.settings)}
+                          for f in flows],
+            "settings": [{"id": s.id, "title": pick(s.title, lang.value), "control": s.control, "values": s.values,
+                          "url": s.url, "automatable": s.automatable, "retired": s.retired is not None}
+                         for flow in flows for s in flow.settings],
+            "closed": [c.model_dump() for c in closed],
+        }, indent=2, ensure_ascii=False))
         return 0
     for flow in flows:
         table = FitTable(CATALOG_COLUMNS, title=f"{flow.name} (catalogue {flow.version})")
@@ -41,6 +50,13 @@ def catalog(
             values = " / ".join(s.value_label(v, lang.value) for v in s.values)
             table.add_row(Text(s.id, style="bold"), title, s.control, values,
                           _("automatic") if s.automatable else _("manual"), Text(s.url, style="dim"))
+        console.print(table)
+    if closed:
+        heading = "Niet meer te vinden" if lang.value == "nl" else "No longer there"
+        table = FitTable(CLOSED_COLUMNS, title=heading)
+        for c in closed:
+            table.add_row(pick(c.name, lang.value), Text(c.setting or "", style="dim"), c.closed,
+                          pick(c.what_happened, lang.value), pick(c.advice_today, lang.value))
         console.print(table)
     return 0
 

@@ -6,6 +6,7 @@ import typer
 from rich.text import Text
 
 from privacyguard import api
+from privacyguard.catalogue import load_catalogue
 from privacyguard.cli._common import Lang, LangOpt, console
 from privacyguard.i18n import N_
 from privacyguard.labels import value_label
@@ -18,8 +19,10 @@ PLAN_COLUMNS = (Col(N_("Setting"), heading=True), Col(N_("Id"), whole=True, belo
 
 
 def demo(lang: LangOpt = Lang.en) -> int:
-    """Scan LinkedIn and Facebook as simulated in the `default` sandbox; nothing real is contacted."""
-    console.print("[bold]privacyguard demo[/]: scanning simulated LinkedIn and Facebook accounts "
+    """Scan every platform as simulated in the `default` sandbox; nothing real is contacted."""
+    catalogue = load_catalogue()
+    names = ", ".join(catalogue.flows[p].name for p in catalogue.platforms)
+    console.print(f"[bold]privacyguard demo[/]: scanning simulated accounts on {names} "
                   "(the 'default' sandbox: the platforms' 2026 defaults, served at their real URLs "
                   "from local fixtures; nothing leaves this machine).\n")
     result = api.scan([], "default", api.DEFAULT_POLICY, lang.value, account=DEMO_ACCOUNT)

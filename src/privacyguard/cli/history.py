@@ -55,7 +55,7 @@ def list_sweeps(
     if ctx.invoked_subcommand is not None:
         return 0
     catalogue = load_catalogue()
-    with History() as history:
+    with History(create=False) as history:
         rows = history.sweeps(account, limit)
         drift = {row.id: len(sweep_view(history, history.sweep(row.id), catalogue).drift) for row in rows}
     if fmt is ListFmt.json:
@@ -81,7 +81,7 @@ def show(
     output: OutputOpt = None,
 ) -> int:
     """One past sweep as it was judged then, with its drift, in any report format."""
-    with History() as history:
+    with History(create=False) as history:
         record = history.sweep(sweep_id)
         view = sweep_view(history, record, load_catalogue())
     emit(record.report(), fmt.value, output, view)
@@ -98,7 +98,7 @@ def diff(
     if first == second:
         raise BadInput("history diff: give two different sweep ids")
     older, newer = sorted((first, second))
-    with History() as history:
+    with History(create=False) as history:
         newer_record = history.sweep(newer)
         items = diff_sweeps(history.sweep(older), newer_record, load_catalogue())
         newer_lang = newer_record.lang
