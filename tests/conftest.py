@@ -63,6 +63,6 @@ def collect_sandbox(catalogue: Catalogue, platform: str, variant: str, account: 
 def run_cli(*args: str, home: Path, stdin: str | None = None, timeout: float = 180,
             env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """Run `python -m privacyguard ARGS` as a user would, in its own process and home (extra `env` on top)."""
-    env = dict(os.environ, PRIVACYGUARD_HOME=str(home), COLUMNS="200", NO_COLOR="1", **(env or {}))
+    env = {**os.environ, "PRIVACYGUARD_HOME": str(home), "COLUMNS": "200", "NO_COLOR": "1", **(env or {})}
     return subprocess.run([sys.executable, "-m", "privacyguard", *args], capture_output=True, text=True,
                           env=env, input=stdin, timeout=timeout, check=False)

@@ -21,11 +21,11 @@ def test_documented_examples_load_and_agree(catalogue: Catalogue) -> None:
     assert not csv_roster.problems and not yaml_roster.problems
     strip = [e.model_dump(exclude={"line"}) for e in csv_roster.entries]
     assert strip == [e.model_dump(exclude={"line"}) for e in yaml_roster.entries]
-    assert [e.line for e in csv_roster.entries] == [2, 3, 4, 5, 6]
+    assert [e.line for e in csv_roster.entries] == [2, 3, 4, 5, 6, 7]
     test_li = next(e for e in csv_roster.entries if e.account == "test-li-default")
     assert test_li.sandbox == "default" and test_li.email == ""
     assert next(e for e in csv_roster.entries if e.account == "ann-linkedin").sandbox is None
-    assert csv_roster.people() == ["Ann de Vries", "Bram Jansen", "Test Person"]
+    assert csv_roster.people() == ["Ann de Vries", "Bram Jansen", "Test Person", "Mo Example"]
     assert csv_roster.find_person("ANN@acme.example") == "Ann de Vries"
     assert csv_roster.find_person("bram jansen") == "Bram Jansen"
 

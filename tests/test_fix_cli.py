@@ -275,7 +275,7 @@ def test_interactive_fix_explains_in_dutch_and_asks_apply_skip_all_quit(pg_home:
     seen = " ".join(re.sub(r"\x1b\[[0-9;]*m", "", transcript.getvalue()).split())
     assert "Gegevens voor verbetering van generatieve AI" in seen  # Dutch title and rationale
     assert "Je berichten en profiel worden gebruikt om AI-modellen" in seen
-    assert "now: on recommended: off" in seen
+    assert "now: Aan recommended: Uit" in seen  # value labels in the chosen language
     assert "1 applied" in seen and "2 skipped" in seen
     assert child.exitstatus == 0  # the one FAIL was fixed; the skipped ones are WARNs
     now = collect_sandbox(catalogue, "linkedin", "default").readings

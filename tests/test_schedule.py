@@ -105,6 +105,7 @@ def test_install_twice_status_remove(backend: str, fakes: dict[str, Path], monke
     first = run_cli("schedule", "install", "--weekly", "mon", "--at", "09:00", home=home)
     assert first.returncode == 0, first.stderr
     assert "every Monday at 09:00" in first.stdout
+    assert "(add [alerts] notify to config.toml" in " ".join(first.stderr.split())  # brackets kept
     once = installed_artifacts(backend, fakes)
     second = run_cli("schedule", "install", "--weekly", "tuesday", "--at", "21:30", home=home)
     assert second.returncode == 0, second.stderr
@@ -115,6 +116,9 @@ def test_install_twice_status_remove(backend: str, fakes: dict[str, Path], monke
     status = run_cli("schedule", "status", home=home)
     assert status.returncode == 0, status.stdout + status.stderr
     assert "every Tuesday at 21:30" in status.stdout and "sweep --quiet" in status.stdout
+    as_json = run_cli("schedule", "status", "--format", "json", home=home)
+    state = json.loads(as_json.stdout)
+    assert as_json.returncode == 0 and state["installed"] and state["backend"] == backend and state["state"]["ok"]
     removed = run_cli("schedule", "remove", home=home)
     assert removed.returncode == 0, removed.stderr
     assert installed_artifacts(backend, fakes) == []

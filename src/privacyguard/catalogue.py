@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import difflib
+import logging
 import re
 from functools import cached_property
 from pathlib import Path
@@ -25,6 +26,7 @@ from privacyguard.yamlfile import load_yaml_with_lines, validate_data
 # the end (a redesign may turn a switch into a <select>); the kind says what the flow expects.
 ControlType = Literal["toggle", "checkbox", "radio", "dialog", "text", "select", "listbox", "combobox",
                       "menu", "segmented"]
+log = logging.getLogger(__name__)
 SETTING_ID = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
 # Map keys that are no language: what the page holds rather than says (value attributes, ARIA states).
 NEUTRAL = "any"
@@ -451,6 +453,7 @@ def load_catalogue(directory: Path | None = None) -> Catalogue:
         catalogue = Catalogue({path.stem: load_flow(path) for path in files})
         catalogue.closed = _load_closed(folder / CLOSED_FILE, catalogue)
         _CACHE[folder] = catalogue
+        log.debug("catalogue: %d flow file(s) loaded from %s", len(files), folder)
     return _CACHE[folder]
 
 

@@ -7,16 +7,18 @@ means defaults; a malformed one is bad input (exit 3) naming the file and line.
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import platformdirs
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from privacyguard.errors import BadInput, ConfigError, KeyringUnavailable
-from privacyguard.home import privacyguard_home
+from privacyguard.home import ENV_HOME, privacyguard_home
 from privacyguard.redaction import redact_url
 from privacyguard.secrets import SERVICE as KEYRING_SERVICE
 from privacyguard.secrets import delete_entry, get_entry, set_entry
@@ -76,7 +78,17 @@ class Config(_Section):
 
 
 def config_path() -> Path:
-    return privacyguard_home() / CONFIG_NAME
+    """Where config.toml is read from and belongs.
+
+    With PRIVACYGUARD_HOME set, in that home (everything of that home in one folder). Otherwise in
+    the user config folder (platformdirs: ~/.config/privacyguard on Linux), except that a config.toml
+    still in the data folder, where earlier versions kept it, is read as long as there is no new one.
+    """
+    if os.environ.get(ENV_HOME):
+        return privacyguard_home() / CONFIG_NAME
+    new = Path(platformdirs.user_config_dir("privacyguard")) / CONFIG_NAME
+    old = privacyguard_home() / CONFIG_NAME
+    return old if old.is_file() and not new.is_file() else new
 
 
 _TABLE = re.compile(r"^\s*\[\s*([A-Za-z0-9_.\-\"' ]+?)\s*\]\s*(#.*)?$")

@@ -8,17 +8,18 @@ suggestion. See docs/policies.md.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from privacyguard.catalogue import Catalogue, Setting, suggest
 from privacyguard.errors import PolicyError, UnknownName
 from privacyguard.i18n import I18nText
 from privacyguard.resources import policies_dir
-from privacyguard.yamlfile import line_for, load_yaml_with_lines, validate_data
+from privacyguard.yamlfile import line_for, load_yaml_with_lines, validate_data, validation_problems
 
 MAX_EXTENDS_DEPTH = 8
 
@@ -188,13 +189,20 @@ def _locate(ref: str, relative_to: Path | None) -> Path:
     raise UnknownName(f"no policy {ref!r}{hint}: not a built-in profile ({', '.join(builtin_names())}) nor a file")
 
 
-def _check_against_catalogue(spec: PolicySpec, lines: dict, path: Path, catalogue: Catalogue) -> None:
+def _raise(problem: PolicyError) -> None:
+    raise problem
+
+
+def _check_against_catalogue(spec: PolicySpec, lines: dict, path: Path, catalogue: Catalogue,
+                             report: Callable[[PolicyError], None] = _raise) -> None:
+    """Settings and values the catalogue knows; each problem goes to `report` (default: raise the first)."""
     def fail(loc: tuple, problem: str) -> None:
-        raise PolicyError(path, line_for(lines, loc), problem)
+        report(PolicyError(path, line_for(lines, loc), problem))
 
     for setting_id, rule in spec.rules.items():
         if not catalogue.has_setting(setting_id):
             fail(("rules", setting_id), f"unknown setting {setting_id!r}{suggest(setting_id, catalogue.setting_ids)}")
+            continue
         setting = catalogue.setting(setting_id)
         for value in rule.expect.values() if rule.expect else []:
             if value not in setting.values:
@@ -219,6 +227,47 @@ def _read_spec(path: Path, catalogue: Catalogue) -> PolicySpec:
     spec = validate_data(data, lines, path, PolicySpec, PolicyError)
     _check_against_catalogue(spec, lines, path, catalogue)
     return spec
+
+
+def policy_problems(path: Path, catalogue: Catalogue) -> list[PolicyError]:
+    """Every problem of one policy file, for `policy validate` (loading a policy stops at the first).
+
+    A file that is not YAML at all has one problem: nothing after the syntax error can be read.
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+        data, lines = load_yaml_with_lines(text, path, PolicyError)
+    except OSError as exc:
+        return [PolicyError(path, None, f"cannot read policy: {exc.strerror}")]
+    except PolicyError as exc:
+        return [exc]
+    if data is None:
+        return [PolicyError(path, None, "the file is empty")]
+    problems: list[PolicyError] = []
+    try:
+        spec = PolicySpec.model_validate(data)
+    except ValidationError as exc:
+        problems = [PolicyError(path, line, problem) for line, problem in validation_problems(exc, lines)]
+        spec = _what_validates(data)
+    _check_against_catalogue(spec, lines, path, catalogue, problems.append)
+    return sorted(problems, key=lambda p: p.line or 0)
+
+
+def _what_validates(data: Any) -> PolicySpec:
+    """The parts of an invalid policy that can still be checked against the catalogue: every rule's
+    setting id, and the expected values of the rules that are well formed."""
+    def valid(model: type[BaseModel], value: Any) -> Any:
+        try:
+            return model.model_validate(value)
+        except ValidationError:
+            return None
+
+    rules = data.get("rules") if isinstance(data, dict) else None
+    rules = rules if isinstance(rules, dict) else {}
+    disable = data.get("disable") if isinstance(data, dict) else None
+    return PolicySpec.model_construct(
+        rules={str(k): valid(RuleSpec, v) or RuleSpec.model_construct(expect=None) for k, v in rules.items()},
+        disable=[d for d in disable if isinstance(d, str)] if isinstance(disable, list) else [], mute=[])
 
 
 def load_policy(ref: str | Path, catalogue: Catalogue) -> Policy:

@@ -105,17 +105,23 @@ def line_for(lines: dict[LinePath, int], loc: LinePath) -> int | None:
     return None
 
 
+def validation_problems(exc: ValidationError, lines: dict[LinePath, int]) -> list[tuple[int | None, str]]:
+    """Every problem of a pydantic error as (line, 'where: what'), in the order pydantic found them."""
+    problems = []
+    for error in exc.errors(include_url=False):
+        loc = tuple(part for part in error["loc"] if not (isinstance(part, str) and part.startswith("function-")))
+        where = ".".join(str(part) for part in loc) or "(top level)"
+        message = error["msg"].removeprefix("Value error, ")
+        problems.append((line_for(lines, loc), f"{where}: {message}"))
+    return problems
+
+
 def describe_validation_error(exc: ValidationError, lines: dict[LinePath, int]) -> tuple[int | None, str]:
     """First problem of a pydantic error as (line, 'where: what'), plus a count of the rest."""
-    errors = exc.errors(include_url=False)
-    first = errors[0]
-    loc = tuple(part for part in first["loc"] if not (isinstance(part, str) and part.startswith("function-")))
-    where = ".".join(str(part) for part in loc) or "(top level)"
-    message = first["msg"]
-    if message.startswith("Value error, "):
-        message = message[len("Value error, ") :]
-    more = f" (and {len(errors) - 1} more problem(s))" if len(errors) > 1 else ""
-    return line_for(lines, loc), f"{where}: {message}{more}"
+    problems = validation_problems(exc, lines)
+    line, problem = problems[0]
+    more = f" (and {len(problems) - 1} more problem(s))" if len(problems) > 1 else ""
+    return line, f"{problem}{more}"
 
 
 def load_model(path: Path, model: type[Model], error: type[FileFormatError], context: dict | None = None) -> Model:

@@ -14,12 +14,14 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+from rich.console import Group
+
 from privacyguard.audit.bundle import load_key, policy_hash
 from privacyguard.audit.central import CentralRun, Politeness, ProgressCallback
 from privacyguard.audit.merge import DEFAULT_MAX_AGE_DAYS, CollectProgress, collect_bundles
 from privacyguard.audit.model import Audit
 from privacyguard.audit.remote import check_endpoint
-from privacyguard.audit.report import FORMATS, render_audit
+from privacyguard.audit.report import FORMATS, audit_summary, render_audit
 from privacyguard.audit.roster import Roster, load_roster
 from privacyguard.audit.staff import Submission, submit
 from privacyguard.catalogue import load_catalogue
@@ -27,7 +29,7 @@ from privacyguard.errors import BadInput
 from privacyguard.policy import load_policy
 
 __all__ = ["DEFAULT_MAX_AGE_DAYS", "FORMATS", "Audit", "Politeness", "Roster", "Submission", "collect",
-           "load_roster", "report_text", "run_central", "submit"]
+           "load_roster", "report_text", "run_central", "submit", "summary"]
 
 
 def collect(paths: list[Path], roster_path: Path, key_file: Path | None = None,
@@ -64,3 +66,8 @@ def run_central(roster_path: Path, policy: str | Path, concurrency: int = 4, end
 
 def report_text(audit: Audit, fmt: str, previous: Audit | None = None) -> str:
     return render_audit(audit, fmt, previous)
+
+
+def summary(audit: Audit, previous: Audit | None = None) -> Group:
+    """The terminal summary, laid out for the width it is printed at."""
+    return audit_summary(audit, previous)

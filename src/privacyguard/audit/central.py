@@ -197,6 +197,10 @@ class CentralRun:
                 results[job.index] = (AccountSnapshot(platform=job.entry.platform, account=job.entry.account,
                                                       error=job.error, finished_at=now_utc()), "")
         queue: asyncio.Queue[_Job] = asyncio.Queue()
+        if self.on_progress:  # the total, before the first account starts
+            for job in jobs:
+                if job.target is not None:
+                    self.on_progress(job.entry, "queued")
         for job in _interleave([j for j in jobs if j.target is not None]):
             queue.put_nowait(job)
         if queue.empty():

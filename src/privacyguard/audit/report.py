@@ -11,13 +11,14 @@ import json
 from collections.abc import Callable
 
 from rich.console import Console, Group
-from rich.table import Table
 from rich.text import Text
 
 from privacyguard.audit.html import render_html
 from privacyguard.audit.matrix import MISSING, Matrix, Rate, build_matrix, matrix_dict
 from privacyguard.audit.model import Audit
 from privacyguard.errors import BadInput
+from privacyguard.i18n import N_
+from privacyguard.reports.layout import Col, FitTable
 
 Renderer = Callable[[Matrix, Audit], str]
 
@@ -47,20 +48,23 @@ def _pct(rate: Rate) -> str:
     return "—" if rate.rate is None else f"{rate.rate * 100:.0f}% ({rate.compliant}/{rate.total})"
 
 
-def render_table(matrix: Matrix, audit: Audit, width: int = 140) -> str:
+def table_renderable(matrix: Matrix, audit: Audit) -> Group:
     """A short terminal summary: overall rate, rates per rule/team/platform, missing, errors, rejected."""
     people = len({a.person for a in audit.accounts} | {m.person for m in audit.missing})
     parts: list = [Text(f"Audit of {people} people, {len(audit.accounts) + len(audit.missing)} "
                         f"accounts · compliant: {_pct(matrix.overall)}", style="bold")]
-    for title, rates in (("Rule", matrix.by_rule), ("Team", matrix.by_team), ("Platform", matrix.by_platform)):
-        table = Table(title=f"Compliance per {title.lower()}", title_justify="left")
-        table.add_column(title)
-        table.add_column("Compliant")
+    titles = {r.setting: r.title for r in matrix.rules}
+    for title, rates in ((N_("Rule"), matrix.by_rule), (N_("Team"), matrix.by_team),
+                         (N_("Platform"), matrix.by_platform)):
         trend = (matrix.trend or {}).get(f"by_{title.lower()}", {})
-        if trend:
-            table.add_column("Change")
+        by_rule = title == "Rule"
+        columns = ([Col(N_("Setting"), heading=True), Col(N_("Id"), whole=True, below=True)] if by_rule
+                   else [Col(title, whole=True, heading=True)])
+        columns += [Col(N_("Compliant"), whole=True)] + ([Col(N_("Change"), whole=True)] if trend else [])
+        table = FitTable(columns, title=f"Compliance per {title.lower()}")
         for name, rate in rates.items():
-            row = [name, _pct(rate)]
+            row: list = [titles.get(name, name), Text(name, style="dim")] if by_rule else [name]
+            row.append(_pct(rate))
             if trend:
                 change = trend.get(name, {}).get("change")
                 row.append("—" if change is None else f"{change * 100:+.0f} pts")
@@ -76,9 +80,18 @@ def render_table(matrix: Matrix, audit: Audit, width: int = 140) -> str:
         if items:
             parts.append(Text(f"{title}:", style="bold"))
             parts.extend(Text(f"  {item}") for item in items)
+    return Group(*parts)
+
+
+def render_table(matrix: Matrix, audit: Audit, width: int = 140) -> str:
+    """The terminal summary as text, for files (the CLI prints the renderable at the terminal's width)."""
     buffer = io.StringIO()
-    Console(file=buffer, width=width, color_system=None).print(Group(*parts))
+    Console(file=buffer, width=width, color_system=None).print(table_renderable(matrix, audit))
     return buffer.getvalue()
+
+
+def audit_summary(audit: Audit, previous: Audit | None = None) -> Group:
+    return table_renderable(build_matrix(audit, previous), audit)
 
 
 FORMATS: dict[str, Renderer] = {

@@ -5,8 +5,9 @@
 
 from __future__ import annotations
 
-import os
+import logging
 import sys
+from typing import Annotated, Any
 
 import typer
 from rich.markup import escape
@@ -16,6 +17,7 @@ try:  # recent typer vendors click; older releases depend on it
 except ImportError:  # pragma: no cover
     from click import exceptions as click_exc  # type: ignore[no-redef]
 
+from privacyguard import __version__, logs
 from privacyguard.cli import (  # issue 5, issue 3
     accounts,
     catalog,
@@ -36,7 +38,7 @@ from privacyguard.cli import (  # issue 5, issue 3
 )
 from privacyguard.cli import audit as audit_cmd  # issue 6
 from privacyguard.cli import flows as flows_cmd
-from privacyguard.cli._common import err_console
+from privacyguard.cli._common import err_console, settings
 from privacyguard.errors import BadInput, BrowserNotFound, PrivacyGuardError
 
 EXIT_BAD_INPUT = 3
@@ -47,8 +49,30 @@ app = typer.Typer(
     help="Read, judge and fix the privacy settings of your social-media accounts.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
-    add_completion=False,
+    add_completion=True,
 )
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"privacyguard {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    version: Annotated[bool, typer.Option("--version", callback=_print_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+    verbose: Annotated[int, typer.Option("--verbose", "-v", count=True, show_default=False,
+                                         help="Say more on stderr (-v: what is done, -vv: debug detail and "
+                                         "tracebacks; also PRIVACYGUARD_DEBUG=1).")] = 0,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only errors on stderr; no progress display.")] = False,
+) -> None:
+    """Read, judge and fix the privacy settings of your social-media accounts."""
+    settings.verbose, settings.quiet = verbose, quiet
+    logs.configure(verbose, quiet, err_console)
+
+
 for module in (scan, evaluate, demo, catalog, sweep, login, doctor, record):
     module.register(app)
 for module in (fix, undo):  # issue 4
@@ -63,15 +87,56 @@ app.add_typer(audit_cmd.app, name="audit")
 app.add_typer(flows_cmd.app, name="flows")
 
 
+def _metavar(param: Any) -> str:
+    """A metavar a person can read: PLATFORM, not <list[str]>; the choices where there are some."""
+    descriptor = getattr(param, "type_descriptor", None)
+    choices = getattr(descriptor, "choices", None) or getattr(getattr(param, "type", None), "choices", None)
+    if choices:
+        return "|".join(str(getattr(c, "value", c)) for c in choices)
+    return (param.name or "value").upper()
+
+
+def tidy(command: Any) -> Any:
+    """Readable help for every command: metavars without Python types, no metavar on flags, and
+    help texts shown as written (Rich would take "[alerts]" in "default: config.toml [alerts]" for markup)."""
+    if command.help:
+        command.help = command.help.replace("[", "\\[")
+    help_option = command.get_help_option(command.context_class(command))  # made on first use, then kept
+    for param in [*command.params, *([help_option] if help_option is not None else [])]:
+        if getattr(param, "help", None):
+            param.help = param.help.replace("[", "\\[")
+        if param.param_type_name == "argument":  # its NAME says what it is; "<str>" would only add noise
+            param.display_type_rich = lambda ctx: None
+        elif param.param_type_name == "option" and param.metavar is None:
+            flag = getattr(param, "is_flag", False) or getattr(param, "count", False)
+            param.metavar = "" if flag else _metavar(param)
+    for sub in getattr(command, "commands", {}).values():
+        tidy(sub)
+    return command
+
+
+def command() -> Any:
+    """The click command behind the app, with tidied help (built once per process)."""
+    global _COMMAND
+    if _COMMAND is None:
+        _COMMAND = tidy(typer.main.get_command(app))
+    return _COMMAND
+
+
+_COMMAND: Any = None
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI and turn every deliberate error into a message and an exit code."""
+    settings.verbose, settings.quiet = 0, False
     try:
-        code = app(args=argv, standalone_mode=False, prog_name="privacyguard")
+        code = command().main(args=argv, standalone_mode=False, prog_name="privacyguard")
     except click_exc.NoArgsIsHelpError as exc:
-        typer.echo(exc.ctx.get_help() if exc.ctx else str(exc))
+        if exc.message:  # Rich already printed the help while the error was made; plain click did not
+            typer.echo(exc.message)
         code = 0
     except click_exc.UsageError as exc:
-        err_console.print(f"[bold red]error:[/] {exc.format_message()}")
+        err_console.print(f"[bold red]error:[/] {escape(exc.format_message())}", highlight=False)
         code = EXIT_BAD_INPUT
     except (typer.Abort, KeyboardInterrupt):
         err_console.print("aborted")
@@ -86,9 +151,10 @@ def main(argv: list[str] | None = None) -> None:
         err_console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False)
         code = EXIT_UNVERIFIED
     except Exception as exc:
-        if os.environ.get("PRIVACYGUARD_DEBUG"):
+        if logs.debugging():
             raise
+        logging.getLogger("privacyguard").debug("internal error", exc_info=True)
         err_console.print(f"[bold red]internal error:[/] {type(exc).__name__} "
-                          "(set PRIVACYGUARD_DEBUG=1 for details)", highlight=False)
+                          "(run with -vv or PRIVACYGUARD_DEBUG=1 for details)", highlight=False)
         code = EXIT_UNVERIFIED
     sys.exit(code or 0)

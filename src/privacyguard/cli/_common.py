@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -21,6 +23,17 @@ console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
 
 
+@dataclass
+class CliSettings:
+    """The root options (privacyguard -v/-q …), set once per run by the root callback."""
+
+    verbose: int = 0
+    quiet: bool = False
+
+
+settings = CliSettings()
+
+
 class Lang(StrEnum):
     en = "en"
     nl = "nl"
@@ -28,6 +41,27 @@ class Lang(StrEnum):
 
 # Every format in the reports registry (table, json, html, csv, markdown, junit, sarif).
 Fmt = StrEnum("Fmt", {name: name for name in FORMATS})  # type: ignore[misc]
+
+
+class TableOrJson(StrEnum):
+    """For listings: a table for people, or JSON for scripts (stdout, nothing else on it)."""
+
+    table = "table"
+    json = "json"
+
+
+TableOrJsonOpt = Annotated[TableOrJson, typer.Option("--format", help="table, or json for scripts.")]
+
+
+def echo_json(data: object) -> None:
+    typer.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+
+
+def platform_name(value: str | list[str] | None) -> str | list[str] | None:
+    """Platform names as the catalogue spells them: `--platform LinkedIn` means linkedin."""
+    if value is None:
+        return None
+    return value.lower() if isinstance(value, str) else [v.lower() for v in value]
 
 
 PolicyOpt = Annotated[str, typer.Option("--policy", help="Built-in profile (recommended, strict) or a policy file.")]
@@ -60,7 +94,7 @@ def emit(report: Report, fmt: str, output: Path | None, sweep: SweepView | None 
     """Print the report (or write it to a file, saying where)."""
     if output is not None:
         write_output(output, render(report, fmt, sweep, warn_fails=warn_fails))
-        if not quiet:
+        if not (quiet or settings.quiet):
             err_console.print(_("report written to {path}").format(path=output))
         return
     if quiet:

@@ -14,9 +14,9 @@ import typer
 from rich.table import Table
 
 from privacyguard import credentials
-from privacyguard.accounts import Account
+from privacyguard.accounts import Account, get_account
 from privacyguard.catalogue import load_catalogue
-from privacyguard.cli._common import console, err_console
+from privacyguard.cli._common import TableOrJson, TableOrJsonOpt, console, echo_json, err_console, platform_name
 from privacyguard.errors import BadInput
 from privacyguard.sandbox import load_variant
 from privacyguard.secrets import read_stdin_secrets
@@ -38,14 +38,16 @@ def _read_secrets(password_stdin: bool, ask_password: bool, totp_stdin: bool) ->
     if password_stdin or totp_stdin:
         password, secret = read_stdin_secrets(sys.stdin.read(), password_stdin, totp_stdin)
     if ask_password:
-        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True, err=True)
+        # Asked once: a mistyped password shows at the first sign-in as "wrong password", never stored silently.
+        password = typer.prompt("Password", hide_input=True, err=True)
     return password, secret
 
 
 @app.command("add")
 def add(
     name: Annotated[str, typer.Argument(help="A name of your choice for this account.")],
-    platform: Annotated[str, typer.Option("--platform", help="linkedin, facebook, x, instagram, …")],
+    platform: Annotated[str, typer.Option("--platform", callback=platform_name,
+                                          help="linkedin, facebook, x, instagram, …")],
     username: Annotated[str | None, typer.Option("--username", help="Sign-in name (e-mail or phone).")] = None,
     sandbox: Annotated[str | None, typer.Option("--sandbox", help="A simulated account of this variant.")] = None,
     password_stdin: PasswordStdin = False,
@@ -71,9 +73,15 @@ def add(
 
 
 @app.command("list")
-def list_cmd() -> int:
+def list_cmd(fmt: TableOrJsonOpt = TableOrJson.table) -> int:
     """Every registered account, what it signs in with, and how old its saved session is."""
     now = now_utc()
+    if fmt is TableOrJson.json:
+        echo_json([{"name": s.account.name, "platform": s.account.platform, "username": s.account.username,
+                    "sandbox": s.account.sandbox, "password": s.account.has_password, "totp": s.account.has_totp,
+                    "session_saved_at": s.session_saved_at, "sign_in_paused": s.account.sign_in_paused}
+                   for s in credentials.statuses()])
+        return 0
     table = Table(title="Accounts", title_justify="left")
     for column in ("Name", "Platform", "Username", "Kind", "Password", "Two-step", "Session", "Sign-in"):
         table.add_column(column)
@@ -99,6 +107,7 @@ def update(
     forget_session: Annotated[bool, typer.Option("--forget-session", help="Remove the saved session.")] = False,
 ) -> int:
     """Change an account's sign-in name or secrets (a new secret lets automated sign-in try again)."""
+    get_account(name)  # an unknown name is said before any secret is asked for
     password, secret = _read_secrets(password_stdin, ask_password, totp_stdin)
     account = credentials.update(name, username=username, password=password, totp_secret=secret,
                                  forget_password=forget_password, forget_totp=forget_totp,

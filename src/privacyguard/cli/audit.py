@@ -21,6 +21,7 @@ from privacyguard.audit.bundle import key_id, new_key
 from privacyguard.audit.model import Audit
 from privacyguard.audit.remote import BrowserServer
 from privacyguard.cli._common import FixturesOpt, Lang, LangOpt, OutputOpt, checked, console, err_console
+from privacyguard.cli.progress import run_progress
 from privacyguard.errors import BadInput
 from privacyguard.files import write_output
 from privacyguard.i18n import _
@@ -43,7 +44,7 @@ KeyOpt = Annotated[Path | None, typer.Option("--key-file", help="The organisatio
 
 
 def _summary(result: Audit, out: Path) -> None:
-    typer.echo(audit_lib.report_text(result, "table"), err=True, nl=False)
+    err_console.print(audit_lib.summary(result))
     err_console.print(f"audit written to {out}")
 
 
@@ -67,8 +68,8 @@ def submit(
     lang: LangOpt = Lang.en,
 ) -> int:
     """Scan your own registered accounts under the organisation's policy and write a bundle to hand in."""
-    with err_console.status("Reading settings…", spinner="dots") if err_console.is_terminal else _Null():
-        result = audit_lib.submit(org_policy, who, out, key_file, account or [], lang.value)
+    with run_progress(_("Reading settings")) as progress:
+        result = audit_lib.submit(org_policy, who, out, key_file, account or [], lang.value, on_progress=progress)
     console.print(build_renderable(result.report))
     signed = f"signed (key id {result.bundle.signature.key_id})" if result.bundle.signature else "unsigned"
     err_console.print(f"bundle for {result.bundle.who} written to {out}: {len(result.bundle.accounts)} account(s), "
@@ -119,6 +120,9 @@ def report(
     """The compliance matrix person × rule, rates per rule/team/platform, who has not handed in, the trend."""
     current = Audit.load(audit_file)
     before = Audit.load(previous) if previous is not None else None
+    if fmt is AuditFmt.table and output is None:  # laid out for this terminal's width
+        console.print(audit_lib.summary(current, before))
+        return current.exit_code()
     text = audit_lib.report_text(current, fmt.value, before)
     if output is not None:
         write_output(output, text)
@@ -141,17 +145,9 @@ def run(
     lang: LangOpt = Lang.en,
 ) -> int:
     """Scan every roster account from here: one browser, one isolated context per account, bounded concurrency."""
-    total = [0]
-
-    def progress(entry: object, stage: str) -> None:
-        if stage == "done" and err_console.is_terminal:
-            total[0] += 1
-            err_console.print(f"\r{total[0]} account(s) scanned", end="")
-
-    result = audit_lib.run_central(roster, policy, concurrency, browser_endpoint or [], fixtures, lang.value,
-                                   on_progress=progress)
-    if err_console.is_terminal:
-        err_console.print()
+    with run_progress(_("Scanning roster accounts")) as progress:
+        result = audit_lib.run_central(roster, policy, concurrency, browser_endpoint or [], fixtures, lang.value,
+                                       on_progress=progress)
     result.save(out)
     _summary(result, out)
     return _exit(result)
@@ -179,18 +175,13 @@ def browser_server(
     endpoint = server.start()
     console.print(f"browser server listening: {endpoint}")
     console.print("anyone who can reach this address can drive the browser: keep it on a private network")
+    stop = {signal.SIGINT, signal.SIGTERM}
+    # sigwait only takes signals that are blocked; unblocked, Ctrl-C went to Python's handler and the
+    # wait went on. The server's own processes are already running, so they keep their signal mask.
+    signal.pthread_sigmask(signal.SIG_BLOCK, stop)
     try:
-        signal.sigwait({signal.SIGINT, signal.SIGTERM})
-    except KeyboardInterrupt:
-        pass
+        signal.sigwait(stop)
     finally:
         server.stop()
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, stop)
     return 0
-
-
-class _Null:
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, *exc: object) -> None:
-        return None

@@ -6,15 +6,22 @@ import json
 from typing import Annotated
 
 import typer
-from rich.table import Table
+from rich.text import Text
 
 from privacyguard.catalogue import load_catalogue
-from privacyguard.cli._common import Fmt, FormatOpt, Lang, LangOpt, console
-from privacyguard.i18n import pick
+from privacyguard.cli._common import Fmt, FormatOpt, Lang, LangOpt, console, platform_name
+from privacyguard.i18n import N_, _, pick
+from privacyguard.reports.layout import Col, FitTable
+
+CLOSED_COLUMNS = (Col(N_("What"), heading=True), Col(N_("Id"), whole=True, below=True), Col(N_("Since"), whole=True),
+                  Col(N_("What happened"), ratio=2), Col(N_("What the advice means today"), ratio=2))
+CATALOG_COLUMNS = (Col(N_("Id"), whole=True, heading=True), Col(N_("Setting"), ratio=3), Col(N_("Control"), whole=True),
+                   Col(N_("Values"), ratio=2), Col(N_("Fix"), whole=True), Col(N_("Page"), fold=True, ratio=2))
 
 
 def catalog(
-    platform: Annotated[list[str] | None, typer.Option("--platform", help="Only this platform.")] = None,
+    platform: Annotated[list[str] | None, typer.Option(
+        "--platform", callback=platform_name, help="Only this platform.")] = None,
     lang: LangOpt = Lang.en,
     fmt: FormatOpt = Fmt.table,
 ) -> int:
@@ -35,21 +42,20 @@ def catalog(
         }, indent=2, ensure_ascii=False))
         return 0
     for flow in flows:
-        table = Table(title=f"{flow.name} (catalogue {flow.version})", title_justify="left", expand=True)
-        for column in ("Setting", "Title", "Control", "Values", "Page"):
-            table.add_column(column)
+        table = FitTable(CATALOG_COLUMNS, title=f"{flow.name} (catalogue {flow.version})")
         for s in flow.settings:
-            title = pick(s.title, lang.value) + (" [dim](retired)[/]" if s.retired else "")
-            table.add_row(s.id, title, s.control, " / ".join(s.values), s.url)
+            title = Text(pick(s.title, lang.value))
+            if s.retired:
+                title.append(" " + _("(retired)"), style="dim")
+            values = " / ".join(s.value_label(v, lang.value) for v in s.values)
+            table.add_row(Text(s.id, style="bold"), title, s.control, values,
+                          _("automatic") if s.automatable else _("manual"), Text(s.url, style="dim"))
         console.print(table)
     if closed:
         heading = "Niet meer te vinden" if lang.value == "nl" else "No longer there"
-        table = Table(title=heading, title_justify="left", expand=True)
-        for column in (("Wat", "Sinds", "Wat er gebeurde", "Wat het advies nu betekent") if lang.value == "nl"
-                       else ("What", "Since", "What happened", "What the advice means today")):
-            table.add_column(column)
+        table = FitTable(CLOSED_COLUMNS, title=heading)
         for c in closed:
-            table.add_row(pick(c.name, lang.value) + (f"\n[dim]{c.setting}[/]" if c.setting else ""), c.closed,
+            table.add_row(pick(c.name, lang.value), Text(c.setting or "", style="dim"), c.closed,
                           pick(c.what_happened, lang.value), pick(c.advice_today, lang.value))
         console.print(table)
     return 0

@@ -7,7 +7,7 @@ import sys
 
 import typer
 
-from privacyguard.cli._common import err_console
+from privacyguard.cli._common import TableOrJson, TableOrJsonOpt, echo_json, err_console
 from privacyguard.config import (
     config_path,
     delete_smtp_password,
@@ -29,9 +29,18 @@ def path_cmd() -> int:
 
 
 @app.command("show")
-def show() -> int:
+def show(fmt: TableOrJsonOpt = TableOrJson.table) -> int:
     """The settings in force (checks the file: exit 3 naming file and line if it is wrong)."""
     config = load_config()
+    if fmt is TableOrJson.json:
+        data = config.model_dump(mode="json", by_alias=True)
+        data["path"] = str(config.path or config_path())
+        data["exists"] = config.path is not None
+        data["alerts"]["notify"] = [shown_target(t) for t in config.alerts.notify]  # secrets never shown
+        if config.smtp:
+            data["smtp"]["password"] = password_state(config.smtp)
+        echo_json(data)
+        return 0
     typer.echo(f"config file: {config.path or str(config_path()) + ' (not present: defaults)'}")
     typer.echo(f"[sweep] policy={config.sweep.policy} lang={config.sweep.lang} "
                   f"accounts={', '.join(config.sweep.accounts) or 'all registered'}")

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import typer
-from rich.table import Table
+from rich.text import Text
 
 from privacyguard import api
 from privacyguard.catalogue import load_catalogue
 from privacyguard.cli._common import Lang, LangOpt, console
+from privacyguard.i18n import N_
+from privacyguard.labels import value_label
+from privacyguard.reports.layout import Col, FitTable
 from privacyguard.reports.table import build_renderable
 
 DEMO_ACCOUNT = "demo"
+PLAN_COLUMNS = (Col(N_("Setting"), heading=True), Col(N_("Id"), whole=True, below=True), Col(N_("Account"), whole=True),
+                Col(N_("Now"), whole=True), Col(N_("Would become"), whole=True), Col(N_("How"), fold=True, ratio=2))
 
 
 def demo(lang: LangOpt = Lang.en) -> int:
@@ -23,13 +28,14 @@ def demo(lang: LangOpt = Lang.en) -> int:
     result = api.scan([], "default", api.DEFAULT_POLICY, lang.value, account=DEMO_ACCOUNT)
     console.print(build_renderable(result.report))
     plan = api.planned_fixes(result.report)
-    table = Table(title="What `privacyguard fix` would change", title_justify="left", expand=True)
-    for column in ("Setting", "Now", "Would become", "How"):
-        table.add_column(column)
+    table = FitTable(PLAN_COLUMNS, title="What `privacyguard fix` would change")
     for finding in plan:
         how = "automatic, verified by reading back" if finding.automatable else "manual: " + (
             finding.remediation.url or "")
-        table.add_row(finding.uid, finding.actual or "—", finding.target or finding.expected, how)
+        account = finding.uid.rsplit(":", 1)[0].replace(":", " · ")
+        table.add_row(finding.title, Text(finding.setting, style="dim"), account,
+                      value_label(finding.setting, finding.actual, lang.value),
+                      value_label(finding.setting, finding.target or finding.expected, lang.value), how)
     console.print(table)
     console.print(f"\n{len(plan)} setting(s) fall short of the 'recommended' policy. "
                   "Exit code of a real scan would be "

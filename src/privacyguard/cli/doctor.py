@@ -5,15 +5,19 @@ from __future__ import annotations
 import typer
 from rich.table import Table
 
-from privacyguard.cli._common import console
+from privacyguard.cli._common import TableOrJson, TableOrJsonOpt, console, echo_json
 from privacyguard.doctor import Level, run_checks
 
 STYLE = {Level.OK: "green", Level.WARN: "yellow", Level.FAIL: "bold red"}
 
 
-def doctor() -> int:
+def doctor(fmt: TableOrJsonOpt = TableOrJson.table) -> int:
     """Check what privacyguard needs. Exit 0 when nothing fails, 2 when something does."""
     checks = run_checks()
+    code = 2 if any(c.level is Level.FAIL for c in checks) else 0
+    if fmt is TableOrJson.json:
+        echo_json([{"check": c.name, "level": c.level.value, "detail": c.detail, "advice": c.advice} for c in checks])
+        return code
     table = Table(title="privacyguard doctor", title_justify="left", show_lines=True)
     for column in ("Check", "", "Detail"):
         table.add_column(column)
@@ -23,7 +27,7 @@ def doctor() -> int:
     for check in checks:
         if check.advice:
             console.print(f"\n{check.name}: {check.advice}")
-    return 2 if any(c.level is Level.FAIL for c in checks) else 0
+    return code
 
 
 def register(app: typer.Typer) -> None:

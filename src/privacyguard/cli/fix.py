@@ -21,7 +21,9 @@ from privacyguard.cli._common import (
     PolicyOpt,
     console,
     err_console,
+    platform_name,
 )
+from privacyguard.cli.progress import RunProgress, shown
 from privacyguard.errors import BadInput
 from privacyguard.files import write_output
 from privacyguard.findings import Report
@@ -29,7 +31,7 @@ from privacyguard.fix.apply import Decision
 from privacyguard.fix.model import Change, Mode, RunReport
 from privacyguard.fix.opener import open_page
 from privacyguard.fix.plan import PlannedChange
-from privacyguard.fix.render import explanation, render, result_line, run_table
+from privacyguard.fix.render import explanation, is_quit, render, result_line, run_table
 from privacyguard.fix.session import Opener
 from privacyguard.fix.session import fix as run_fix
 from privacyguard.i18n import _, ngettext
@@ -71,7 +73,8 @@ def ask(item: PlannedChange, out: Console) -> Decision:
 
 
 def fix(
-    platform: Annotated[list[str] | None, typer.Option("--platform", help="Platform (repeatable).")] = None,
+    platform: Annotated[list[str] | None, typer.Option(
+        "--platform", callback=platform_name, help="Platform (repeatable).")] = None,
     sandbox: Annotated[str | None, typer.Option("--sandbox", help="Fix a simulated platform variant.")] = None,
     account: Annotated[list[str] | None, typer.Option("--account", help="Registered account (repeatable); "
                                                       "default: all of them.")] = None,
@@ -103,7 +106,12 @@ def fix(
     # JSON belongs on stdout alone; everything said to the person goes to stderr then.
     out = console if fmt is Fmt.table and output is None else err_console
 
+    reading = RunProgress(_("Reading settings")) if shown() else None
+    changing: list[RunProgress] = []
+
     def on_plan(report: Report, plan: list[PlannedChange]) -> None:
+        if reading is not None:  # the scan is over; questions and the plan need the screen
+            reading.progress.stop()
         manual = sum(1 for p in plan if not p.automatable)
         accounts = len(report.accounts)
         out.print(ngettext("Scanned {n} account against policy {policy}: ",
@@ -124,13 +132,28 @@ def fix(
                 out.print(explanation(item))
         elif not interactive:
             out.print(_("Applying every change (--yes); each is read back before it counts."), markup=False)
+            if shown() and plan:
+                changing.append(RunProgress(_("Changing settings")))
+                changing[0].add_total(len(plan))
+                changing[0].progress.start()
 
     def on_change(change: Change) -> None:
-        out.print(result_line(change))
+        if not is_quit(change):  # after a quit: one line under the table, not one per change
+            out.print(result_line(change))
+        for display in changing:
+            display(change.setting, "done")
 
-    result = run_fix(platform or [], sandbox, account or [], fixtures, policy, lang.value, only or [], mode,
-                     decide=(lambda item: ask(item, out if out.is_terminal else err_console)) if interactive else None,
-                     on_plan=on_plan, on_change=on_change, opener=OPENER if open_pages else None)
+    if reading is not None:
+        reading.progress.start()
+    try:
+        result = run_fix(platform or [], sandbox, account or [], fixtures, policy, lang.value, only or [], mode,
+                         decide=(lambda item: ask(item, out if out.is_terminal else err_console)) if interactive
+                         else None, on_plan=on_plan, on_change=on_change, opener=OPENER if open_pages else None,
+                         on_progress=reading)
+    finally:
+        for display in (reading, *changing):
+            if display is not None:
+                display.progress.stop()
     _emit(result.run, fmt, output, out)
     if result.journal is not None:
         if result.run.summary.get("applied"):

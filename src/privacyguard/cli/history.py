@@ -7,16 +7,17 @@ from enum import StrEnum
 from typing import Annotated
 
 import typer
-from rich.table import Table
 from rich.text import Text
 
 from privacyguard.catalogue import load_catalogue
 from privacyguard.cli._common import Fmt, FormatOpt, OutputOpt, console, emit
 from privacyguard.errors import BadInput
 from privacyguard.history.db import History
-from privacyguard.history.drift import DriftItem
 from privacyguard.history.view import diff_sweeps, sweep_view
-from privacyguard.reports.sweep_text import KIND_LABEL, score_text
+from privacyguard.i18n import N_, _, use_lang
+from privacyguard.reports.drift_table import drift_table
+from privacyguard.reports.layout import Col, FitTable
+from privacyguard.reports.sweep_text import score_text
 
 app = typer.Typer(help="Past sweeps: list them, show one, compare two.", invoke_without_command=True)
 
@@ -24,6 +25,23 @@ app = typer.Typer(help="Past sweeps: list them, show one, compare two.", invoke_
 class ListFmt(StrEnum):
     table = "table"
     json = "json"
+
+
+HISTORY_COLUMNS = (Col(N_("Sweep"), whole=True, heading=True), Col(N_("When (UTC)"), whole=True, heading=True),
+                   Col(N_("Policy"), whole=True), Col(N_("Scores"), ratio=2), Col(N_("Findings")),
+                   Col(N_("Drift"), whole=True),
+                   Col(N_("Alerts"), whole=True), Col(N_("Exit"), whole=True))
+
+
+def _scores(scores: dict[str, float | None]) -> str:
+    """One score per account ("me 80%"), the platform left out as the sweep's accounts say it."""
+    return ", ".join(f"{label.split(':', 1)[-1]} {score_text(s)}" for label, s in scores.items())
+
+
+def _counts(summary: dict[str, int]) -> str:
+    unverified = summary.get("UNKNOWN", 0) + summary.get("ERROR", 0)
+    return _("{fail} FAIL, {warn} WARN, {unverified} unverified").format(
+        fail=summary.get("FAIL", 0), warn=summary.get("WARN", 0), unverified=unverified)
 
 
 @app.callback()
@@ -46,17 +64,12 @@ def list_sweeps(
     if not rows:
         console.print("no sweeps yet" + (f" of {account}" if account else "") + "; run `privacyguard sweep`")
         return 0
-    table = Table(title="Sweeps" + (f" of {account}" if account else ""), title_justify="left")
-    for column in ("ID", "When (UTC)", "Policy", "Accounts", "Scores", "FAIL", "WARN", "Unverified", "Drift",
-                   "Alerts", "Exit"):
-        table.add_column(column)
+    table = FitTable(HISTORY_COLUMNS, title="Sweeps" + (f" of {account}" if account else ""))
     for row in rows:
-        unverified = row.summary.get("UNKNOWN", 0) + row.summary.get("ERROR", 0)
-        scores = ", ".join(f"{label.split(':', 1)[1]} {score_text(s)}" for label, s in row.scores.items())
-        alerts = Text(f"{row.alerts_failed} failed", style="bold yellow") if row.alerts_failed else Text("—")
-        table.add_row(str(row.id), f"{row.started_at:%Y-%m-%d %H:%M}", row.policy, str(row.accounts), scores,
-                      str(row.summary.get("FAIL", 0)), str(row.summary.get("WARN", 0)), str(unverified),
-                      str(drift[row.id]), alerts, str(row.exit_code))
+        table.add_row(f"#{row.id}", f"{row.started_at:%Y-%m-%d %H:%M}", row.policy, _scores(row.scores),
+                      _counts(row.summary), str(drift[row.id]),
+                      Text(f"{row.alerts_failed} failed", style="bold yellow") if row.alerts_failed else "—",
+                      str(row.exit_code))
     console.print(table)
     return 0
 
@@ -75,16 +88,6 @@ def show(
     return 0
 
 
-def _drift_table(items: list[DriftItem], title: str) -> Table:
-    table = Table(title=title, title_justify="left", expand=True)
-    for column in ("Account", "Change", "Setting", "Before", "Now"):
-        table.add_column(column)
-    for item in items:
-        table.add_row(item.label, KIND_LABEL[item.kind], item.title or item.setting or "—", item.before or "—",
-                      item.after or "—")
-    return table
-
-
 @app.command("diff")
 def diff(
     first: Annotated[int, typer.Argument(metavar="ID1", help="The older sweep.")],
@@ -96,7 +99,9 @@ def diff(
         raise BadInput("history diff: give two different sweep ids")
     older, newer = sorted((first, second))
     with History(create=False) as history:
-        items = diff_sweeps(history.sweep(older), history.sweep(newer), load_catalogue())
+        newer_record = history.sweep(newer)
+        items = diff_sweeps(history.sweep(older), newer_record, load_catalogue())
+        newer_lang = newer_record.lang
     if fmt is ListFmt.json:
         typer.echo(json.dumps({"from": older, "to": newer, "drift": [i.model_dump(mode="json") for i in items]},
                               indent=2, ensure_ascii=False))
@@ -104,5 +109,6 @@ def diff(
     if not items:
         console.print(f"no drift between sweep #{older} and #{newer}")
         return 0
-    console.print(_drift_table(items, f"Drift from sweep #{older} to #{newer}"))
+    with use_lang(newer_lang):  # the words of the newer sweep's language, as its values
+        console.print(drift_table(items, f"Drift from sweep #{older} to #{newer}"))
     return 0

@@ -6,20 +6,25 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from privacyguard.catalogue import load_catalogue
-from privacyguard.cli._common import Lang, LangOpt, console
-from privacyguard.i18n import pick
-from privacyguard.policy import builtin_names, load_policy
+from privacyguard.cli._common import Lang, LangOpt, TableOrJson, TableOrJsonOpt, console, echo_json, err_console
+from privacyguard.i18n import ngettext, pick
+from privacyguard.policy import builtin_names, load_policy, policy_problems
 
 app = typer.Typer(help="List, show and validate policies.", no_args_is_help=True)
 
 
 @app.command("list")
-def list_policies() -> int:
+def list_policies(fmt: TableOrJsonOpt = TableOrJson.table) -> int:
     """The built-in policy profiles."""
     catalogue = load_catalogue()
+    if fmt is TableOrJson.json:
+        policies = [load_policy(name, catalogue) for name in builtin_names()]
+        echo_json([{"name": p.name, "rules": len(p.rules), "extends": p.chain[1:]} for p in policies])
+        return 0
     table = Table(title="Built-in policies", title_justify="left")
     for column in ("Name", "Rules", "Extends"):
         table.add_column(column)
@@ -49,7 +54,15 @@ def show(name: Annotated[str, typer.Argument(help="Built-in name or policy file.
 
 @app.command("validate")
 def validate(path: Annotated[Path, typer.Argument(help="Policy file to check.")]) -> int:
-    """Check a policy file; exit 3 with file, line and problem if it is wrong."""
-    policy = load_policy(path, load_catalogue())
+    """Check a policy file; exit 3 with file, line and problem for every problem found."""
+    catalogue = load_catalogue()
+    problems = policy_problems(path, catalogue)
+    for problem in problems:
+        err_console.print(f"[bold red]error:[/] {escape(str(problem))}", highlight=False)
+    if problems:
+        err_console.print(ngettext("{path}: {n} problem", "{path}: {n} problems", len(problems)).format(
+            path=path, n=len(problems)), highlight=False, markup=False)
+        return 3
+    policy = load_policy(path, catalogue)  # what it extends, and the rules the chain adds up to
     console.print(f"{path}: valid ({len(policy.rules)} rules, extends: {', '.join(policy.chain[1:]) or 'nothing'})")
     return 0

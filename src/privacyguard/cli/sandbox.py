@@ -8,15 +8,20 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from privacyguard.cli._common import console
+from privacyguard.cli._common import TableOrJson, TableOrJsonOpt, console, echo_json
 from privacyguard.sandbox import list_variants, load_variant, reset_state
 
 app = typer.Typer(help="The simulated platforms used by --sandbox.", no_args_is_help=True)
 
 
 @app.command("list")
-def list_cmd(fixtures: Annotated[Path | None, typer.Option("--fixtures")] = None) -> int:
+def list_cmd(fixtures: Annotated[Path | None, typer.Option("--fixtures", help="Another fixtures root.")] = None,
+             fmt: TableOrJsonOpt = TableOrJson.table) -> int:
     """Variants available per platform."""
+    if fmt is TableOrJson.json:
+        echo_json([{"platform": platform, "variant": name, "description": load_variant(platform, name, fixtures)
+                    .description} for platform, names in list_variants(fixtures).items() for name in names])
+        return 0
     table = Table(title="Sandbox variants", title_justify="left", expand=True)
     for column in ("Platform", "Variant", "Description"):
         table.add_column(column)

@@ -21,13 +21,16 @@ from privacyguard.cli._common import (
     checked,
     emit,
     err_console,
+    platform_name,
 )
+from privacyguard.cli.progress import run_progress
 from privacyguard.errors import BadInput
 from privacyguard.i18n import _
 
 
 def scan(
-    platform: Annotated[list[str] | None, typer.Option("--platform", help="Platform to scan (repeatable).")] = None,
+    platform: Annotated[list[str] | None, typer.Option(
+        "--platform", callback=platform_name, help="Platform to scan (repeatable).")] = None,
     sandbox: Annotated[str | None, typer.Option("--sandbox", help="Scan a simulated platform variant.")] = None,
     account: Annotated[list[str] | None, typer.Option("--account", help="Registered account (repeatable); "
                                                       "default: all of them.")] = None,
@@ -43,8 +46,9 @@ def scan(
     """Read privacy settings and judge them. Exit 0 all pass, 1 FAIL, 2 unverified, 3 bad input."""
     if sandbox is not None and account:
         raise BadInput("--sandbox and --account exclude each other: a sandbox scan uses its own simulated accounts")
-    with err_console.status("Reading settings…", spinner="dots") if err_console.is_terminal else _null():
-        result = api.scan(platform or [], sandbox, policy, lang.value, fixtures, accounts=account or [])
+    with run_progress(_("Reading settings")) as progress:
+        result = api.scan(platform or [], sandbox, policy, lang.value, fixtures, accounts=account or [],
+                          on_progress=progress)
     if save_snapshot is not None:
         result.snapshot.save(save_snapshot, "--save-snapshot")
         err_console.print(f"snapshot saved to {save_snapshot}")
@@ -54,14 +58,6 @@ def scan(
         err_console.print(_("Some settings could not be read. To show us the page: {command}").format(
             command=escape(hint)), highlight=False, soft_wrap=True)
     return result.report.exit_code()
-
-
-class _null:
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, *exc: object) -> None:
-        return None
 
 
 def register(app: typer.Typer) -> None:

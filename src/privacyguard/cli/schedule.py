@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from privacyguard import schedule as scheduler
-from privacyguard.cli._common import console, err_console
+from privacyguard.cli._common import TableOrJson, TableOrJsonOpt, console, echo_json, err_console
 from privacyguard.config import load_config
 from privacyguard.sweep import SweepRequest, plan_sweep
 
@@ -38,14 +38,23 @@ def install(
         console.print(f"crontab: {record['cron_line']}", highlight=False, markup=False)
     if not notify and not config.alerts.notify:
         err_console.print("note: no alert targets configured; the job only records sweeps "
-                          "(add [alerts] notify to config.toml, see docs/config.md)")
+                          "(add [alerts] notify to config.toml, see docs/config.md)", markup=False, highlight=False)
     return 0
 
 
 @app.command("status")
-def status() -> int:
+def status(fmt: TableOrJsonOpt = TableOrJson.table) -> int:
     """Is a weekly sweep installed, and is it intact? Exit 0 yes, 1 no."""
     state = scheduler.status()
+    if fmt is TableOrJson.json:
+        from privacyguard.history.db import History
+
+        with History() as history:
+            last = history.sweeps(limit=1)
+        echo_json({"installed": state is not None, **(state or {}),
+                   "last_sweep": last[0].model_dump(mode="json", include={"id", "started_at", "exit_code"})
+                   if last else None})
+        return 0 if state is not None and state["state"].get("ok") else 1
     if state is None:
         console.print("no weekly sweep installed; `privacyguard schedule install` sets one up")
         return 1

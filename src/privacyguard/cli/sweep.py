@@ -2,44 +2,15 @@
 
 from __future__ import annotations
 
-import contextlib
-import threading
-from collections.abc import Iterator
 from typing import Annotated
 
 import typer
 from rich.markup import escape
-from rich.progress import BarColumn, Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
 
 from privacyguard.cli._common import Fmt, FormatOpt, JunitWarnOpt, Lang, OutputOpt, choose_lang, emit, err_console
-from privacyguard.collect.runner import ProgressCallback, Target
-from privacyguard.i18n import set_lang
+from privacyguard.cli.progress import run_progress
+from privacyguard.i18n import _, set_lang
 from privacyguard.sweep import SweepRequest, run_sweep
-
-
-@contextlib.contextmanager
-def account_progress(enabled: bool) -> Iterator[ProgressCallback | None]:
-    """A progress bar per account on the terminal (stderr); nothing when disabled or not a terminal."""
-    if not enabled or not err_console.is_terminal:
-        yield None
-        return
-    progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
-                        TextColumn("{task.fields[state]}"), TimeElapsedColumn(), console=err_console, transient=False)
-    tasks: dict[str, TaskID] = {}
-    lock = threading.Lock()
-
-    def on_progress(target: Target, event: str) -> None:
-        with lock:
-            if target.label not in tasks:
-                tasks[target.label] = progress.add_task(target.label, total=1, state="waiting")
-            task = tasks[target.label]
-            if event == "start":
-                progress.update(task, state="reading…")
-            elif event == "done":
-                progress.update(task, completed=1, state="done")
-
-    with progress:
-        yield on_progress
 
 
 def sweep(
@@ -65,8 +36,8 @@ def sweep(
     """
     request = SweepRequest(accounts=account or [], policy=policy, lang=lang.value if lang else None,
                            notify=notify or None, report_file=str(output.resolve()) if output else None)
-    with account_progress(not quiet) as on_progress:
-        result = run_sweep(request, on_progress=on_progress)
+    with run_progress(_("Sweeping accounts"), quiet) as progress:
+        result = run_sweep(request, on_progress=progress)
     set_lang(result.report.tool.get("lang"))  # config.toml's [sweep] lang when --lang was not given
     for note in result.notes:
         err_console.print(f"[bold yellow]warning:[/] {escape(note)}", highlight=False)

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from privacyguard.cli._common import OutputOpt, console, err_console
+from privacyguard.cli._common import Lang, LangOpt, OutputOpt, console, err_console
 from privacyguard.cli.fix import Fmt, FormatOpt, _emit
 from privacyguard.fix.model import Change
 from privacyguard.fix.render import result_line
@@ -18,6 +18,7 @@ def undo(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would be restored; change nothing.")] = False,
     fmt: FormatOpt = Fmt.table,
     output: OutputOpt = None,
+    lang: LangOpt = Lang.en,
 ) -> int:
     """Restore the before-values of the last fix run. Exit 0 all restored, 1 some not, 3 bad input."""
     out = console if fmt is Fmt.table and output is None else err_console

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ from privacyguard.sandbox.server import SandboxAccount, SignInHandler
 from privacyguard.sandbox.signin import SandboxSignIn
 from privacyguard.snapshot import AccountError, AccountSnapshot, Snapshot, now_utc
 
+log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Target:
@@ -188,13 +190,20 @@ class CollectRun:
             async with polite, semaphore:
                 if self.on_progress:
                     self.on_progress(target, "start")
+                log.info("reading %s%s", target.label, f" (sandbox {target.sandbox})" if target.sandbox else "")
                 result = await self.collect_one(b, target)
+                log.info("read %s: %d setting(s)%s", target.label, len(result.readings),
+                         f", error: {result.error.kind}" if result.error else "")
                 if self.on_progress:
                     self.on_progress(target, "done")
                 return result
 
         async def with_browser(b: Browser) -> list[AccountSnapshot]:
             return list(await asyncio.gather(*(guarded(b, t) for t in targets)))
+
+        if self.on_progress:  # the total, before the first account starts
+            for target in targets:
+                self.on_progress(target, "queued")
 
         if browser is not None:
             accounts = await with_browser(browser)

@@ -163,6 +163,10 @@ def _groups(targets: list[Target]) -> list[Target]:
     return list(dict.fromkeys(targets))
 
 
+# The reason of every change left alone after the person quit (shown as one line, not one per change).
+QUIT_REASON = "quit before this one"
+
+
 class Fixer:
     """Applies a plan: asks (or not), changes, reads back, journals, reports each change."""
 
@@ -238,12 +242,12 @@ class Fixer:
         try:
             for item in items:
                 if self.quit:
-                    changes.append(self._emit(item, change_from_plan(item, Result.SKIPPED, "quit before this one")))
+                    changes.append(self._emit(item, change_from_plan(item, Result.SKIPPED, QUIT_REASON)))
                     continue
                 decision = await self._ask(item)
                 if decision is Decision.QUIT:
                     self.quit = True
-                    changes.append(self._emit(item, change_from_plan(item, Result.SKIPPED, "quit before this one")))
+                    changes.append(self._emit(item, change_from_plan(item, Result.SKIPPED, QUIT_REASON)))
                     continue
                 if not item.automatable:
                     reason = "privacyguard cannot change this setting; the steps and link are for you"

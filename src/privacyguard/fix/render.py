@@ -7,14 +7,15 @@ import json
 from typing import Any
 
 from rich.console import Console, Group, RenderableType
-from rich.table import Table
 from rich.text import Text
 
 from privacyguard.errors import BadInput
+from privacyguard.fix.apply import QUIT_REASON
 from privacyguard.fix.model import Change, Result, RunReport
 from privacyguard.fix.plan import PlannedChange, title
-from privacyguard.i18n import N_, _
+from privacyguard.i18n import N_, _, ngettext
 from privacyguard.labels import expected_label, status_code, value_label
+from privacyguard.reports.layout import Col, FitTable
 
 RESULT_STYLE = {
     Result.APPLIED: "bold green",
@@ -77,19 +78,39 @@ def result_line(change: Change) -> Text:
     return line
 
 
+def is_quit(change: Change) -> bool:
+    """Left alone because the person quit before it came up (summed up in one line)."""
+    return change.result is Result.SKIPPED and change.reason == QUIT_REASON
+
+
+def quit_line(count: int) -> Text:
+    return Text("· " + ngettext("{n} other change not asked about: you quit (run fix again to see it)",
+                                "{n} other changes not asked about: you quit (run fix again to see them)",
+                                count).format(n=count), style="dim")
+
+
+def _value(setting: str, value: str | None) -> str:
+    """A value's label; "—" where there is none (a skipped change has no after)."""
+    return "—" if value is None else value_label(setting, value)
+
+
+RUN_COLUMNS = (Col(N_("Result"), whole=True, heading=True), Col(N_("Setting"), heading=True),
+               Col(N_("Id"), whole=True, below=True), Col(N_("Account"), whole=True), Col(N_("Before"), whole=True),
+               Col(N_("Target"), whole=True), Col(N_("After"), whole=True), Col(N_("Reason"), ratio=2))
+
+
 def run_table(run: RunReport) -> RenderableType:
+    """The closing table (reports/layout.py); changes left alone after a quit are one line under it."""
     heading = _("Undo results") if run.command == "undo" else _("Fix results")
-    table = Table(title=heading + (" " + _("(run {id})").format(id=run.run_id) if run.run_id else ""),
-                  title_justify="left", expand=True, header_style="bold")
-    for column, tight in ((_("Result"), True), (_("Account"), False), (_("Setting"), False), (_("Before"), True),
-                          (_("Target"), True), (_("After"), True), (_("Reason"), False)):
-        table.add_column(column, no_wrap=tight)
+    table = FitTable(RUN_COLUMNS, title=heading + (" " + _("(run {id})").format(id=run.run_id) if run.run_id else ""))
+    quitted = [c for c in run.changes if is_quit(c)]
     for change in run.changes:
+        if is_quit(change):
+            continue
         sid = change.setting
-        table.add_row(Text(result_word(change.result), style=RESULT_STYLE[change.result]),
-                      f"{change.platform} · {change.account}", change.title or change.setting,
-                      value_label(sid, change.before) if change.before else "—", value_label(sid, change.target),
-                      value_label(sid, change.after) if change.after else "—",
+        table.add_row(Text(result_word(change.result), style=RESULT_STYLE[change.result]), change.title or sid,
+                      Text(sid, style="dim"), f"{change.platform} · {change.account}", _value(sid, change.before),
+                      _value(sid, change.target), _value(sid, change.after),
                       change.reason if change.result is not Result.APPLIED else "")
     summary = Text(_("Summary: "))
     for result in Result:
@@ -98,7 +119,11 @@ def run_table(run: RunReport) -> RenderableType:
             summary.append(f"{count} {result_word(result)}  ", style=RESULT_STYLE[result])
     if not run.changes:
         summary.append(_("nothing to do"))
-    return Group(table, summary) if run.changes else summary
+        return summary
+    parts: list[RenderableType] = [table] if table.rows else []
+    if quitted:
+        parts.append(quit_line(len(quitted)))
+    return Group(*parts, summary)
 
 
 def fix_schema() -> dict[str, Any]:

@@ -5,14 +5,14 @@ from __future__ import annotations
 import io
 
 from rich.console import Console, Group
-from rich.table import Table
 from rich.text import Text
 
 from privacyguard.findings import Finding, Report, Status
-from privacyguard.i18n import _, use_lang
+from privacyguard.i18n import N_, _, use_lang
 from privacyguard.labels import expected_label, status_code, value_label
 from privacyguard.reports.context import SweepView
 from privacyguard.reports.drift_table import drift_renderable
+from privacyguard.reports.layout import Col, FitTable
 
 STATUS_STYLE = {
     Status.PASS: "green",
@@ -35,25 +35,33 @@ def why(finding: Finding) -> str:
     """One line: for a rule not met, why it matters; otherwise why this status."""
     if finding.status in (Status.FAIL, Status.WARN):
         return finding.rationale
+    if finding.status is Status.PASS:  # "is <value>" would only repeat the Now column
+        return ""
     return finding.reason
 
 
+SCAN_COLUMNS = (Col(N_("Status"), whole=True, heading=True), Col(N_("Setting"), heading=True),
+                Col(N_("Id"), whole=True, below=True), Col(N_("Now")), Col(N_("Should be")),
+                Col(N_("Why"), ratio=4, fold=True))
+
+
 def build_renderable(report: Report, sweep: SweepView | None = None) -> Group:
+    """Drift first (for a sweep), then a table per account, laid out for the width it is printed at
+    (reports/layout.py); every word in the report's language."""
+    with use_lang(report.tool.get("lang")):
+        return _renderable(report, sweep)
+
+
+def _renderable(report: Report, sweep: SweepView | None) -> Group:
     parts: list = []
     if sweep is not None:  # drift since the last sweep comes first
         parts.append(drift_renderable(sweep))
     for platform in sorted({a.platform for a in report.accounts}):
         for account in (a for a in report.accounts if a.platform == platform):
-            table = Table(title=f"{platform} · {account.account}", title_justify="left", expand=True,
-                          show_lines=False, header_style="bold")
-            # One line per finding: long titles and reasons are cut with an ellipsis, never wrapped.
-            table.add_column(_("Status"), no_wrap=True)
-            table.add_column(_("Setting"), ratio=4, no_wrap=True, overflow="ellipsis", min_width=20)
-            table.add_column(_("Now"), no_wrap=True, overflow="ellipsis", max_width=12)
-            table.add_column(_("Should be"), no_wrap=True, overflow="ellipsis", max_width=20)
-            table.add_column(_("Why"), ratio=4, no_wrap=True, overflow="ellipsis", min_width=12)
+            table = FitTable(SCAN_COLUMNS, title=f"{platform} · {account.account}")
             for finding in sorted(account.findings, key=lambda f: (STATUS_ORDER[f.status], f.setting)):
-                table.add_row(status_text(finding.status), finding.title, value_label(finding.setting, finding.actual),
+                table.add_row(status_text(finding.status), finding.title, Text(finding.setting, style="dim"),
+                              value_label(finding.setting, finding.actual),
                               expected_label(finding.setting, finding.expected), why(finding))
             if account.error:
                 kind = f" [{account.error_kind}]" if account.error_kind else ""
