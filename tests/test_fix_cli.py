@@ -260,7 +260,7 @@ def _answer(child: pexpect.spawn, answers: dict[str, str]) -> list[str]:
     while child.expect([r"\((linkedin\.[a-z_]+)\)", pexpect.EOF]) == 0:
         setting = child.match.group(1)
         asked.append(setting)
-        child.expect("Apply this change\\?")
+        child.expect(r"Apply this change\?|Deze wijziging toepassen\?")  # the question in either language
         child.sendline(answers[setting])
     child.close()
     return asked
@@ -275,8 +275,9 @@ def test_interactive_fix_explains_in_dutch_and_asks_apply_skip_all_quit(pg_home:
     seen = " ".join(re.sub(r"\x1b\[[0-9;]*m", "", transcript.getvalue()).split())
     assert "Gegevens voor verbetering van generatieve AI" in seen  # Dutch title and rationale
     assert "Je berichten en profiel worden gebruikt om AI-modellen" in seen
-    assert "now: Aan recommended: Uit" in seen  # value labels in the chosen language
-    assert "1 applied" in seen and "2 skipped" in seen
+    assert "nu: Aan aanbevolen: Uit" in seen  # the screen and the value labels in the chosen language
+    assert "Deze wijziging toepassen?" in seen and "Apply this change" not in seen
+    assert "1 toegepast" in seen and "2 overgeslagen" in seen
     assert child.exitstatus == 0  # the one FAIL was fixed; the skipped ones are WARNs
     now = collect_sandbox(catalogue, "linkedin", "default").readings
     assert (now[ads].value, now[AI].value, now[download].value) == ("on", "off", "on")

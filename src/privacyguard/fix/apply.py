@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import threading
 from collections.abc import Callable
 from enum import StrEnum
@@ -101,7 +102,9 @@ async def _in_daemon_thread(function: Callable[[PlannedChange], Decision], item:
         else:
             loop.call_soon_threadsafe(settle, result, None)
 
-    threading.Thread(target=work, name="privacyguard-ask", daemon=True).start()
+    # The question runs in the command's context, so it speaks the command's language (--lang).
+    threading.Thread(target=contextvars.copy_context().run, args=(work,), name="privacyguard-ask",
+                     daemon=True).start()
     return await future
 
 
