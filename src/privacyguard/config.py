@@ -8,7 +8,6 @@ means defaults; a malformed one is bad input (exit 3) naming the file and line.
 from __future__ import annotations
 
 import re
-import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from privacyguard.errors import BadInput, ConfigError
 from privacyguard.home import privacyguard_home
+from privacyguard.loaders import parse_toml, read_text
 
 KEYRING_SERVICE = "privacyguard"
 CONFIG_NAME = "config.toml"
@@ -104,19 +104,10 @@ def line_of(text: str, loc: tuple[Any, ...]) -> int | None:
 def load_config(path: Path | None = None) -> Config:
     """Read config.toml (defaults when it does not exist)."""
     path = path or config_path()
-    if not path.is_file():
+    if not path.exists():
         return Config(path=None)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(path, None, f"cannot read the config file: {exc}") from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        message = str(exc)
-        found = re.search(r"\(at line (\d+), column \d+\)", message)
-        problem = re.sub(r"\s*\(at line \d+, column \d+\)", "", message) or "invalid TOML"
-        raise ConfigError(path, int(found.group(1)) if found else None, f"invalid TOML: {problem}") from None
+    text = read_text(path, ConfigError)
+    data = parse_toml(text, path, ConfigError)
     smtp = data.get("smtp")
     if isinstance(smtp, dict) and "password" in smtp:
         raise ConfigError(path, line_of(text, ("smtp", "password")),

@@ -12,6 +12,7 @@ from privacyguard.catalogue import Catalogue, Setting
 from privacyguard.findings import AccountReport, Finding, Remediation, Report, Status, overall_status, summarise
 from privacyguard.i18n import pick, pick_list
 from privacyguard.policy import Level, Mute, Policy, Rule
+from privacyguard.recognise import screen_account
 from privacyguard.snapshot import AccountSnapshot, Reading, ReadStatus, Snapshot
 
 _UNREAD_REASONS = {
@@ -66,6 +67,7 @@ def _judge(rule: Rule, setting: Setting, reading: Reading | None, account: Accou
 def evaluate_account(account: AccountSnapshot, policy: Policy, catalogue: Catalogue,
                      lang: str = "en", today: dt.date | None = None) -> AccountReport:
     today = today or dt.date.today()
+    account = screen_account(account, catalogue)
     findings: list[Finding] = []
     for rule in policy.rules.values():
         setting = catalogue.setting(rule.setting)

@@ -17,8 +17,9 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from privacyguard.catalogue import Catalogue, Setting, suggest
 from privacyguard.errors import PolicyError, UnknownName
 from privacyguard.i18n import I18nText
+from privacyguard.loaders import load_yaml
 from privacyguard.resources import policies_dir
-from privacyguard.yamlfile import line_for, load_yaml_with_lines, validate_data
+from privacyguard.yamlfile import line_for, validate_data
 
 MAX_EXTENDS_DEPTH = 8
 
@@ -211,11 +212,7 @@ def _check_against_catalogue(spec: PolicySpec, lines: dict, path: Path, catalogu
 
 
 def _read_spec(path: Path, catalogue: Catalogue) -> PolicySpec:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise PolicyError(path, None, f"cannot read policy: {exc.strerror}") from None
-    data, lines = load_yaml_with_lines(text, path, PolicyError)
+    data, lines = load_yaml(path, PolicyError)
     spec = validate_data(data, lines, path, PolicySpec, PolicyError)
     _check_against_catalogue(spec, lines, path, catalogue)
     return spec

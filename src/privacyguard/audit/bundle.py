@@ -24,6 +24,7 @@ from privacyguard.catalogue import Catalogue
 from privacyguard.errors import AuditKeyError, BundleError
 from privacyguard.evaluate import evaluate_account
 from privacyguard.findings import AccountReport, Status
+from privacyguard.loaders import load_json
 from privacyguard.policy import Policy
 from privacyguard.snapshot import AccountError, AccountSnapshot, Reading, ReadStatus, Snapshot, now_utc
 
@@ -157,9 +158,10 @@ def check_signature(data: dict[str, Any], key: bytes) -> str | None:
     if not isinstance(signature, dict) or signature.get("alg") != SIGNATURE_ALG or not isinstance(
             signature.get("value"), str):
         return "the signature field is malformed"
-    if not hmac.compare_digest(signature_of(data, key), signature["value"]):
+    # Compared as bytes: compare_digest refuses a str with non-ASCII characters (TypeError).
+    if not hmac.compare_digest(signature_of(data, key).encode(), signature["value"].encode("utf-8")):
         if signature.get("key_id") not in (None, key_id(key)):
-            return (f"signed with another key (key id {signature.get('key_id')}, "
+            return (f"signed with another key (key id {str(signature.get('key_id'))[:40]}, "
                     f"the organisation's is {key_id(key)})")
         return "the signature does not match: the bundle was changed after it was signed"
     return None
@@ -210,16 +212,7 @@ def write_bundle(bundle: Bundle, path: Path) -> None:
 # --- reading a bundle ------------------------------------------------------------------------------
 def parse_bundle(path: Path) -> tuple[dict[str, Any], Bundle]:
     """The raw data (for signature checks) and the validated bundle, or BundleError saying why not."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise BundleError(path, None, f"cannot read: {exc.strerror}") from None
-    except UnicodeDecodeError:
-        raise BundleError(path, None, "not a text file") from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise BundleError(path, exc.lineno, f"not valid JSON: {exc.msg}") from None
+    data = load_json(path, BundleError)
     if not isinstance(data, dict) or data.get("format") != BUNDLE_FORMAT:
         raise BundleError(path, None, f"not a privacyguard bundle (no \"format\": \"{BUNDLE_FORMAT}\")")
     if data.get("format_version") != BUNDLE_VERSION:

@@ -7,19 +7,23 @@ The schema is versioned (PRAGMA user_version) and migrated on open; see migratio
 
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
+from typing import Any, TypeVar
 
+from privacyguard.catalogue import load_catalogue
 from privacyguard.errors import HistoryError
-from privacyguard.findings import AccountReport, Report
+from privacyguard.findings import AccountReport, Report, Status, overall_status
 from privacyguard.history.drift import AccountState
 from privacyguard.history.migrations import SCHEMA_VERSION, migrate, version
 from privacyguard.history.models import AccountRun, AlertOutcome, SweepRecord, SweepSummary
 from privacyguard.home import privacyguard_home
+from privacyguard.recognise import screen_account, screen_findings
 from privacyguard.score import account_score
 from privacyguard.snapshot import AccountSnapshot, Snapshot, now_utc
 
@@ -32,6 +36,26 @@ def history_path() -> Path:
 
 def _iso(value: datetime) -> str:
     return value.isoformat()
+
+
+Method = TypeVar("Method", bound=Callable[..., Any])
+
+
+def _reads_stored_data(method: Method) -> Method:
+    """Rows are a file someone could have damaged or edited: a bad one is HistoryError naming the
+    database (exit 3), never a traceback from sqlite, JSON or validation deep inside a report."""
+
+    @functools.wraps(method)
+    def wrapper(self: History, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except HistoryError:
+            raise
+        except (sqlite3.DatabaseError, ValueError, TypeError, KeyError, AttributeError) as exc:
+            detail = str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
+            raise HistoryError(f"{self.path}: the history database is damaged ({detail})") from None
+
+    return wrapper  # type: ignore[return-value]
 
 
 class History:
@@ -114,12 +138,19 @@ class History:
     # --- reading -----------------------------------------------------------------------------
     def _run(self, row: sqlite3.Row | tuple) -> AccountRun:
         run_id, sweep_id, platform, account, status, error, score, snapshot_json, report_json = row
-        return AccountRun(id=run_id, sweep_id=sweep_id, platform=platform, account=account, status=status,
-                          error=error, score=score, snapshot=AccountSnapshot.model_validate_json(snapshot_json),
-                          report=AccountReport.model_validate_json(report_json))
+        catalogue = load_catalogue()  # readings in the file are screened like any other: issue 13 item 3
+        snapshot = screen_account(AccountSnapshot.model_validate_json(snapshot_json), catalogue)
+        report = AccountReport.model_validate_json(report_json)
+        findings, changed = screen_findings(report.findings, catalogue)
+        if changed:
+            status = overall_status([f.status for f in findings] + ([Status.ERROR] if report.error else []))
+            report = report.model_copy(update={"findings": findings, "status": status})
+        return AccountRun(id=run_id, sweep_id=sweep_id, platform=platform, account=account, status=report.status,
+                          error=error, score=score, snapshot=snapshot, report=report)
 
     _RUN_COLUMNS = "id, sweep_id, platform, account, status, error, score, snapshot_json, report_json"
 
+    @_reads_stored_data
     def sweep(self, sweep_id: int) -> SweepRecord:
         row = self.db.execute("SELECT id, started_at, finished_at, tool_json, policy_json, lang, exit_code, "
                               "summary_json FROM sweeps WHERE id = ?", (sweep_id,)).fetchone()
@@ -138,6 +169,7 @@ class History:
                            policy=json.loads(row[4]), lang=row[5], exit_code=row[6], summary=json.loads(row[7]),
                            runs=runs, alerts=alerts)
 
+    @_reads_stored_data
     def sweeps(self, account: str | None = None, limit: int = 20) -> list[SweepSummary]:
         """The latest sweeps first; with `account`, only sweeps that read that account."""
         where, args = ("WHERE id IN (SELECT sweep_id FROM account_runs WHERE account = ?)", [account]) \
@@ -159,6 +191,7 @@ class History:
                                        scores=scores))
         return result
 
+    @_reads_stored_data
     def baselines(self, platform: str, account: str, before_sweep: int) -> tuple[AccountRun | None, AccountRun | None]:
         """The account's run in the sweep before `before_sweep`, and its last run that could be read."""
         previous = self.db.execute(
@@ -169,6 +202,7 @@ class History:
             "AND error IS NULL ORDER BY sweep_id DESC LIMIT 1", (platform, account, before_sweep)).fetchone()
         return (self._run(previous) if previous else None), (self._run(readable) if readable else None)
 
+    @_reads_stored_data
     def trend(self, platform: str, account: str, up_to_sweep: int, limit: int = 12) -> list[tuple[int, datetime,
                                                                                                     float | None, int]]:
         """(sweep id, time, score, FAIL count) of the account's last `limit` sweeps up to a sweep, oldest first."""
@@ -182,6 +216,7 @@ class History:
             points.append((sweep_id, datetime.fromisoformat(started), score, fails))
         return points
 
+    @_reads_stored_data
     def latest_id(self) -> int | None:
         return self.db.execute("SELECT max(id) FROM sweeps").fetchone()[0]
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 from privacyguard.findings import Report, Status
 from privacyguard.reports.context import SweepView
 from privacyguard.reports.sweep_text import (
@@ -14,10 +16,15 @@ from privacyguard.reports.sweep_text import (
 )
 from privacyguard.reports.table import STATUS_ORDER
 
+_MARKDOWN_ACTIVE = str.maketrans({"\\": "\\\\", "|": "\\|", "[": "\\[", "]": "\\]", "`": "\\`",
+                                  "\n": " ", "\r": " "})
+
 
 def cell(text: object) -> str:
-    """A table cell: pipes escaped, no line breaks."""
-    return str(text if text is not None else "—").replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    """Text from a snapshot, policy or page, made inert: HTML escaped as HTML is, links, code and pipes
+    escaped for Markdown, no line breaks. Markdown renderers pass raw HTML through, so `<script>` or
+    `<img onerror=…>` in a reading must never reach the report as it came."""
+    return html.escape(str(text if text is not None else "—"), quote=True).translate(_MARKDOWN_ACTIVE)
 
 
 def _row(*cells: object) -> str:
@@ -27,8 +34,8 @@ def _row(*cells: object) -> str:
 def render_markdown(report: Report, *, sweep: SweepView | None = None) -> str:
     policy = report.policy.get("name", "?")
     lines = ["# privacyguard report", "",
-             f"Policy **{cell(policy)}** · readings taken {report.tool.get('snapshot_taken_at', '?')} · "
-             f"privacyguard {report.tool.get('version', '?')}", ""]
+             f"Policy **{cell(policy)}** · readings taken {cell(report.tool.get('snapshot_taken_at', '?'))} · "
+             f"privacyguard {cell(report.tool.get('version', '?'))}", ""]
     if sweep is not None:
         lines += ["## Drift since the last sweep", "", drift_heading(sweep), ""]
         if sweep.drift:
