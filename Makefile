@@ -4,7 +4,7 @@ VENV    := .venv
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 
-.PHONY: setup browser demo test lint bench clean test-services
+.PHONY: setup browser demo test lint bench fuzz clean test-services
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -33,6 +33,11 @@ lint: $(STAMP)
 
 bench: setup
 	$(BIN)/python scripts/bench.py
+
+# 10,000+ generated files over every reader (and a sample through the CLI); prints the count,
+# tracebacks and exit-2s (must be 0/0). FUZZ_ARGS="--inputs 50000 --seed 7" for more or a replay.
+fuzz: $(STAMP)
+	$(BIN)/python scripts/fuzz.py $(FUZZ_ARGS)
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .ruff_cache

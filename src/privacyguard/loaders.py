@@ -21,7 +21,8 @@ import yaml
 
 from privacyguard.errors import FileFormatError
 
-MAX_BYTES = 16 * 1024 * 1024  # far above any real policy, flow, roster, bundle or snapshot
+MAX_BYTES = 16 * 1024 * 1024  # far above any real roster, bundle or snapshot
+MAX_YAML_BYTES = 2 * 1024 * 1024  # YAML is parsed in Python: 2 MiB is ~2 s; a flow is 30 KB, a policy 11 KB
 MAX_DEPTH = 48  # the deepest real document (a flow or bundle) nests under 10 levels
 ALIAS_BUDGET = 10_000  # YAML nodes that alias expansion may add to a document
 
@@ -45,7 +46,7 @@ def read_text(path: Path, error: ErrorType, *, max_bytes: int = MAX_BYTES) -> st
     except OSError as exc:
         raise error(path, None, f"cannot read: {exc.strerror or exc}") from None
     if len(data) > max_bytes:
-        raise error(path, None, f"too large (over {max_bytes // (1024 * 1024)} MiB); is this the right file?")
+        raise error(path, None, f"too large (over {max_bytes / (1024 * 1024):g} MiB); is this the right file?")
     return decode(data, path, error)
 
 
@@ -151,8 +152,23 @@ def load_csv_text(path: Path, error: ErrorType, *, max_bytes: int = MAX_BYTES) -
 
 
 # --- YAML ----------------------------------------------------------------------------------------
-class _Yaml12Loader(yaml.SafeLoader):
-    """SafeLoader whose booleans are only true/false (YAML 1.2), that limits nesting while composing.
+if yaml.__with_libyaml__:  # libyaml scans and parses four times faster; composing stays in Python
+    class _Parser(yaml.composer.Composer, yaml.cyaml.CParser):
+        def __init__(self, stream: str) -> None:
+            yaml.cyaml.CParser.__init__(self, stream)
+            yaml.composer.Composer.__init__(self)
+else:  # pragma: no cover - PyYAML built without libyaml
+    class _Parser(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser,  # type: ignore[no-redef]
+                  yaml.composer.Composer):
+        def __init__(self, stream: str) -> None:
+            yaml.reader.Reader.__init__(self, stream)
+            yaml.scanner.Scanner.__init__(self)
+            yaml.parser.Parser.__init__(self)
+            yaml.composer.Composer.__init__(self)
+
+
+class _Yaml12Loader(_Parser, yaml.constructor.SafeConstructor, yaml.resolver.Resolver):
+    """A safe loader whose booleans are only true/false (YAML 1.2), that limits nesting while composing.
 
     YAML 1.1 would silently turn `expect: off` into a boolean. Composing is recursive in PyYAML,
     so depth is counted here, before Python's own recursion limit can be reached.
@@ -161,7 +177,9 @@ class _Yaml12Loader(yaml.SafeLoader):
     max_depth = MAX_DEPTH
 
     def __init__(self, stream: str) -> None:
-        super().__init__(stream)
+        _Parser.__init__(self, stream)
+        yaml.constructor.SafeConstructor.__init__(self)
+        yaml.resolver.Resolver.__init__(self)
         self._depth = 0
 
     def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
@@ -229,9 +247,10 @@ class _Walk:
 def parse_yaml(text: str, path: Path | str, error: ErrorType,
                max_depth: int = MAX_DEPTH) -> tuple[Any, dict[LinePath, int]]:
     """Parse YAML text; return (data, {path-tuple: line}). Every problem is `error` with a line."""
-    loader = _Yaml12Loader(text)
-    loader.max_depth = max_depth
+    loader = None
     try:
+        loader = _Yaml12Loader(text)  # the pure-Python reader refuses control characters at once
+        loader.max_depth = max_depth
         node = loader.get_single_node()
         if node is None:
             return None, {}
@@ -244,6 +263,10 @@ def parse_yaml(text: str, path: Path | str, error: ErrorType,
         line = mark.line + 1 if mark else None
         context = f" ({exc.context})" if exc.context else ""
         raise error(path, line, f"invalid YAML: {exc.problem or exc}{context}") from None
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1 if isinstance(exc.position, int) else None
+        raise error(path, line, f"invalid YAML: a control character (#x{exc.character:04x}) is not allowed "
+                    "in YAML text") from None
     except yaml.YAMLError as exc:
         raise error(path, None, f"invalid YAML: {exc}") from None
     except RecursionError:
@@ -251,11 +274,13 @@ def parse_yaml(text: str, path: Path | str, error: ErrorType,
     except (ValueError, TypeError, OverflowError) as exc:  # a bad date, an over-long number, …
         raise error(path, None, f"invalid YAML value: {exc}") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            getattr(loader, "dispose", lambda: None)()
     check_tree(data, path, error, max_depth)
     return data, lines
 
 
-def load_yaml(path: Path, error: ErrorType, *, max_bytes: int = MAX_BYTES) -> tuple[Any, dict[LinePath, int]]:
+def load_yaml(path: Path, error: ErrorType, *,
+              max_bytes: int = MAX_YAML_BYTES) -> tuple[Any, dict[LinePath, int]]:
     """Read and parse a YAML file through every check above."""
     return parse_yaml(read_text(path, error, max_bytes=max_bytes), path, error)

@@ -21,7 +21,7 @@ from pydantic import BaseModel
 from privacyguard.accounts import ACCOUNT_NAME
 from privacyguard.catalogue import Catalogue, suggest
 from privacyguard.errors import PrivacyGuardError, RosterError
-from privacyguard.loaders import parse_yaml, read_text
+from privacyguard.loaders import MAX_BYTES, MAX_YAML_BYTES, parse_yaml, read_text
 from privacyguard.sandbox.fixtures import load_variant
 
 COLUMNS = ("person", "team", "email", "platform", "account", "sandbox")
@@ -185,8 +185,9 @@ def _read_yaml(text: str, roster: Roster, catalogue: Catalogue, fixtures: Path |
 def load_roster(path: Path, catalogue: Catalogue, fixtures: Path | None = None) -> Roster:
     """Read a roster (.csv, or .yaml/.yml); bad rows become problems, a useless file a RosterError."""
     roster = Roster(path=path)
-    text = read_text(path, RosterError)
-    if path.suffix.lower() in (".yaml", ".yml"):
+    yaml_file = path.suffix.lower() in (".yaml", ".yml")
+    text = read_text(path, RosterError, max_bytes=MAX_YAML_BYTES if yaml_file else MAX_BYTES)
+    if yaml_file:
         _read_yaml(text, roster, catalogue, fixtures)
     else:
         _read_csv(text, roster, catalogue, fixtures)
