@@ -4,7 +4,7 @@ VENV    := .venv
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 
-.PHONY: setup browser demo test lint bench fuzz clean test-services
+.PHONY: setup browser demo test lint bench fuzz clean test-services messages
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -30,6 +30,10 @@ test-services:
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests scripts
+
+# Extract UI text into the message catalogue, update the .po files, compile the .mo files (docs/i18n.md).
+messages: $(STAMP)
+	$(BIN)/python scripts/messages.py
 
 bench: setup
 	$(BIN)/python scripts/bench.py

@@ -4,6 +4,8 @@
 2. `privacyguard audit run` over N simulated accounts (half LinkedIn, half Facebook), as a user
    runs it: one browser, one isolated context per account, bounded concurrency.
 3. A naive baseline on the same accounts: one fresh browser per account, one after another.
+4. After the single scan: how right the reader is on the variants with a truth file
+   (scripts/readings_report.py: right, unread and wrong readings, read rate per variant).
 
 For 2 and 3 it prints accounts per minute, their ratio, the peak memory of the whole process
 tree (Python, Playwright's driver and every Chromium process; RSS summed, and PSS which counts
@@ -218,6 +220,13 @@ def page_load_floor(home: Path, rows: list[tuple[str, str, str]], concurrency: i
     return loads, sampler.usage()
 
 
+def readings_report(home: Path) -> None:
+    """The readings-against-truth table of the adversarial variants (scripts/readings_report.py)."""
+    result = subprocess.run([sys.executable, str(REPO / "scripts" / "readings_report.py"), "--brief"],
+                            env=env_for(home), capture_output=True, text=True, check=False)
+    print(result.stdout.rstrip() or f"readings report failed: {result.stderr.strip()[-500:]}")
+
+
 def audit_values(audit: dict) -> dict:
     values = {}
     for account in audit["accounts"]:
@@ -242,6 +251,7 @@ def main() -> None:
     parser.add_argument("--sweep", default="", help="also time audit run at these concurrencies, e.g. 2,4,6,8")
     parser.add_argument("--policy", default=POLICY, help="policy for the audit run (default: recommended)")
     parser.add_argument("--no-baseline", action="store_true", help="skip the naive baseline (quick tuning)")
+    parser.add_argument("--no-readings", action="store_true", help="skip the readings-against-truth table")
     args = parser.parse_args()
     sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
 
@@ -256,6 +266,8 @@ def main() -> None:
         scans = single_scan(tmpdir / "home-scan", args.policy)
         print(f"single sandbox scan of both platforms (privacyguard scan --sandbox default): "
               f"median {statistics.median(scans):.2f} s (runs: {', '.join(f'{t:.2f}' for t in scans)})")
+        if not args.no_readings:
+            readings_report(tmpdir / "home-readings")
 
         for level in [int(x) for x in args.sweep.split(",") if x.strip()]:
             _, usage = audit_run(tmpdir / f"home-sweep-{level}", roster, tmpdir / f"sweep-{level}.json", level,

@@ -35,7 +35,7 @@ def test_value_change_that_fixes_a_rule(catalogue: Catalogue) -> None:
     assert kinds(items) == [("value_changed", AI), ("newly_passing", AI)]
     changed = items[0]
     assert (changed.before, changed.after, changed.baseline_sweep) == ("on", "off", 1)
-    assert changed.message == "'Data for Generative AI Improvement' changed from on to off"
+    assert changed.message == "'Data for Generative AI Improvement' changed from On to Off"
 
 
 def test_value_change_that_breaks_a_rule_is_a_new_fail(catalogue: Catalogue) -> None:
@@ -87,5 +87,5 @@ def test_after_a_bad_week_settings_compare_with_the_last_readable_sweep(catalogu
 
 def test_dutch_messages(catalogue: Catalogue) -> None:
     items = account_drift(state(catalogue, 1, ai="on"), state(catalogue, 2, ai="off"), lang="nl")
-    assert items[0].message.startswith("'Data for Generative AI Improvement' is gewijzigd van on naar off")
+    assert items[0].message.startswith("'Data for Generative AI Improvement' is gewijzigd van Aan naar Uit")
     assert items[0].kind is DriftKind.VALUE_CHANGED

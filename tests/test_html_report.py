@@ -64,7 +64,9 @@ def test_the_report_renders_draws_its_chart_links_to_settings_and_fetches_nothin
             headings = page.locator("h2").all_inner_texts()
             assert headings[:4] == ["What changed", "How each account is doing", "Trend over past checks", "What to do"]
             drift = page.locator("#drift li").all_inner_texts()
-            assert len(drift) == 2 and "changed from off to on" in drift[1] + drift[0]
+            # one line per changed setting: the value change that made the rule fail is said once
+            assert len(drift) == 1 and "no longer meets the policy (FAIL, On; was PASS, Off)" in drift[0]
+            assert page.locator("#drift li").get_attribute("data-kind") == "value_changed newly_failing"
             cards = page.locator(".card")
             assert cards.count() == 2
             assert cards.nth(0).locator(".score").inner_text() == "0%"

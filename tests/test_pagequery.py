@@ -1,7 +1,9 @@
 """The one-evaluation page query finds exactly what Playwright's locators find, and reads alike.
 
 Every locator chain in both flows (settings, sign-in markers, change steps) is counted both ways
-on every page of every fixture variant, and every setting is read both ways. If the vendored
+on every page of every fixture variant. Every setting the reader reads (ranked matching, one
+visibility rule: js/reader.js) is read from an element that Playwright's locator for the same
+chain finds too, and Playwright reads that element alike. If the vendored
 Playwright code (collect/js/playwright_aria.js) or the glue (collect/js/pagequery.js) drifted
 from Playwright's own engines, a reading could come from a different element than the one a fix
 would click: this test is what rules that out.
@@ -20,8 +22,9 @@ from privacyguard.catalogue import Catalogue, Locator, PlatformFlow
 from privacyguard.collect.browser import launch
 from privacyguard.collect.engine import CollectOptions, read_setting_on_page
 from privacyguard.collect.locate import chains, to_playwright
-from privacyguard.collect.pagequery import ask_chains, read_settings, shows_any
+from privacyguard.collect.pagequery import ask_chains, pick, read_settings, shows_any
 from privacyguard.collect.pages import LoadedPage, PageOutcome
+from privacyguard.collect.read import read_control
 from privacyguard.sandbox.fixtures import list_variants, load_variant, url_key
 from privacyguard.sandbox.server import SandboxAccount
 
@@ -54,6 +57,8 @@ async def _compare_page(page: Page, flow: PlatformFlow, url: str, lang: str) -> 
     for specs in every_locator_list(flow):
         for spec in specs:
             for steps, desc in chains(spec, lang):
+                if any("question" in link for link in steps):
+                    continue  # the reader's own kind: Playwright has no equivalent
                 unique.setdefault(json.dumps(steps, sort_keys=True), (steps, desc))
     all_chains = list(unique.values())
     answers = await ask_chains(page, [([steps], None) for steps, _ in all_chains])
@@ -63,14 +68,25 @@ async def _compare_page(page: Page, flow: PlatformFlow, url: str, lang: str) -> 
         if answer.get("error") or answer["count"] != expected:
             problems.append(f"{url}: {desc}: Playwright finds {expected}, the page query "
                             f"{answer.get('error') or answer['count']}")
-    loaded = LoadedPage(PageOutcome.OK, url, lang=lang)
     on_page = [s for s in flow.settings if url_key(s.url) == url_key(url)]
-    quick, _ = await read_settings(page, on_page, url, lang)
+    quick, _ = await read_settings(page, on_page, url, lang, 0.0)
     for setting in on_page:
-        slow = await read_setting_on_page(page, setting, loaded, CollectOptions())
         fast = quick[setting.id]
-        if fast is not None and fast.model_dump() != slow.model_dump():
-            problems.append(f"{url}: {setting.id}: page query read {fast.model_dump()}, Playwright {slow.model_dump()}")
+        if fast is None or fast.value is None:
+            continue
+        # The reader's element is one Playwright's locator for the deciding chain finds too, and
+        # Playwright reads it alike.
+        element, answer, _ = await pick(page, setting.locators, lang)
+        steps = [c for spec in setting.locators for c in chains(spec, lang)]
+        chain = chains(setting.locators[answer["spec"]], lang)[answer["chain"]][0]
+        assert steps and element is not None
+        token = await element.get_attribute("data-privacyguard-pick")
+        marks = await to_playwright(page, chain).evaluate_all("els => els.map(e => e.dataset.privacyguardPick)")
+        slow = await read_control(setting, element, fast.evidence.locator or "", url, lang)
+        if token not in marks:
+            problems.append(f"{url}: {setting.id}: the reader read an element Playwright's {chain} does not find")
+        if slow.model_dump() != fast.model_dump():
+            problems.append(f"{url}: {setting.id}: reader read {fast.model_dump()}, Playwright {slow.model_dump()}")
     return len(all_chains), problems
 
 
@@ -115,7 +131,8 @@ def test_page_query_matches_playwright_on_every_fixture_page(catalogue: Catalogu
 
 
 def test_page_query_reads_like_playwright_and_reports_what_it_cannot_settle(catalogue: Catalogue) -> None:
-    """A control the page query cannot pin down (none, or two alike) is left to the Playwright path."""
+    """The reader settles none (not found) and two alike (ambiguous) itself, saying what it saw; only a
+    selector it cannot run (a Playwright-only pseudo-class) is left to the Playwright path."""
     flow = catalogue.platform("linkedin")
     setting = flow.by_id["linkedin.generative_ai_data"]
 
@@ -132,9 +149,9 @@ def test_page_query_reads_like_playwright_and_reports_what_it_cannot_settle(cata
                 playwright_only = setting.model_copy(update={"locators": [Locator(css="button[role=switch]:visible")]})
                 pseudo, _ = await read_settings(page, [playwright_only], "https://x/", "en")
                 slow = await read_setting_on_page(page, playwright_only, LoadedPage(PageOutcome.OK, "https://x/"),
-                                                  CollectOptions())
+                                                  CollectOptions(settle_seconds=0))
                 await page.set_content("<main><p>nothing here</p></main>")
-                none, _ = await read_settings(page, [setting], "https://x/", "en")
+                none, _ = await read_settings(page, [setting], "https://x/", "en", 0.0)
                 twice = ('<button role="switch" aria-checked="true" aria-label="Use my data for training content '
                          'creation AI models"></button>')
                 await page.set_content(f"<main>{twice}{twice}</main>")
@@ -148,7 +165,9 @@ def test_page_query_reads_like_playwright_and_reports_what_it_cannot_settle(cata
     one, none, two, marker = asyncio.run(run())
     reading = one[setting.id]  # type: ignore[index]
     assert reading is not None and reading.value == "off" and reading.evidence.raw == "false"
-    assert none[setting.id] is None and two[setting.id] is None  # type: ignore[index]
+    missing, double = none[setting.id], two[setting.id]  # type: ignore[index]
+    assert missing is not None and missing.status == "not_found" and "https://x/" in (missing.note or "")
+    assert double is not None and double.status == "ambiguous" and "2 controls" in (double.note or "")
     assert marker is True
 
 

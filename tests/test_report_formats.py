@@ -78,7 +78,7 @@ def test_csv_has_a_row_per_finding_and_per_drift_item(swept: tuple[Report, Sweep
 def test_markdown_puts_drift_first(swept: tuple[Report, SweepView]) -> None:
     text = render(swept[0], "markdown", swept[1])
     assert text.index("## Drift since the last sweep") < text.index("## Scores") < text.index("## linkedin · li")
-    assert "| linkedin:li | value changed | Data for Generative AI Improvement | off | on |" in text
+    assert "| linkedin:li | value changed | Data for Generative AI Improvement | Off | On |" in text
     assert "[settings page](https://www.linkedin.com/mypreferences/d/settings/data-for-ai-improvement)" in text
 
 

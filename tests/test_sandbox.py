@@ -90,3 +90,56 @@ def test_signed_out_requests_meet_the_sign_in_page(pg_home: Path, catalogue: Cat
             return url
 
     assert asyncio.run(visit()) == "https://www.linkedin.com/login"
+
+
+async def _late_and_slow(catalogue: Catalogue) -> dict:
+    """A `late` page (content by page script after 2.2 s) and a page whose value comes by a slow request."""
+    flow = catalogue.platform("linkedin")
+    seen: dict = {}
+    async with async_playwright() as playwright:
+        browser = await launch(playwright)
+        for variant, url in [("late", "https://www.linkedin.com/mypreferences/d/settings/email-visibility"),
+                             ("traps", "https://www.linkedin.com/mypreferences/d/settings/discover-me-by-email-address")]:
+            context = await browser.new_context()
+            sandbox = SandboxAccount(f"sandbox-{variant}", {"linkedin": flow},
+                                     {"linkedin": load_variant("linkedin", variant)})
+            await sandbox.attach(context)
+            page = await context.new_page()
+            answers: list[tuple[str, str]] = []
+            page.on("response", lambda r, a=answers: a.append((r.url, r.headers.get("content-type", ""))))
+            served = await (await page.goto(url)).text()
+            seen[f"{variant}_served"] = served
+            if variant == "late":
+                radio = page.locator("[data-radio-field=emailVisibility] input[value=JUST_ME]")
+                await radio.wait_for(timeout=30_000)  # arrives 2.2 s after load
+                seen["loader_after"] = await page.locator("[aria-busy=true]").count()
+                await radio.check()  # a late control saves like any other
+                for _ in range(100):
+                    if sandbox.state["linkedin"]["emailVisibility"] == "JUST_ME":
+                        break
+                    await asyncio.sleep(0.1)
+                seen["saved"] = sandbox.state["linkedin"]["emailVisibility"]
+            else:
+                await page.wait_for_function(
+                    "() => document.querySelector('[data-radio-field=discoverByEmail] input[value=NOBODY]').checked",
+                    timeout=30_000)  # the placeholder "EVERYONE" is replaced when the 2 s request answers
+                seen["answers"] = answers
+                seen["page_loads"] = list(sandbox.page_loads)
+            await context.close()
+        await browser.close()
+    return seen
+
+
+def test_late_content_and_slow_data_requests(pg_home: Path, catalogue: Catalogue) -> None:
+    """behaviour.late, <template data-arrive-after>, and pages with content_type/delay_ms (docs/fixtures.md)."""
+    seen = asyncio.run(_late_and_slow(catalogue))
+    # as served, the late page holds its control in a <template> the page script fills in after 2.2 s
+    late = seen["late_served"]
+    assert '<template data-arrive-after="2200">' in late
+    assert late.index('<template data-arrive-after="2200">') < late.index('value="JUST_ME"') < late.index("</template>")
+    assert seen["loader_after"] == 0
+    assert seen["saved"] == "JUST_ME"
+    api = "https://www.linkedin.com/voyager/api/settings/discoverByEmail"
+    assert (api, "application/json") in seen["answers"]
+    assert 'value="EVERYONE" checked' in seen["traps_served"]  # the placeholder, replaced once the data came
+    assert seen["page_loads"] == ["https://www.linkedin.com/mypreferences/d/settings/discover-me-by-email-address"]

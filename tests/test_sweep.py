@@ -100,7 +100,7 @@ def test_exactly_that_drift_in_every_format(two_sweeps: dict) -> None:
     markdown = show(home, "markdown")
     section = markdown.split("## Drift since the last sweep")[1].split("## Scores")[0]
     assert [line.split(" | ")[1:5] for line in section.splitlines() if line.startswith("| linkedin:")] == [
-        ["value changed", AI_TITLE, "off", "on"], ["newly failing", AI_TITLE, "PASS, off", "FAIL, on"]]
+        ["value changed", AI_TITLE, "Off", "On"], ["newly failing", AI_TITLE, "PASS, Off", "FAIL, On"]]
     assert "facebook" not in section
     # junit: the drift suite has exactly two cases
     root = ET.fromstring(show(home, "junit"))
@@ -112,16 +112,17 @@ def test_exactly_that_drift_in_every_format(two_sweeps: dict) -> None:
     states = {(r["properties"]["account"], r["ruleId"]): r["baselineState"] for r in run["results"]}
     assert states.pop(("li", AI)) == "new"
     assert set(states.values()) == {"unchanged"}
-    # html: exactly two drift items, for that setting
+    # html: that setting once (its value change and the rule it now fails are one event)
     html = show(home, "html")
     drift_html = html.split('id="drift"')[1].split('id="scores"')[0]
-    assert drift_html.count("<li ") == 2 and drift_html.count(f'data-setting="{AI}"') == 2
-    assert "changed from off to on" in drift_html
+    assert drift_html.count("<li ") == 1 and drift_html.count(f'data-setting="{AI}"') == 1
+    assert 'data-kind="value_changed newly_failing"' in drift_html
+    assert "no longer meets the policy (FAIL, On; was PASS, Off)" in drift_html
     # table: the drift table lists that setting twice and nothing else
     table = show(home, "table")
     drift_table = table.split("Drift since the last sweep")[1].split("facebook · fb")[0]
     assert drift_table.count("linkedin:li") == 2 and "value changed" in drift_table and "newly failing" in drift_table
-    assert table.index("Sweep #2: 2 change(s) since the last sweep (#1)") < table.index("facebook · fb")
+    assert table.index("Sweep #2: 2 changes since the last sweep (#1)") < table.index("facebook · fb")
     # and the first sweep shows no drift in any format
     assert json.loads(show(home, "json", 1))["sweep"]["drift"] == []
     assert "first sweep" in show(home, "markdown", 1)

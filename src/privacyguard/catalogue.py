@@ -16,13 +16,19 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from privacyguard.errors import FlowFileError, UnknownName
-from privacyguard.i18n import I18nText, I18nTexts, all_variants
+from privacyguard.i18n import DEFAULT_LANG, I18nText, I18nTexts, all_variants
 from privacyguard.resources import flows_dir
 from privacyguard.yamlfile import load_model
 
-ControlType = Literal["toggle", "checkbox", "radio", "dialog", "text"]
+# How the control shows its value (docs/flows.md#controls-and-reading). The element read decides in
+# the end (a redesign may turn a switch into a <select>); the kind says what the flow expects.
+ControlType = Literal["toggle", "checkbox", "radio", "dialog", "text", "select", "listbox", "combobox",
+                      "menu", "segmented"]
 SETTING_ID = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
-TOGGLE_DEFAULT_MAP = {"on": ["true"], "off": ["false"]}
+# Map keys that are no language: what the page holds rather than says (value attributes, ARIA states).
+NEUTRAL = "any"
+TOGGLE_DEFAULT_MAP: dict[str, I18nTexts] = {"on": {NEUTRAL: ["true"], "en": ["On"], "nl": ["Aan"]},
+                                            "off": {NEUTRAL: ["false"], "en": ["Off"], "nl": ["Uit"]}}
 
 
 class _Strict(BaseModel):
@@ -30,7 +36,10 @@ class _Strict(BaseModel):
 
 
 class Locator(_Strict):
-    """One way to find an element. Exactly one of role/label/css/text; `within` scopes it.
+    """One way to find an element. Exactly one of role/label/css/text/question; `within` scopes it.
+
+    `question`: the control that answers this question, whatever its kind: a control whose
+    accessible name is the wording, else the one control in the nearest block holding the wording.
 
     Labels are given per UI language ({en: ..., nl: ...}); every language is tried, so a page
     in Dutch is read with the Dutch label. Never positional (nth): a reordered page would then
@@ -43,15 +52,16 @@ class Locator(_Strict):
     label: I18nTexts | None = None
     css: str | None = None
     text: I18nTexts | None = None
+    question: I18nTexts | None = None
     has_text: I18nTexts | None = None
     within: Locator | None = None
     why: str | None = Field(default=None, description="Why this locator exists (for maintainers).")
 
     @model_validator(mode="after")
     def _one_kind(self) -> Locator:
-        kinds = [k for k in ("role", "label", "css", "text") if getattr(self, k) is not None]
+        kinds = [k for k in ("role", "label", "css", "text", "question") if getattr(self, k) is not None]
         if len(kinds) != 1:
-            raise ValueError(f"a locator needs exactly one of role/label/css/text, got {kinds or 'none'}")
+            raise ValueError(f"a locator needs exactly one of role/label/css/text/question, got {kinds or 'none'}")
         if self.name is not None and self.role is None:
             raise ValueError("'name' only goes with 'role'")
         return self
@@ -65,6 +75,8 @@ class Locator(_Strict):
             head = f"label~{all_variants(self.label)[0]!r}"
         elif self.css:
             head = f"css={self.css}"
+        elif self.question is not None:
+            head = f"question~{all_variants(self.question)[0]!r}"
         else:
             head = f"text~{all_variants(self.text)[0]!r}"
         if self.has_text is not None:
@@ -135,7 +147,7 @@ class Setting(_Strict):
 
     @model_validator(mode="after")
     def _mapping_matches_values(self) -> Setting:
-        if not self.map and self.control in ("toggle", "checkbox"):
+        if not self.map and self.control in ("toggle", "checkbox", "segmented"):
             object.__setattr__(self, "map", dict(TOGGLE_DEFAULT_MAP))
         if not self.map:
             raise ValueError(f"control '{self.control}' needs a 'map' from page text to values")
@@ -163,6 +175,21 @@ class Setting(_Strict):
     def raw_texts(self, value: str, prefer_lang: str | None = None) -> list[str]:
         """The texts (in any UI language) that show `value` on the page."""
         return all_variants(self.map.get(value), prefer_lang)
+
+    def value_label(self, value: str, lang: str) -> str:
+        """How a person reads a canonical value in `lang`: the first wording of its synonyms in that
+        language, else in English, else the value itself made readable ("only_me" -> "Only me").
+
+        Only per-language entries of `map` count: a plain list may hold page tokens ("EVERYONE",
+        "true") that are nobody's words."""
+        texts = self.map.get(value)
+        if isinstance(texts, dict):
+            for key in (lang, DEFAULT_LANG):
+                words = texts.get(key)
+                for word in [words] if isinstance(words, str) else words or []:
+                    if not word.startswith("re:"):
+                        return word
+        return readable_value(value)
 
 
 class SignInForm(_Strict):
@@ -250,6 +277,12 @@ class PlatformFlow(_Strict):
     @cached_property
     def by_id(self) -> dict[str, Setting]:
         return {setting.id: setting for setting in self.settings}
+
+
+def readable_value(value: str) -> str:
+    """A canonical value as words: "friends_of_friends" -> "Friends of friends"."""
+    words = value.replace("_", " ").strip()
+    return words[:1].upper() + words[1:]
 
 
 def suggest(name: str, candidates: list[str]) -> str:

@@ -10,18 +10,19 @@ import datetime as dt
 
 from privacyguard.catalogue import Catalogue, Setting
 from privacyguard.findings import AccountReport, Finding, Remediation, Report, Status, overall_status, summarise
-from privacyguard.i18n import pick, pick_list
+from privacyguard.i18n import N_, _, pick, pick_list, use_lang
+from privacyguard.labels import expected_label, value_label
 from privacyguard.policy import Level, Mute, Policy, Rule
 from privacyguard.recognise import screen_account
 from privacyguard.snapshot import AccountSnapshot, Reading, ReadStatus, Snapshot
 
 _UNREAD_REASONS = {
-    ReadStatus.NOT_FOUND: "could not find the control on the page",
-    ReadStatus.AMBIGUOUS: "the page was ambiguous",
-    ReadStatus.UNRECOGNISED: "the page shows a value privacyguard does not recognise",
-    ReadStatus.PAGE_MISSING: "the settings page was not where expected",
-    ReadStatus.PAGE_BLOCKED: "the platform blocked the page",
-    ReadStatus.ERROR: "reading failed",
+    ReadStatus.NOT_FOUND: N_("could not find the control on the page"),
+    ReadStatus.AMBIGUOUS: N_("the page was ambiguous"),
+    ReadStatus.UNRECOGNISED: N_("the page shows a value privacyguard does not recognise"),
+    ReadStatus.PAGE_MISSING: N_("the settings page was not where expected"),
+    ReadStatus.PAGE_BLOCKED: N_("the platform blocked the page"),
+    ReadStatus.ERROR: N_("reading failed"),
 }
 
 
@@ -30,7 +31,8 @@ def _remediation(setting: Setting, rule: Rule, target: str, lang: str) -> Remedi
     if rule.remediation:
         steps = [pick(rule.remediation, lang), *steps]
     if not steps:
-        steps = [f"Open {setting.url} and set '{pick(setting.title, lang)}' to '{target}'."]
+        steps = [_("Open {url} and set '{title}' to '{value}'.").format(
+            url=setting.url, title=pick(setting.title, lang), value=value_label(setting.id, target, lang))]
     return Remediation(steps=steps, url=setting.url)
 
 
@@ -38,36 +40,44 @@ def _judge(rule: Rule, setting: Setting, reading: Reading | None, account: Accou
            mutes: list[Mute], today: dt.date) -> tuple[Status, str]:
     """Status and one-line reason for one rule on one account."""
     if account.error is not None and (reading is None or not reading.ok):
-        return Status.ERROR, f"not collected: {account.error.message}"
+        return Status.ERROR, _("not collected: {error}").format(error=account.error.message)
     if reading is None:
-        return Status.UNKNOWN, "not read in this snapshot"
+        return Status.UNKNOWN, _("not read in this snapshot")
     if reading.status is ReadStatus.NOT_OFFERED:
         replaced = reading.note or (pick(setting.retired.replaced_by) if setting.retired else "")
-        return Status.NOT_APPLICABLE, f"no longer offered by the platform. {replaced}".strip()
+        return Status.NOT_APPLICABLE, (_("no longer offered by the platform.") + f" {replaced}").strip()
     if reading.status is ReadStatus.PAGE_BLOCKED:
-        return Status.ERROR, reading.note or _UNREAD_REASONS[reading.status]
+        return Status.ERROR, reading.note or _(_UNREAD_REASONS[reading.status])
     if not reading.ok:
         detail = f": {reading.note}" if reading.note else ""
-        return Status.UNKNOWN, _UNREAD_REASONS.get(reading.status, "not read") + detail
+        return Status.UNKNOWN, (_(_UNREAD_REASONS[reading.status]) if reading.status in _UNREAD_REASONS
+                                else _("not read")) + detail
     assert reading.value is not None
+    value = value_label(setting.id, reading.value)
     if rule.expect.matches(reading.value):
-        return Status.PASS, f"is {reading.value}"
+        return Status.PASS, _("is {value}").format(value=value)
     failing = Status.FAIL if rule.level is Level.SHALL else Status.WARN
-    reason = f"is {reading.value}, expected {rule.expect.describe()}"
+    reason = _("is {value}, expected {expected}").format(value=value,
+                                                         expected=expected_label(setting.id, rule.expect.describe()))
     matching = [m for m in mutes if m.setting == rule.setting and m.applies_to(account.account)]
     active = [m for m in matching if m.active(today)]
     if active:
-        return Status.MUTED, f"{reason}; muted until {active[0].until}: {active[0].reason}"
+        return Status.MUTED, _("muted until {until}: {reason}").format(until=active[0].until, reason=active[0].reason)
     if matching:
         expired = max(m.until for m in matching)
-        return failing, f"{reason} (mute expired on {expired})"
+        return failing, _("{reason} (mute expired on {date})").format(reason=reason, date=expired)
     return failing, reason
 
 
 def evaluate_account(account: AccountSnapshot, policy: Policy, catalogue: Catalogue,
                      lang: str = "en", today: dt.date | None = None) -> AccountReport:
-    today = today or dt.date.today()
-    account = screen_account(account, catalogue)
+    with use_lang(lang):
+        return _evaluate_account(screen_account(account, catalogue), policy, catalogue, lang,
+                                 today or dt.date.today())
+
+
+def _evaluate_account(account: AccountSnapshot, policy: Policy, catalogue: Catalogue, lang: str,
+                      today: dt.date) -> AccountReport:
     findings: list[Finding] = []
     for rule in policy.rules.values():
         setting = catalogue.setting(rule.setting)

@@ -102,7 +102,7 @@ def run_sweep(request: SweepRequest | None = None, on_progress: ProgressCallback
         report = evaluate(snapshot, policy, catalogue, plan.lang)
         sweep_id = history.add_sweep(snapshot, report, started)
         record = history.sweep(sweep_id)
-        view = sweep_view(history, record, catalogue, plan.config.sweep.trend_length)
+        view = sweep_view(history, record, catalogue, plan.config.sweep.trend_length, policy)
         outcomes: list[AlertOutcome] = []
         alerted = bool(plan.notifiers) and should_alert(view)
         if alerted:

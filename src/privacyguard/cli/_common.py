@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 
 from privacyguard.findings import Report
+from privacyguard.i18n import LANG_ENV, _, set_lang
 from privacyguard.reports import FORMATS, render
 from privacyguard.reports.context import SweepView
 from privacyguard.reports.table import build_renderable
@@ -28,23 +29,36 @@ Fmt = StrEnum("Fmt", {name: name for name in FORMATS})  # type: ignore[misc]
 
 
 PolicyOpt = Annotated[str, typer.Option("--policy", help="Built-in profile (recommended, strict) or a policy file.")]
-LangOpt = Annotated[Lang, typer.Option("--lang", help="Language of rationales and steps.")]
+def choose_lang(value: Lang | None) -> Lang | None:
+    """--lang sets the language of every message and report of this command (privacyguard.i18n)."""
+    set_lang(value.value if value else None)
+    return value
+
+
+LangOpt = Annotated[Lang, typer.Option("--lang", envvar=LANG_ENV, callback=choose_lang,
+                                       help="Language of messages and reports (default: $PRIVACYGUARD_LANG, else en).")]
 FormatOpt = Annotated[Fmt, typer.Option("--format", help="Report format.")]
 OutputOpt = Annotated[Path | None, typer.Option("--output", help="Write the report to this file.")]
 FixturesOpt = Annotated[Path | None, typer.Option("--fixtures", help="Another fixtures root, laid out like fixtures/.")]
 
 
-def emit(report: Report, fmt: str, output: Path | None, sweep: SweepView | None = None, quiet: bool = False) -> None:
+JunitWarnOpt = Annotated[bool, typer.Option("--junit-warn-fails", help="In --format junit, count WARN (a should rule "
+                                            "not met) as a failure; by default it passes with a note, as the exit "
+                                            "code does.")]
+
+
+def emit(report: Report, fmt: str, output: Path | None, sweep: SweepView | None = None, quiet: bool = False,
+         warn_fails: bool = False) -> None:
     """Print the report (or write it to a file, saying where)."""
     if output is not None:
         output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(render(report, fmt, sweep), encoding="utf-8")
+        output.write_text(render(report, fmt, sweep, warn_fails=warn_fails), encoding="utf-8")
         if not quiet:
-            err_console.print(f"report written to {output}")
+            err_console.print(_("report written to {path}").format(path=output))
         return
     if quiet:
         return
     if fmt == "table":
         console.print(build_renderable(report, sweep))
     else:
-        typer.echo(render(report, fmt, sweep), nl=False)
+        typer.echo(render(report, fmt, sweep, warn_fails=warn_fails), nl=False)

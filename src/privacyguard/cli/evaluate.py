@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from privacyguard import api
-from privacyguard.cli._common import Fmt, FormatOpt, Lang, LangOpt, OutputOpt, PolicyOpt, emit
+from privacyguard.cli._common import Fmt, FormatOpt, JunitWarnOpt, Lang, LangOpt, OutputOpt, PolicyOpt, emit
 from privacyguard.snapshot import Snapshot
 
 
@@ -18,10 +18,11 @@ def evaluate(
     lang: LangOpt = Lang.en,
     fmt: FormatOpt = Fmt.table,
     output: OutputOpt = None,
+    junit_warn_fails: JunitWarnOpt = False,
 ) -> int:
     """Evaluate a saved snapshot against a policy (no browser)."""
     report = api.evaluate_snapshot(Snapshot.load(snapshot), policy, lang.value)
-    emit(report, fmt.value, output)
+    emit(report, fmt.value, output, warn_fails=junit_warn_fails)
     return report.exit_code()
 
 

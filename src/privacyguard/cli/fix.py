@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.prompt import Prompt
+from rich.text import Text
 
 from privacyguard import api
 from privacyguard.cli._common import (
@@ -30,6 +31,7 @@ from privacyguard.fix.plan import PlannedChange
 from privacyguard.fix.render import explanation, render, result_line, run_table
 from privacyguard.fix.session import Opener
 from privacyguard.fix.session import fix as run_fix
+from privacyguard.i18n import _, ngettext
 
 
 class Fmt(StrEnum):
@@ -59,8 +61,8 @@ def ask(item: PlannedChange, out: Console) -> Decision:
     if not item.automatable:
         return Decision.APPLY
     try:
-        answer = Prompt.ask("  Apply this change? [bold]a[/]pply / [bold]s[/]kip / [bold]all[/] remaining / "
-                            "[bold]q[/]uit", choices=list(ANSWERS), show_choices=False, case_sensitive=False,
+        answer = Prompt.ask(_("  Apply this change? [bold]a[/]pply / [bold]s[/]kip / [bold]all[/] remaining / "
+                              "[bold]q[/]uit"), choices=list(ANSWERS), show_choices=False, case_sensitive=False,
                             console=out)
     except EOFError:  # the input ended (Ctrl-D): nothing more is changed
         return Decision.QUIT
@@ -103,19 +105,24 @@ def fix(
     def on_plan(report: Report, plan: list[PlannedChange]) -> None:
         manual = sum(1 for p in plan if not p.automatable)
         accounts = len(report.accounts)
-        out.print(f"Scanned {accounts} account(s) against policy {report.policy.get('name', policy)!r}: "
-                  f"{len(plan)} setting(s) fall short ({len(plan) - manual} automatic, {manual} manual).")
+        out.print(ngettext("Scanned {n} account against policy {policy}: ",
+                           "Scanned {n} accounts against policy {policy}: ", accounts).format(
+                      n=accounts, policy=repr(report.policy.get("name", policy)))
+                  + ngettext("{n} setting falls short ({auto} automatic, {manual} manual).",
+                             "{n} settings fall short ({auto} automatic, {manual} manual).", len(plan)).format(
+                      n=len(plan), auto=len(plan) - manual, manual=manual), markup=False)
         if mode == "plan_only":
-            err_console.print("[yellow]No terminal to ask you, and no --yes: showing the plan only; "
-                              "nothing is changed.[/] Run in a terminal, or add --yes to apply everything.")
+            err_console.print(Text(_("No terminal to ask you, and no --yes: showing the plan only; nothing is "
+                                     "changed."), style="yellow"),
+                              Text(_("Run in a terminal, or add --yes to apply everything.")))
         elif mode == "dry_run":
-            out.print("[cyan]Dry run: showing the plan only; nothing is changed.[/]")
+            out.print(Text(_("Dry run: showing the plan only; nothing is changed."), style="cyan"))
         if mode != "apply":
             for item in plan:
                 out.print()
                 out.print(explanation(item))
         elif not interactive:
-            out.print("Applying every change (--yes); each is read back before it counts.")
+            out.print(_("Applying every change (--yes); each is read back before it counts."), markup=False)
 
     def on_change(change: Change) -> None:
         out.print(result_line(change))
@@ -126,9 +133,11 @@ def fix(
     _emit(result.run, fmt, output, out)
     if result.journal is not None:
         if result.run.summary.get("applied"):
-            out.print(f"Recorded in {result.journal}; `privacyguard undo` restores the values from before.")
+            out.print(_("Recorded in {path}; `privacyguard undo` restores the values from before.").format(
+                path=result.journal), markup=False)
         else:
-            out.print(f"Recorded in {result.journal}; nothing was changed, so there is nothing to undo.")
+            out.print(_("Recorded in {path}; nothing was changed, so there is nothing to undo.").format(
+                path=result.journal), markup=False)
     return result.run.exit_code
 
 
@@ -136,7 +145,7 @@ def _emit(run: RunReport, fmt: Fmt, output: Path | None, out: Console) -> None:
     if output is not None:
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(render(run, fmt.value), encoding="utf-8")
-        err_console.print(f"results written to {output}")
+        err_console.print(_("results written to {path}").format(path=output), markup=False)
     elif fmt is Fmt.json:
         typer.echo(render(run, "json"), nl=False)
     else:

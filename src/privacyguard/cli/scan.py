@@ -8,7 +8,18 @@ from typing import Annotated
 import typer
 
 from privacyguard import api
-from privacyguard.cli._common import FixturesOpt, Fmt, FormatOpt, Lang, LangOpt, OutputOpt, PolicyOpt, emit, err_console
+from privacyguard.cli._common import (
+    FixturesOpt,
+    Fmt,
+    FormatOpt,
+    JunitWarnOpt,
+    Lang,
+    LangOpt,
+    OutputOpt,
+    PolicyOpt,
+    emit,
+    err_console,
+)
 from privacyguard.errors import BadInput
 
 
@@ -22,6 +33,7 @@ def scan(
     lang: LangOpt = Lang.en,
     fmt: FormatOpt = Fmt.table,
     output: OutputOpt = None,
+    junit_warn_fails: JunitWarnOpt = False,
     save_snapshot: Annotated[Path | None, typer.Option("--save-snapshot", help="Also save the raw readings.")] = None,
 ) -> int:
     """Read privacy settings and judge them. Exit 0 all pass, 1 FAIL, 2 unverified, 3 bad input."""
@@ -32,7 +44,7 @@ def scan(
     if save_snapshot is not None:
         result.snapshot.save(save_snapshot)
         err_console.print(f"snapshot saved to {save_snapshot}")
-    emit(result.report, fmt.value, output)
+    emit(result.report, fmt.value, output, warn_fails=junit_warn_fails)
     return result.report.exit_code()
 
 

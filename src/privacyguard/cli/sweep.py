@@ -11,8 +11,9 @@ import typer
 from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
 
-from privacyguard.cli._common import Fmt, FormatOpt, Lang, OutputOpt, emit, err_console
+from privacyguard.cli._common import Fmt, FormatOpt, JunitWarnOpt, Lang, OutputOpt, choose_lang, emit, err_console
 from privacyguard.collect.runner import ProgressCallback, Target
+from privacyguard.i18n import set_lang
 from privacyguard.sweep import SweepRequest, run_sweep
 
 
@@ -51,9 +52,11 @@ def sweep(
                                                      "[alerts] notify.")] = None,
     fmt: FormatOpt = Fmt.table,
     output: OutputOpt = None,
+    junit_warn_fails: JunitWarnOpt = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no report on the terminal "
                                         "(--output still writes one); for scheduled runs.")] = False,
-    lang: Annotated[Lang | None, typer.Option("--lang", help="Language of the report; default: config.toml "
+    lang: Annotated[Lang | None, typer.Option("--lang", callback=choose_lang,
+                                              help="Language of the report; default: config.toml "
                                               "[sweep] lang, else en.")] = None,
 ) -> int:
     """Read-only scan of every registered account, stored in the history and compared with the last sweep.
@@ -64,7 +67,8 @@ def sweep(
                            notify=notify or None, report_file=str(output.resolve()) if output else None)
     with account_progress(not quiet) as on_progress:
         result = run_sweep(request, on_progress=on_progress)
-    emit(result.report, fmt.value, output, result.view, quiet=quiet)
+    set_lang(result.report.tool.get("lang"))  # config.toml's [sweep] lang when --lang was not given
+    emit(result.report, fmt.value, output, result.view, quiet=quiet, warn_fails=junit_warn_fails)
     for outcome in result.alerts:
         if not outcome.ok:
             err_console.print(f"[bold yellow]warning:[/] alert to {escape(outcome.target)} failed after "

@@ -11,7 +11,7 @@ from playwright.async_api import Page
 
 from privacyguard.catalogue import PlatformFlow, Setting
 from privacyguard.collect.locate import find_one
-from privacyguard.collect.pagequery import read_settings
+from privacyguard.collect.pagequery import Requests, read_settings
 from privacyguard.collect.pages import LoadedPage, PageOutcome
 from privacyguard.collect.polite import load_politely
 from privacyguard.collect.read import read_control
@@ -21,9 +21,11 @@ from privacyguard.snapshot import AccountError, AccountSnapshot, Evidence, Readi
 
 @dataclass
 class CollectOptions:
-    """How patiently and politely to collect. The sandbox needs neither patience nor pauses."""
+    """How patiently and politely to collect. The sandbox needs no pauses, and a short patience: its
+    pages, like real ones, may render a control late. Patience costs nothing on a page whose
+    controls are all there; a control that never comes costs it once per page."""
 
-    settle_seconds: float = 0.0  # how long to wait for a control to appear (real SPA pages: several s)
+    settle_seconds: float = 4.0  # how long a page may take to show its controls (real SPA pages: longer)
     pause_seconds: tuple[float, float] = (0.0, 0.0)  # random pause between page loads on real hosts
     page_timeout_ms: float = 30_000
     only: list[str] = field(default_factory=list)  # setting ids; empty = all
@@ -33,7 +35,7 @@ class CollectOptions:
     @classmethod
     def polite(cls) -> CollectOptions:
         """For real hosts: patience for slow pages, a pause between loads, backoff on 429/5xx."""
-        return cls(settle_seconds=5.0, pause_seconds=(1.5, 4.0), retries=2, backoff_seconds=8.0)
+        return cls(settle_seconds=8.0, pause_seconds=(1.5, 4.0), retries=2, backoff_seconds=8.0)
 
 
 def _reading_for_unloaded(setting: Setting, loaded: LoadedPage) -> Reading:
@@ -49,10 +51,16 @@ def _reading_for_unloaded(setting: Setting, loaded: LoadedPage) -> Reading:
 
 
 async def read_setting_on_page(page: Page, setting: Setting, loaded: LoadedPage, options: CollectOptions,
-                               settled: bool = False) -> Reading:
-    """Locate and read one setting on the page that is open now with Playwright locators
-    (`settled`: the page query already waited for late controls)."""
-    located = await find_one(page, setting.locators, loaded.lang, 0.0 if settled else options.settle_seconds)
+                               settled: bool = False, requests: Requests | None = None) -> Reading:
+    """Locate and read one setting on the page that is open now: by the reader (patiently, unless
+    `settled`: it already waited for this page), else with Playwright locators where it cannot run."""
+    patience = 0.0 if settled else options.settle_seconds
+    if not settled:
+        quick, asked = await read_settings(page, [setting], loaded.url, loaded.lang, patience, requests)
+        if quick.get(setting.id) is not None:
+            return quick[setting.id]  # type: ignore[return-value]
+        patience = 0.0 if asked else patience
+    located = await find_one(page, setting.locators, loaded.lang, patience)
     if located.element is None:
         return Reading(setting=setting.id, status=located.status, note=located.note,
                        evidence=Evidence(url=loaded.url, locator=located.description))
@@ -70,6 +78,7 @@ async def collect_account(page: Page, flow: PlatformFlow, account: str, sandbox:
     returning a reason (another account of this platform was told to stop for this run).
     """
     options = options or CollectOptions()
+    requests = Requests(page)
     snapshot = AccountSnapshot(platform=flow.platform, account=account, sandbox=sandbox)
     settings = [s for s in flow.settings if not options.only or s.id in options.only]
     pending: dict[str, list[str]] = {s.id: [s.url, *s.fallback_urls] for s in settings}
@@ -92,14 +101,15 @@ async def collect_account(page: Page, flow: PlatformFlow, account: str, sandbox:
             snapshot.error = AccountError(kind=loaded.outcome.value, message=loaded.note or loaded.outcome.value)
             break
         quick, settled = (await read_settings(page, [flow.by_id[sid] for sid in group], loaded.url, loaded.lang,
-                                              options.settle_seconds) if loaded.outcome is PageOutcome.OK
+                                              options.settle_seconds, requests) if loaded.outcome is PageOutcome.OK
                           else ({}, False))
         for sid in group:
             setting = flow.by_id[sid]
             if loaded.outcome is PageOutcome.OK:
                 reading = quick.get(sid)
-                if reading is None:  # not settled in one evaluation: the Playwright locators decide
-                    reading = await read_setting_on_page(page, setting, loaded, options, settled=settled)
+                if reading is None:  # the reader could not run on it (or the page): try again, else Playwright
+                    reading = await read_setting_on_page(page, setting, loaded, options, settled=settled,
+                                                         requests=requests)
                 snapshot.readings[sid] = reading
             elif loaded.outcome is PageOutcome.MISSING and len(pending[sid]) > 1:
                 pending[sid] = pending[sid][1:]

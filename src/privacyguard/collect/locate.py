@@ -9,6 +9,7 @@ import asyncio
 import time
 from dataclasses import dataclass
 
+from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Locator as PwLocator
 from playwright.async_api import Page
 
@@ -53,6 +54,8 @@ def chains(spec: Locator, lang: str) -> list[tuple[list[Step], str]]:
             candidates = [({"label": t, "exact": spec.exact}, f"label~{t!r}") for t in all_variants(spec.label, lang)]
         elif spec.css is not None:
             candidates = [({"css": spec.css}, f"css={spec.css}")]
+        elif spec.question is not None:
+            candidates = [({"question": t}, f"question~{t!r}") for t in all_variants(spec.question, lang)]
         else:
             candidates = [({"text": t, "exact": spec.exact}, f"text~{t!r}") for t in all_variants(spec.text, lang)]
         chained = [([*base, link], prefix + desc) for link, desc in candidates]
@@ -77,6 +80,8 @@ def to_playwright(scope: Scope, steps: list[Step]) -> PwLocator:
             located = located.get_by_label(str(link["label"]), exact=bool(link["exact"]))
         elif "text" in link:
             located = located.get_by_text(str(link["text"]), exact=bool(link["exact"]))
+        elif "question" in link:  # the reader's own kind: no Playwright equivalent, so it finds nothing here
+            located = located.locator("privacyguard-question-only-in-the-reader")
         else:
             assert isinstance(located, PwLocator), "a has_text filter follows a locator"
             located = located.filter(has_text=str(link["has_text"]))
@@ -90,16 +95,37 @@ def build(scope: Scope, spec: Locator, lang: str) -> list[tuple[PwLocator, str]]
 
 
 async def find_one(scope: Scope, specs: list[Locator], lang: str, settle_seconds: float = 0.0) -> Located:
-    """Try each spec in order; the first that matches decides. Waits up to settle_seconds for late pages."""
+    """The one element the specs lead to, by the reader's rules (ranked matching, one visibility rule),
+    so that a change acts on exactly the control that was read. Waits up to settle_seconds for late
+    pages. Falls back to Playwright's locators (first spec that matches decides) where the reader
+    cannot run (inside a frame or element scope, or on a selector only Playwright knows)."""
+    from privacyguard.collect.pagequery import pick  # the reader builds on this module's chains
+
     deadline = time.monotonic() + settle_seconds
+    reader = isinstance(scope, Page)
     while True:
-        for spec in specs:
-            for candidate, description in build(scope, spec, lang):
-                count = await candidate.count()
-                if count == 1:
-                    return Located(ReadStatus.READ, candidate, description)
-                if count > 1:
-                    return Located(ReadStatus.AMBIGUOUS, None, description, f"{count} elements match {description}")
+        if reader:
+            try:
+                element, answer, descs = await pick(scope, specs, lang)  # type: ignore[arg-type]
+            except PlaywrightError:
+                element, answer, descs = None, {"error": "page not ready"}, []
+            if "error" in answer:
+                reader = False
+            elif element is not None:
+                description = f"{descs[answer['spec']][answer['chain']]} [{answer['match']}]"
+                return Located(ReadStatus.READ, element, description)
+            elif answer.get("count", 0) > 1 or answer.get("shared"):
+                description = descs[answer["spec"]][answer["chain"]]
+                return Located(ReadStatus.AMBIGUOUS, None, description,
+                               f"{answer['count']} elements match {description} equally well: {answer.get('seen')}")
+        if not reader:
+            for spec in specs:
+                for candidate, description in build(scope, spec, lang):
+                    count = await candidate.count()
+                    if count == 1:
+                        return Located(ReadStatus.READ, candidate, description)
+                    if count > 1:
+                        return Located(ReadStatus.AMBIGUOUS, None, description, f"{count} elements match {description}")
         if time.monotonic() >= deadline:
             tried = "; ".join(spec.describe() for spec in specs)
             return Located(ReadStatus.NOT_FOUND, None, None, f"no element matches: {tried}")

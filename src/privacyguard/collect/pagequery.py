@@ -20,30 +20,46 @@ again the slow way; only a single match is read here.
 from __future__ import annotations
 
 import asyncio
+import json
 import time
+import uuid
 from dataclasses import dataclass
 from importlib.resources import files
 from typing import Any
 
 from playwright.async_api import BrowserContext, Page
 from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import Locator as PwLocator
+from playwright.async_api import Request as PwRequest
 
 from privacyguard.catalogue import Locator, Setting
 from privacyguard.collect.locate import POLL_SECONDS, Step, chains
 from privacyguard.collect.read import CONTROLS_JS, reading_from_state
-from privacyguard.snapshot import Reading
+from privacyguard.snapshot import Evidence, Reading, ReadStatus
 
 _JS = files("privacyguard.collect") / "js"
 _BODY = ((_JS / "playwright_aria.js").read_text(encoding="utf-8") + CONTROLS_JS
-         + (_JS / "pagequery.js").read_text(encoding="utf-8"))
+         + (_JS / "pagequery.js").read_text(encoding="utf-8") + (_JS / "reader.js").read_text(encoding="utf-8"))
 KEY = "__privacyguardQuery"
+ENTRIES = {"query": KEY, "read": "__privacyguardRead", "pick": "__privacyguardPick"}
+_FUNCTIONS = {"query": "privacyguardQuery", "read": "privacyguardRead", "pick": "privacyguardPick"}
 # Installed in every new document of a context (runner.new_context), so that a query sends a short
-# call instead of ~90 KB of script each time. Not writable or configurable: page scripts that run
-# later cannot replace it.
-INSTALL = (f"(() => {{\n{_BODY}\nObject.defineProperty(window, {KEY!r}, "
-           "{value: privacyguardQuery, enumerable: false, writable: false, configurable: false});\n})();")
-_CALL = f"(args) => {{ const query = window[{KEY!r}]; return query ? query(args) : null; }}"
-_FULL = f"(args) => {{\n{_BODY}\nreturn privacyguardQuery(args);\n}}"
+# call instead of ~90 KB of script each time, and the reader can tell how long the page has been
+# quiet. Not writable or configurable: page scripts that run later cannot replace it.
+INSTALL = ("(() => {\n" + _BODY + "\nwatchMutations();\n"
+           + "".join(f"Object.defineProperty(window, {ENTRIES[name]!r}, {{value: {function}, enumerable: false, "
+                     "writable: false, configurable: false});\n" for name, function in _FUNCTIONS.items())
+           + "})();")
+_CALL = "(args) => { const query = window[args.entry]; return query ? query(args.payload) : null; }"
+_FULL = {name: f"(args) => {{\n{_BODY}\nreturn {function}(args);\n}}" for name, function in _FUNCTIONS.items()}
+
+
+async def _evaluate(page: Page, name: str, payload: dict[str, Any]) -> Any:
+    """Call one of the installed entries (or send the whole script where it is not installed)."""
+    result = await page.evaluate(_CALL, {"entry": ENTRIES[name], "payload": payload})
+    if result is None:  # not installed in this document (a context runner.new_context did not make)
+        result = await page.evaluate(_FULL[name], payload)
+    return result
 
 
 async def install(context: BrowserContext) -> None:
@@ -66,9 +82,7 @@ async def ask_chains(page: Page, queries: list[tuple[list[list[Step]], str | Non
     {index, count, state} (index -1: nothing matched; state only for one element and a control),
     or {error}. Raises PlaywrightError if the page went away."""
     payload = {"queries": [{"candidates": candidates, "control": control} for candidates, control in queries]}
-    result = await page.evaluate(_CALL, payload)
-    if result is None:  # not installed in this document (a context runner.new_context did not make)
-        result = await page.evaluate(_FULL, payload)
+    result = await _evaluate(page, "query", payload)
     return list(result["answers"])
 
 
@@ -89,33 +103,152 @@ async def ask(page: Page, queries: list[tuple[list[Locator], str | None]], lang:
     return answers
 
 
-async def read_settings(page: Page, settings: list[Setting], url: str, lang: str,
-                        settle_seconds: float = 0.0) -> tuple[dict[str, Reading | None], bool]:
-    """Read the settings on the open page in one evaluation (again while waiting for late controls).
+# A page is quiet when no data request is pending and its DOM has not changed for this long;
+# readings are taken again until two in a row agree on a quiet page (or patience runs out).
+QUIET_SECONDS = 0.25
+# Out of patience on a page that never goes quiet (a long-poll, a ticking clock): a reading that held
+# this long is accepted; one that changed within it is not a reading.
+STABLE_SECONDS = 1.0
 
-    Returns (readings, settled). A setting maps to None where the Playwright path must decide: no
-    match, several matches, or the script failed on it. `settled` is False when the page could not
-    be asked (e.g. it was still navigating): the Playwright path must then wait for late controls itself.
+
+class Requests:
+    """Counts a page's data requests (fetch/XHR) in flight, so reading waits until they have answered."""
+
+    def __init__(self, page: Page) -> None:
+        self._open: set[object] = set()
+        page.on("request", self._start)
+        page.on("requestfinished", self._end)
+        page.on("requestfailed", self._end)
+        page.on("framenavigated", lambda frame: frame.parent_frame is None and self._open.clear())
+
+    def _start(self, request: PwRequest) -> None:
+        if request.resource_type in ("fetch", "xhr"):
+            self._open.add(request)
+
+    def _end(self, request: PwRequest) -> None:
+        self._open.discard(request)
+
+    @property
+    def pending(self) -> int:
+        return len(self._open)
+
+
+def _setting_query(setting: Setting, lang: str) -> tuple[dict[str, Any], list[list[str]]]:
+    """The reader's query for one setting, and each chain's description (for evidence)."""
+    described = [chains(spec, lang) for spec in setting.locators]
+    query = {"id": setting.id, "control": setting.control,
+             "specs": [[steps for steps, _ in spec_chains] for spec_chains in described]}
+    return query, [[desc for _, desc in spec_chains] for spec_chains in described]
+
+
+def _seen(skipped: dict[str, int]) -> str:
+    return ", ".join(f"{count} {why}" for why, count in sorted(skipped.items()))
+
+
+def _reading(setting: Setting, answer: dict[str, Any], descs: list[list[str]], url: str, lang: str) -> Reading:
+    """A reader answer as a Reading: the value, or why there is none, naming the page and what was seen."""
+    where = f"on {url}"
+    if answer.get("count", 0) == 0:
+        tried = "; ".join(spec.describe() for spec in setting.locators)
+        skipped = _seen(answer.get("skipped") or {})
+        return Reading(setting=setting.id, status=ReadStatus.NOT_FOUND, evidence=Evidence(url=url),
+                       note=f"no usable control {where} matches: {tried}"
+                            + (f" (skipped as not usable: {skipped})" if skipped else ""))
+    desc = f"{descs[answer['spec']][answer['chain']]} [{answer['match']}]"
+    evidence = Evidence(url=url, locator=desc)
+    if answer["count"] > 1:
+        return Reading(setting=setting.id, status=ReadStatus.AMBIGUOUS, evidence=evidence,
+                       note=f"{answer['count']} controls match equally well ({answer['match']}) {where}: "
+                            f"{answer.get('seen')}")
+    if answer.get("shared"):
+        return Reading(setting=setting.id, status=ReadStatus.AMBIGUOUS, evidence=evidence,
+                       note=f"the control {answer.get('seen')} {where} also matches {', '.join(answer['shared'])} "
+                            "as well or better: one control backs at most one setting")
+    reading = reading_from_state(setting, answer["state"], desc, url, lang)
+    if reading.status is not ReadStatus.READ and reading.note:
+        reading.note = f"{reading.note} ({answer.get('seen')} {where})"
+    return reading
+
+
+def _key(answer: dict[str, Any]) -> str:
+    return json.dumps([answer.get("count"), answer.get("spec"), answer.get("chain"), answer.get("state"),
+                       answer.get("shared")], sort_keys=True)
+
+
+async def read_settings(page: Page, settings: list[Setting], url: str, lang: str, settle_seconds: float = 0.0,
+                        requests: Requests | None = None) -> tuple[dict[str, Reading | None], bool]:
+    """Read the settings on the open page with the reader (js/reader.js), patiently.
+
+    Waits only while some control is still missing (at most `settle_seconds`, once for the page),
+    and takes readings again until two in a row agree on a quiet page: no data request pending
+    (`requests`), no DOM change for QUIET_SECONDS. A value that changed and did not hold is no
+    reading. Returns (readings, settled): a setting maps to None only where the reader failed on
+    it (the Playwright path decides); `settled` is False when the page could not be asked at all.
     """
-    deadline = time.monotonic() + settle_seconds
-    readings: dict[str, Reading | None] = {s.id: None for s in settings}
-    waiting = list(settings)
-    while waiting:
+    started = time.monotonic()
+    deadline = started + settle_seconds
+    described = [_setting_query(s, lang) for s in settings]
+    payload = {"settings": [query for query, _ in described]}
+    history: list[tuple[float, list[str]]] = []
+    answers: list[dict[str, Any]] = []
+    quiet = True
+    while True:
         try:
-            answers = await ask(page, [(s.locators, s.control) for s in waiting], lang)
+            result = await _evaluate(page, "read", payload)
         except PlaywrightError:
-            return readings, False
-        still: list[Setting] = []
-        for setting, answer in zip(waiting, answers, strict=True):
-            if answer.count == 1 and answer.state is not None:
-                readings[setting.id] = reading_from_state(setting, answer.state, answer.description or "", url, lang)
-            elif answer.count == 0:
-                still.append(setting)
-        if not still or time.monotonic() >= deadline:
+            return {s.id: None for s in settings}, False
+        answers, activity = result["settings"], result["page"]
+        since = activity.get("sinceMutation")
+        quiet = ((requests is None or requests.pending == 0)
+                 and (since is None or since >= QUIET_SECONDS * 1000))
+        keys = [_key(a) for a in answers]
+        stable = bool(history) and history[-1][1] == keys
+        missing = any(a.get("count", 0) == 0 and "error" not in a for a in answers)
+        history.append((time.monotonic(), keys))
+        if quiet and not missing and (stable or len(history) == 1):
+            break  # everything found on a quiet page (quiet before the first reading, or read twice alike)
+        if time.monotonic() >= deadline:
             break
-        waiting = still
         await asyncio.sleep(POLL_SECONDS)
+    readings: dict[str, Reading | None] = {}
+    held = _held_since(history)
+    for setting, (_, descs), answer, index in zip(settings, described, answers, range(len(answers)), strict=True):
+        if "error" in answer:
+            readings[setting.id] = None
+            continue
+        reading = _reading(setting, answer, descs, url, lang)
+        if reading.status is ReadStatus.READ and not quiet and time.monotonic() - held[index] < STABLE_SECONDS:
+            reading = Reading(setting=setting.id, status=ReadStatus.AMBIGUOUS, evidence=reading.evidence,
+                              note=f"the page at {url} was still changing after {settle_seconds:g} s "
+                                   f"(it showed {reading.evidence.raw!r} last, not for long): not a reading")
+        readings[setting.id] = reading
     return readings, True
+
+
+def _held_since(history: list[tuple[float, list[str]]]) -> list[float]:
+    """For each setting: since when its last answer has held (the time of the first read that agrees)."""
+    last_time, last = history[-1]
+    since = []
+    for index, key in enumerate(last):
+        held = last_time
+        for when, keys in reversed(history):
+            if keys[index] != key:
+                break
+            held = when
+        since.append(held)
+    return since
+
+
+async def pick(page: Page, specs: list[Locator], lang: str) -> tuple[PwLocator | None, dict[str, Any], list[list[str]]]:
+    """Mark the one element the reader finds for `specs` and return a Playwright locator for exactly it."""
+    setting_like = {"id": "pick", "control": None,
+                    "specs": [[steps for steps, _ in chains(spec, lang)] for spec in specs]}
+    descs = [[desc for _, desc in chains(spec, lang)] for spec in specs]
+    token = uuid.uuid4().hex
+    answer = await _evaluate(page, "pick", {"query": setting_like, "token": token})
+    if answer.get("count") == 1 and not answer.get("shared") and "error" not in answer:
+        return page.locator(f"[data-privacyguard-pick='{token}']"), answer, descs
+    return None, answer, descs
 
 
 async def shows_any(page: Page, markers: list[Locator], lang: str) -> bool | None:

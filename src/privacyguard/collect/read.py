@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from importlib.resources import files
 from typing import Any
 
@@ -16,11 +17,43 @@ _STATE_JS = f"(el, control) => {{\n{CONTROLS_JS}\nreturn controlState(el, contro
 
 
 def normalise(text: str) -> str:
+    """Whitespace collapsed and case folded (how change steps compare option texts)."""
     return " ".join(text.split()).casefold()
 
 
+def fold(text: str) -> str:
+    """Case, whitespace, punctuation and diacritics set aside: "Alleen  jíj!" -> "alleen jij"."""
+    bare = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return " ".join(_PUNCT.sub(" ", bare.casefold()).split())
+
+
+_PUNCT = re.compile(r"[^\w\s]|_", flags=re.UNICODE)
+# After a value's words, what makes the rest an explanation: a separator ("Only me - nobody else",
+# "Friends: people you ...", a new line) or enough words to be a sentence of its own.
+_SEPARATOR = re.compile(r"^\s*(?:[-\u2013\u2014:;,.(\u00b7|/]|\n)")
+EXPLANATION_WORDS = 4
+
+
+def _explained(raw: str, wording: str) -> bool:
+    """True when `raw` is `wording` followed by an explanation (not by more of a longer value's words)."""
+    words = fold(wording).split()
+    if not words or len(fold(raw).split()) <= len(words) or fold(raw).split()[:len(words)] != words:
+        return False
+    bare = "".join(c for c in unicodedata.normalize("NFKD", raw) if not unicodedata.combining(c)).casefold()
+    pattern = r"^\W*" + r"\W+".join(re.escape(w) for w in words) + r"(?P<rest>.*)$"
+    found = re.match(pattern, bare, flags=re.S)
+    if found is None:
+        return False
+    rest = found["rest"]
+    return bool(_SEPARATOR.match(rest) or (rest[:1].isspace() and len(fold(rest).split()) >= EXPLANATION_WORDS))
+
+
 def match_value(setting: Setting, raws: list[str], lang: str) -> tuple[ReadStatus, str | None, str]:
-    """Map raw page strings to exactly one canonical value (or say why not)."""
+    """Map raw page strings to exactly one canonical value (or say why not).
+
+    A text that equals a value's wording (once case, whitespace, punctuation and diacritics are set
+    aside), or a pattern (`re:`), decides. Only where nothing does, a text that starts with a
+    wording followed by an explanation counts, the longest wording winning. Never a guess beyond that."""
     raws = [r for r in raws if r and r.strip()]
     found: set[str] = set()
     for value in setting.values:
@@ -29,9 +62,21 @@ def match_value(setting: Setting, raws: list[str], lang: str) -> tuple[ReadStatu
                 if text.startswith("re:"):
                     if re.search(text[3:], raw, flags=re.IGNORECASE):
                         found.add(value)
-                elif normalise(text) == normalise(raw):
+                elif fold(text) == fold(raw):
                     found.add(value)
-    shown = " | ".join(r.strip() for r in raws)
+    if not found:
+        for raw in raws:
+            best: tuple[int, set[str]] = (0, set())
+            for value in setting.values:
+                for text in setting.raw_texts(value, lang):
+                    if not text.startswith("re:") and _explained(raw, text):
+                        size = len(fold(text).split())
+                        if size > best[0]:
+                            best = (size, {value})
+                        elif size == best[0]:
+                            best[1].add(value)
+            found |= best[1]
+    shown = " | ".join(" ".join(r.split()) for r in raws)
     if len(found) == 1:
         return ReadStatus.READ, found.pop(), shown
     if len(found) > 1:

@@ -11,10 +11,11 @@ from privacyguard.catalogue import Catalogue, Locator, Setting, Step
 from privacyguard.collect.runner import Target
 from privacyguard.errors import BadInput
 from privacyguard.findings import Finding, Report, Status
-from privacyguard.i18n import all_variants, pick
+from privacyguard.i18n import N_, _, all_variants, pick, use_lang
+from privacyguard.labels import value_label
 
-CONTROL_WORDS = {"toggle": "the switch", "checkbox": "the checkbox", "radio": "the option list",
-                 "dialog": "the audience button", "text": "the control"}
+CONTROL_WORDS = {"toggle": N_("the switch"), "checkbox": N_("the checkbox"), "radio": N_("the option list"),
+                 "dialog": N_("the audience button"), "text": N_("the control")}
 
 
 @dataclass(frozen=True)
@@ -55,12 +56,13 @@ class PlannedChange:
     @property
     def what(self) -> str:
         """What the change will do, in words."""
-        if not self.automatable:
-            if self.setting.automatable:
-                return (f"privacyguard cannot set this setting to {self.value} itself: follow the steps on the page "
-                        "linked below.")
-            return "privacyguard cannot change this setting itself: follow the steps on the page linked below."
-        return describe_change(self.setting, self.value, self.lang)
+        with use_lang(self.lang):
+            if not self.automatable:
+                if self.setting.automatable:
+                    return _("privacyguard cannot set this setting to {value} itself: follow the steps on the page "
+                             "linked below.").format(value=value_label(self.setting.id, self.value))
+                return _("privacyguard cannot change this setting itself: follow the steps on the page linked below.")
+            return describe_change(self.setting, self.value, self.lang)
 
 
 def _locator_words(target: Locator, lang: str) -> str:
@@ -69,28 +71,32 @@ def _locator_words(target: Locator, lang: str) -> str:
         if words:
             return f"'{words[0]}'"
     if target.role == "status":
-        return "the page's confirmation"  # an ARIA live region: where pages say "saved"
+        return _("the page's confirmation")  # an ARIA live region: where pages say "saved"
     if target.role:
-        return f"the {target.role}"
+        return _("the {role}").format(role=target.role)
     return target.describe()
 
 
 def _step_words(step: Step, setting: Setting, value: str, lang: str) -> str:
     if step.action == "reauthenticate":
-        return "enter your password (privacyguard stops there: that is for you to do)"
+        return _("enter your password (privacyguard stops there: that is for you to do)")
     if step.action == "choose":
         shown = setting.raw_texts(value, lang)
         label = next((t for t in shown if not t.isupper()), shown[0] if shown else value)
-        where = {"dialog": " in the dialog", "control": "", "page": " on the page"}[step.scope]
-        return f"choose '{label}'{where}"
-    what = CONTROL_WORDS[setting.control] if step.target == "control" else _locator_words(step.target, lang)
-    verb = {"click": "click", "confirm": "confirm with", "wait_for": "wait for"}[step.action]
-    return f"{verb} {what}" + (" (if the platform asks)" if step.optional else "")
+        where = {"dialog": _("choose '{label}' in the dialog"), "control": _("choose '{label}'"),
+                 "page": _("choose '{label}' on the page")}[step.scope]
+        return where.format(label=label)
+    what = _(CONTROL_WORDS[setting.control]) if step.target == "control" else _locator_words(step.target, lang)
+    verb = {"click": _("click {what}"), "confirm": _("confirm with {what}"),
+            "wait_for": _("wait for {what}")}[step.action].format(what=what)
+    return verb + (_(" (if the platform asks)") if step.optional else "")
 
 
 def describe_change(setting: Setting, value: str, lang: str = "en") -> str:
-    steps = ", then ".join(_step_words(s, setting, value, lang) for s in setting.change)
-    return f"open {setting.url}, {steps}; then load the page again and read the value back."
+    with use_lang(lang):
+        steps = _(", then ").join(_step_words(s, setting, value, lang) for s in setting.change)
+        return _("open {url}, {steps}; then load the page again and read the value back.").format(url=setting.url,
+                                                                                                 steps=steps)
 
 
 def plan(report: Report, targets: list[Target], catalogue: Catalogue, lang: str = "en",

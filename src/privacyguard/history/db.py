@@ -217,6 +217,12 @@ class History:
         return points
 
     @_reads_stored_data
+    def policy_of(self, sweep_id: int) -> dict:
+        """The header of the policy a sweep was judged under (name, source, ...)."""
+        row = self.db.execute("SELECT policy_json FROM sweeps WHERE id = ?", (sweep_id,)).fetchone()
+        return json.loads(row[0]) if row else {}
+
+    @_reads_stored_data
     def latest_id(self) -> int | None:
         return self.db.execute("SELECT max(id) FROM sweeps").fetchone()[0]
 

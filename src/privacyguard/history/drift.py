@@ -18,6 +18,8 @@ from enum import StrEnum
 from pydantic import BaseModel
 
 from privacyguard.findings import AccountReport, Finding, Status
+from privacyguard.i18n import N_, _, use_lang
+from privacyguard.labels import shown_label
 from privacyguard.snapshot import AccountSnapshot, Reading, ReadStatus
 
 FAILING = {Status.FAIL, Status.WARN}
@@ -35,28 +37,17 @@ class DriftKind(StrEnum):
     ACCOUNT_READABLE_AGAIN = "account_readable_again"
 
 
-# Plain-language one-liners; {title}, {before}, {after}, {detail} are filled in.
-MESSAGES: dict[str, dict[DriftKind, str]] = {
-    "en": {
-        DriftKind.VALUE_CHANGED: "'{title}' changed from {before} to {after}",
-        DriftKind.NEWLY_FAILING: "'{title}' no longer meets the policy ({after}; was {before})",
-        DriftKind.NEWLY_PASSING: "'{title}' now meets the policy (was {before})",
-        DriftKind.SETTING_APPEARED: "new on the platform: '{title}' ({after})",
-        DriftKind.SETTING_VANISHED: "'{title}' is no longer on the platform ({after}; was {before})",
-        DriftKind.SETTING_UNREADABLE: "'{title}' could not be read this time ({after}; was {before})",
-        DriftKind.ACCOUNT_UNREADABLE: "the account could not be read this time: {detail}",
-        DriftKind.ACCOUNT_READABLE_AGAIN: "the account could be read again (last time: {detail})",
-    },
-    "nl": {
-        DriftKind.VALUE_CHANGED: "'{title}' is gewijzigd van {before} naar {after}",
-        DriftKind.NEWLY_FAILING: "'{title}' voldoet niet meer aan het beleid ({after}; was {before})",
-        DriftKind.NEWLY_PASSING: "'{title}' voldoet nu aan het beleid (was {before})",
-        DriftKind.SETTING_APPEARED: "nieuw op het platform: '{title}' ({after})",
-        DriftKind.SETTING_VANISHED: "'{title}' staat niet meer op het platform ({after}; was {before})",
-        DriftKind.SETTING_UNREADABLE: "'{title}' kon deze keer niet gelezen worden ({after}; was {before})",
-        DriftKind.ACCOUNT_UNREADABLE: "het account kon deze keer niet gelezen worden: {detail}",
-        DriftKind.ACCOUNT_READABLE_AGAIN: "het account kon weer gelezen worden (vorige keer: {detail})",
-    },
+# Plain-language one-liners (message catalogue, privacyguard.i18n); {title}, {before}, {after}, {detail}
+# are filled in, values as their labels in the chosen language.
+MESSAGES: dict[DriftKind, str] = {
+    DriftKind.VALUE_CHANGED: N_("'{title}' changed from {before} to {after}"),
+    DriftKind.NEWLY_FAILING: N_("'{title}' no longer meets the policy ({after}; was {before})"),
+    DriftKind.NEWLY_PASSING: N_("'{title}' now meets the policy (was {before})"),
+    DriftKind.SETTING_APPEARED: N_("new on the platform: '{title}' ({after})"),
+    DriftKind.SETTING_VANISHED: N_("'{title}' is no longer on the platform ({after}; was {before})"),
+    DriftKind.SETTING_UNREADABLE: N_("'{title}' could not be read this time ({after}; was {before})"),
+    DriftKind.ACCOUNT_UNREADABLE: N_("the account could not be read this time: {detail}"),
+    DriftKind.ACCOUNT_READABLE_AGAIN: N_("the account could be read again (last time: {detail})"),
 }
 
 
@@ -104,14 +95,20 @@ def _finding_shown(finding: Finding | None) -> str:
 
 
 def account_drift(previous: AccountState | None, current: AccountState, last_readable: AccountState | None = None,
-                  titles: Mapping[str, str] | None = None, lang: str = "en") -> list[DriftItem]:
+                  titles: Mapping[str, str] | None = None, lang: str = "en", judge: bool = True) -> list[DriftItem]:
     """Drift of one account from `previous` (its last sweep) to `current`.
 
     When the previous sweep could not read the account, settings are compared with
     `last_readable` (the last sweep that could), so one bad week does not report every
-    setting as vanished and reappeared.
+    setting as vanished and reappeared. `judge=False` leaves out newly failing/passing: the two
+    sweeps were judged under different policies, so only the readings can be compared.
     """
-    messages = MESSAGES.get(lang, MESSAGES["en"])
+    with use_lang(lang):
+        return _account_drift(previous, current, last_readable, titles, judge)
+
+
+def _account_drift(previous: AccountState | None, current: AccountState, last_readable: AccountState | None,
+                   titles: Mapping[str, str] | None, judge: bool) -> list[DriftItem]:
     names = dict(titles or {})
     for finding in current.report.findings + (previous.report.findings if previous else []):
         names.setdefault(finding.setting, finding.title)
@@ -124,7 +121,8 @@ def account_drift(previous: AccountState | None, current: AccountState, last_rea
         items.append(DriftItem(platform=current.snapshot.platform, account=current.snapshot.account, kind=kind,
                                setting=setting, title=title if setting else None, before=before, after=after,
                                baseline_sweep=baseline,
-                               message=messages[kind].format(title=title, before=before, after=after, detail=detail)))
+                               message=_(MESSAGES[kind]).format(title=title, before=shown_label(setting, before),
+                                                                after=shown_label(setting, after), detail=detail)))
 
     if current.snapshot.error is not None:
         add(DriftKind.ACCOUNT_UNREADABLE, detail=current.snapshot.error.message)
@@ -151,6 +149,8 @@ def account_drift(previous: AccountState | None, current: AccountState, last_rea
         elif was is not None and was.ok and now is not None and not now.ok:
             add(DriftKind.SETTING_UNREADABLE, setting, _shown(was), _shown(now), baseline=base_sweep)
 
+    if not judge:
+        return items
     before_findings = {f.setting: f for f in baseline.report.findings}
     for finding in current.report.findings:
         old = before_findings.get(finding.setting)

@@ -10,6 +10,7 @@ from typing import Protocol
 
 from privacyguard.errors import BadInput
 from privacyguard.findings import Report
+from privacyguard.i18n import use_lang
 from privacyguard.reports.context import SweepView
 from privacyguard.reports.csv_report import render_csv
 from privacyguard.reports.html import render_html
@@ -35,9 +36,13 @@ FORMATS: dict[str, Renderer] = {
 }
 
 
-def render(report: Report, fmt: str, sweep: SweepView | None = None) -> str:
+def render(report: Report, fmt: str, sweep: SweepView | None = None, *, warn_fails: bool = False) -> str:
+    """The report as text; `warn_fails` makes WARN a failure in JUnit (the other formats show WARN as WARN)."""
     try:
         renderer = FORMATS[fmt]
     except KeyError:
         raise BadInput(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}") from None
-    return renderer(report, sweep=sweep)
+    with use_lang(report.tool.get("lang")):  # every word of the report in the report's language
+        if fmt == "junit":
+            return render_junit(report, sweep=sweep, warn_fails=warn_fails)
+        return renderer(report, sweep=sweep)

@@ -30,6 +30,16 @@ class AccountTrend(BaseModel):
         return f"{self.platform}:{self.account}"
 
 
+class PolicyChange(BaseModel):
+    """The sweep was judged under another policy than the sweep(s) it is compared with."""
+
+    before: str = Field(description="The earlier sweep's policy name")
+    after: str = Field(description="This sweep's policy name")
+    since: list[int] = Field(default_factory=list, description="The earlier sweeps judged under another policy")
+    rejudged: bool = Field(default=False, description="True: the earlier readings were judged again under this "
+                           "sweep's policy, so 'newly failing' means the account changed, not the policy")
+
+
 class SweepView(BaseModel):
     sweep_id: int
     started_at: datetime
@@ -39,6 +49,7 @@ class SweepView(BaseModel):
     new_fails: list[str] = Field(default_factory=list, description="uids of FAIL findings new since the baseline")
     trend: list[AccountTrend] = Field(default_factory=list)
     alerts: list[AlertOutcome] = Field(default_factory=list)
+    policy_change: PolicyChange | None = None
 
     def drift_for(self, platform: str, account: str) -> list[DriftItem]:
         return [d for d in self.drift if d.platform == platform and d.account == account]

@@ -15,55 +15,22 @@ from functools import lru_cache
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from privacyguard.findings import Report, Status
+from privacyguard.history.drift import DriftItem
+from privacyguard.i18n import _, ngettext, use_lang
+from privacyguard.labels import account_status_label, expected_label, status_label, value_label
 from privacyguard.reports.context import SweepView
-from privacyguard.reports.sweep_text import KIND_WEIGHT, drift_heading, failed_alerts_text, previous_score
+from privacyguard.reports.sweep_text import (
+    KIND_WEIGHT,
+    drift_heading,
+    failed_alerts_text,
+    policy_change_text,
+    previous_score,
+)
 from privacyguard.reports.table import STATUS_ORDER
-from privacyguard.score import account_score
+from privacyguard.score import NOT_JUDGED, account_score
 
 PLATFORM_NAMES = {"linkedin": "LinkedIn", "facebook": "Facebook", "x": "X", "instagram": "Instagram"}
 PALETTE = ["#1f6feb", "#d1242f", "#1a7f37", "#9a6700", "#8250df", "#bf3989", "#0a7ea4", "#57606a"]
-
-TEXTS = {
-    "en": {
-        "title": "Your privacy check", "policy": "Policy", "taken": "Checked on",
-        "changes": "What changed",
-        "first": "This is the first check of these accounts: next time this section shows what changed.",
-        "no_drift": "Nothing changed since the last check.", "scores": "How each account is doing",
-        "score_help": "The share of checks that pass. Checks that could not be read count as not passing.",
-        "was": "last time", "trend": "Trend over past checks", "findings": "What to do",
-        "why": "Why it matters", "how": "How to fix it", "open": "Open the settings page",
-        "now": "Now", "should": "Should be", "not_read": "could not be read", "passing": "checks that pass",
-        "nothing": "Nothing to do here.", "alert_failed": "An alert could not be sent",
-        "footer": "Made by privacyguard {version}. This file is self-contained: opening it contacts no website.",
-        "status": {"FAIL": "Fix this", "WARN": "Worth changing", "UNKNOWN": "Could not check",
-                   "ERROR": "Could not check", "PASS": "OK", "NOT_APPLICABLE": "No longer offered",
-                   "MUTED": "Accepted risk"},
-        "account_status": {"FAIL": "Needs attention", "WARN": "Could be better", "UNKNOWN": "Not fully checked",
-                           "ERROR": "Could not be checked", "PASS": "All good", "NOT_APPLICABLE": "Nothing to check",
-                           "MUTED": "All good (accepted risks)"},
-    },
-    "nl": {
-        "title": "Je privacycontrole", "policy": "Beleid", "taken": "Gecontroleerd op",
-        "changes": "Wat is er veranderd",
-        "first": "Dit is de eerste controle van deze accounts: de volgende keer staat hier wat er veranderde.",
-        "no_drift": "Er is niets veranderd sinds de vorige controle.", "scores": "Hoe elk account ervoor staat",
-        "score_help": "Het deel van de controles dat in orde is. Wat niet gelezen kon worden telt als niet in orde.",
-        "was": "vorige keer", "trend": "Verloop over eerdere controles", "findings": "Wat te doen",
-        "why": "Waarom het ertoe doet", "how": "Zo los je het op", "open": "Open de instellingenpagina",
-        "now": "Nu", "should": "Zou moeten zijn", "not_read": "kon niet gelezen worden",
-        "passing": "controles in orde", "nothing": "Hier hoeft niets te gebeuren.",
-        "alert_failed": "Een melding kon niet verstuurd worden",
-        "footer": "Gemaakt door privacyguard {version}. Dit bestand staat op zichzelf: openen maakt geen contact "
-                  "met een website.",
-        "status": {"FAIL": "Aanpassen", "WARN": "Beter aanpassen", "UNKNOWN": "Niet te controleren",
-                   "ERROR": "Niet te controleren", "PASS": "In orde", "NOT_APPLICABLE": "Niet meer aangeboden",
-                   "MUTED": "Geaccepteerd risico"},
-        "account_status": {"FAIL": "Vraagt aandacht", "WARN": "Kan beter", "UNKNOWN": "Niet volledig gecontroleerd",
-                           "ERROR": "Kon niet gecontroleerd worden", "PASS": "Alles in orde",
-                           "NOT_APPLICABLE": "Niets te controleren", "MUTED": "In orde (geaccepteerde risico's)"},
-    },
-}
-
 
 @dataclass
 class Series:
@@ -111,8 +78,9 @@ def trend_chart(sweep: SweepView | None, width: int = 720, height: int = 260) ->
         for p in trend.points:
             if p.score is not None:
                 s.points.append((x_of(p.sweep_id), y_of(p.score),
-                                 f"{trend.label} · sweep #{p.sweep_id} · {p.taken_at:%Y-%m-%d}: {p.score:.0f}% "
-                                 f"({p.fails} FAIL)"))
+                                 _("{account} · sweep #{id} · {date}: {score}% ({fails} to fix)").format(
+                                     account=trend.label, id=p.sweep_id, date=f"{p.taken_at:%Y-%m-%d}",
+                                     score=f"{p.score:.0f}", fails=p.fails)))
         series.append(s)
     every = max(1, len(sweeps) // 8)
     x_labels = [(x_of(sid), "middle" if len(sweeps) == 1 else "start" if i == 0 else "end" if i == len(sweeps) - 1
@@ -120,6 +88,19 @@ def trend_chart(sweep: SweepView | None, width: int = 720, height: int = 260) ->
                 if i % every == 0 or i == len(sweeps) - 1]
     y_ticks = [(y_of(v), f"{v}%") for v in (0, 25, 50, 75, 100)]
     return Chart(width, height, left, top, plot_w, plot_h, series, x_labels, y_ticks)
+
+
+def once_per_setting(items: list[DriftItem]) -> list[tuple[DriftItem, list[str]]]:
+    """One line per changed setting, with every kind of change it had: a value change that also made a
+    rule fail is one event, said once (the most worrying kind speaks for it), most worrying first."""
+    chosen: dict[tuple, DriftItem] = {}
+    kinds: dict[tuple, list[str]] = {}
+    for item in items:
+        key = (item.platform, item.account, item.setting or item.kind.value)
+        kinds.setdefault(key, []).append(item.kind.value)
+        if key not in chosen or KIND_WEIGHT[item.kind] > KIND_WEIGHT[chosen[key].kind]:
+            chosen[key] = item
+    return sorted(((item, kinds[key]) for key, item in chosen.items()), key=lambda pair: -KIND_WEIGHT[pair[0].kind])
 
 
 @lru_cache(maxsize=1)
@@ -130,8 +111,11 @@ def _environment() -> Environment:
 
 
 def render_html(report: Report, *, sweep: SweepView | None = None) -> str:
-    lang = str(report.tool.get("lang") or "en")
-    texts = TEXTS.get(lang, TEXTS["en"])
+    with use_lang(report.tool.get("lang")) as lang:
+        return _render(report, sweep, lang)
+
+
+def _render(report: Report, sweep: SweepView | None, lang: str) -> str:
     accounts = []
     for account in sorted(report.accounts, key=lambda a: (a.platform, a.account)):
         findings = sorted(account.findings, key=lambda f: (STATUS_ORDER[f.status], f.setting))
@@ -143,12 +127,17 @@ def render_html(report: Report, *, sweep: SweepView | None = None) -> str:
             "todo": [f for f in findings if f.status not in (Status.PASS, Status.NOT_APPLICABLE)],
             "done": [f for f in findings if f.status in (Status.PASS, Status.NOT_APPLICABLE)],
             "passing": sum(1 for f in findings if f.status is Status.PASS),
+            # The score's own denominator: N/A and MUTED are left out of both figures (privacyguard.score).
+            "judged": sum(1 for f in findings if f.status not in NOT_JUDGED),
+            "not_judged": sum(1 for f in findings if f.status in NOT_JUDGED),
             "drift": sweep.drift_for(account.platform, account.account) if sweep else [],
         })
-    drift = sorted(sweep.drift, key=lambda d: -KIND_WEIGHT[d.kind]) if sweep else []
+    drift = once_per_setting(sweep.drift) if sweep else []
     first = sweep is not None and all(b is None for b in sweep.baselines.values())
     return _environment().get_template("report.html.j2").render(
         report=report, sweep=sweep, names=PLATFORM_NAMES, accounts=accounts, drift=drift, first=first, lang=lang,
-        t=texts,
-        heading=drift_heading(sweep) if sweep else "", chart=trend_chart(sweep), weight=KIND_WEIGHT,
+        _=_, ngettext=ngettext, status_label=status_label, account_status_label=account_status_label,
+        value_label=value_label, expected_label=expected_label,
+        heading=drift_heading(sweep) if sweep else "", policy_note=policy_change_text(sweep) if sweep else None,
+        chart=trend_chart(sweep), weight=KIND_WEIGHT,
         alert_failures=failed_alerts_text(sweep) if sweep else [], version=report.tool.get("version", ""))

@@ -5,16 +5,20 @@ from __future__ import annotations
 import html
 
 from privacyguard.findings import Report, Status
+from privacyguard.i18n import _, use_lang
+from privacyguard.labels import account_status_label, expected_label, status_code, value_label
 from privacyguard.reports.context import SweepView
 from privacyguard.reports.sweep_text import (
-    KIND_LABEL,
     account_scores,
     drift_heading,
+    drift_value,
     failed_alerts_text,
+    kind_label,
+    policy_change_text,
     previous_score,
     score_text,
 )
-from privacyguard.reports.table import STATUS_ORDER
+from privacyguard.reports.table import STATUS_ORDER, why
 
 _MARKDOWN_ACTIVE = str.maketrans({"\\": "\\\\", "|": "\\|", "[": "\\[", "]": "\\]", "`": "\\`",
                                   "\n": " ", "\r": " "})
@@ -32,37 +36,50 @@ def _row(*cells: object) -> str:
 
 
 def render_markdown(report: Report, *, sweep: SweepView | None = None) -> str:
+    with use_lang(report.tool.get("lang")):
+        return _render(report, sweep)
+
+
+def _render(report: Report, sweep: SweepView | None) -> str:
     policy = report.policy.get("name", "?")
-    lines = ["# privacyguard report", "",
-             f"Policy **{cell(policy)}** · readings taken {cell(report.tool.get('snapshot_taken_at', '?'))} · "
-             f"privacyguard {cell(report.tool.get('version', '?'))}", ""]
+    lines = [_("# privacyguard report"), "",
+             _("Policy **{policy}** · readings taken {taken} · privacyguard {version}").format(
+                 policy=cell(policy), taken=cell(report.tool.get("snapshot_taken_at", "?")),
+                 version=cell(report.tool.get("version", "?"))), ""]
     if sweep is not None:
-        lines += ["## Drift since the last sweep", "", drift_heading(sweep), ""]
+        lines += [_("## Drift since the last sweep"), "", drift_heading(sweep), ""]
+        note = policy_change_text(sweep)
+        if note:
+            lines += [f"> {cell(note)}", ""]
         if sweep.drift:
-            lines += [_row("Account", "Change", "Setting", "Before", "Now", "What happened"),
+            lines += [_row(_("Account"), _("Change"), _("Setting"), _("Before"), _("Now"), _("What happened")),
                       "| --- | --- | --- | --- | --- | --- |"]
-            lines += [_row(d.label, KIND_LABEL[d.kind], d.title or d.setting, d.before, d.after, d.message)
-                      for d in sweep.drift]
+            lines += [_row(d.label, kind_label(d.kind), d.title or d.setting, drift_value(d, d.before),
+                           drift_value(d, d.after), d.message) for d in sweep.drift]
             lines.append("")
         for line in failed_alerts_text(sweep):
             lines += [f"> **{cell(line)}**", ""]
-    lines += ["## Scores", "", _row("Account", "Status", "Score", "Last sweep"), "| --- | --- | --- | --- |"]
+    lines += [_("## Scores"), "", _row(_("Account"), _("Status"), _("Score"), _("Last sweep")),
+              "| --- | --- | --- | --- |"]
     for account, score in account_scores(report):
-        lines.append(_row(f"{account.platform}:{account.account}", account.status.value, score_text(score),
-                          score_text(previous_score(sweep, account.platform, account.account))))
+        lines.append(_row(f"{account.platform}:{account.account}", account_status_label(account.status),
+                          score_text(score), score_text(previous_score(sweep, account.platform, account.account))))
     lines.append("")
     for account in sorted(report.accounts, key=lambda a: (a.platform, a.account)):
-        lines += [f"## {cell(account.platform)} · {cell(account.account)} ({account.status.value})", ""]
+        lines += [f"## {cell(account.platform)} · {cell(account.account)} ({account_status_label(account.status)})",
+                  ""]
         if account.error:
-            lines += [f"> could not be collected: {cell(account.error)}", ""]
-        lines += [_row("Status", "Setting", "Actual", "Expected", "Why", "How to fix"),
+            lines += [_("> could not be collected: {error}").format(error=cell(account.error)), ""]
+        lines += [_row(_("Status"), _("Setting"), _("Now"), _("Should be"), _("Why"), _("How to fix it")),
                   "| --- | --- | --- | --- | --- | --- |"]
         for f in sorted(account.findings, key=lambda f: (STATUS_ORDER[f.status], f.setting)):
             fix = cell(" ".join(f.remediation.steps)) if f.status is not Status.PASS else ""
             if f.remediation.url:
-                fix += f" [settings page]({f.remediation.url.replace(' ', '%20').replace('|', '%7C')})"
-            lines.append(_row(f.status.value, f.title, f.actual, f.expected, f.reason)[:-1] + f"| {fix.strip()} |")
+                link = _("settings page")
+                fix += f" [{link}]({f.remediation.url.replace(' ', '%20').replace('|', '%7C')})"
+            lines.append(_row(status_code(f.status), f.title, value_label(f.setting, f.actual),
+                              expected_label(f.setting, f.expected), why(f))[:-1] + f"| {fix.strip()} |")
         lines.append("")
-    counts = ", ".join(f"{n} {s}" for s, n in report.summary.items() if n)
-    lines += [f"**Summary:** {counts or 'nothing judged'}", ""]
+    counts = ", ".join(f"{n} {status_code(s)}" for s, n in report.summary.items() if n)
+    lines += [_("**Summary:** {counts}").format(counts=counts or _("nothing judged")), ""]
     return "\n".join(lines)

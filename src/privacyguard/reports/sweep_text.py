@@ -3,20 +3,27 @@
 from __future__ import annotations
 
 from privacyguard.findings import AccountReport, Report
-from privacyguard.history.drift import DriftKind
+from privacyguard.history.drift import DriftItem, DriftKind
+from privacyguard.i18n import N_, _, ngettext
+from privacyguard.labels import shown_label
 from privacyguard.reports.context import SweepView
 from privacyguard.score import account_score
 
 KIND_LABEL = {
-    DriftKind.VALUE_CHANGED: "value changed",
-    DriftKind.NEWLY_FAILING: "newly failing",
-    DriftKind.NEWLY_PASSING: "newly passing",
-    DriftKind.SETTING_APPEARED: "new setting",
-    DriftKind.SETTING_VANISHED: "setting gone",
-    DriftKind.SETTING_UNREADABLE: "unreadable",
-    DriftKind.ACCOUNT_UNREADABLE: "account unreadable",
-    DriftKind.ACCOUNT_READABLE_AGAIN: "account readable again",
+    DriftKind.VALUE_CHANGED: N_("value changed"),
+    DriftKind.NEWLY_FAILING: N_("newly failing"),
+    DriftKind.NEWLY_PASSING: N_("newly passing"),
+    DriftKind.SETTING_APPEARED: N_("new setting"),
+    DriftKind.SETTING_VANISHED: N_("setting gone"),
+    DriftKind.SETTING_UNREADABLE: N_("unreadable"),
+    DriftKind.ACCOUNT_UNREADABLE: N_("account unreadable"),
+    DriftKind.ACCOUNT_READABLE_AGAIN: N_("account readable again"),
 }
+
+
+def kind_label(kind: DriftKind) -> str:
+    """A drift kind in the current language ("newly failing", "voldoet niet meer")."""
+    return _(KIND_LABEL[kind])
 
 # How worrying each kind is, for colours and ordering (0 = good news).
 KIND_WEIGHT = {
@@ -29,11 +36,33 @@ KIND_WEIGHT = {
 def drift_heading(sweep: SweepView) -> str:
     compared = sorted({b for b in sweep.baselines.values() if b is not None})
     if not compared:
-        return f"Sweep #{sweep.sweep_id}: first sweep, nothing to compare with yet"
+        return _("Sweep #{id}: first sweep, nothing to compare with yet").format(id=sweep.sweep_id)
     since = ", ".join(f"#{b}" for b in compared)
     if not sweep.drift:
-        return f"Sweep #{sweep.sweep_id}: no drift since the last sweep ({since})"
-    return f"Sweep #{sweep.sweep_id}: {len(sweep.drift)} change(s) since the last sweep ({since})"
+        return _("Sweep #{id}: no drift since the last sweep ({since})").format(id=sweep.sweep_id, since=since)
+    return ngettext("Sweep #{id}: {n} change since the last sweep ({since})",
+                    "Sweep #{id}: {n} changes since the last sweep ({since})",
+                    len(sweep.drift)).format(id=sweep.sweep_id, n=len(sweep.drift), since=since)
+
+
+def policy_change_text(sweep: SweepView) -> str | None:
+    """The policy changed since the compared sweep(s): said once, apart from the readings' drift."""
+    change = sweep.policy_change
+    if change is None:
+        return None
+    since = ", ".join(f"#{b}" for b in change.since)
+    if change.rejudged:
+        return _("The policy changed from {before} to {after} since sweep {since}. That is not drift: the earlier "
+                 "readings were judged again under {after}, so the changes below are changes on the account.").format(
+            before=change.before, after=change.after, since=since)
+    return _("The policy changed from {before} to {after} since sweep {since}. That is not drift: only the readings "
+             "are compared below, not what passed or failed.").format(before=change.before, after=change.after,
+                                                                      since=since)
+
+
+def drift_value(item: DriftItem, shown: str | None) -> str:
+    """A drift item's before or after value, as its label in the current language."""
+    return shown_label(item.setting, shown)
 
 
 def first_sweep_accounts(sweep: SweepView) -> list[str]:
@@ -58,4 +87,6 @@ def previous_score(sweep: SweepView | None, platform: str, account: str) -> floa
 
 
 def failed_alerts_text(sweep: SweepView) -> list[str]:
-    return [f"alert to {a.target} failed after {a.attempts} attempt(s): {a.error}" for a in sweep.alerts if not a.ok]
+    return [ngettext("alert to {target} failed after {n} attempt: {error}",
+                     "alert to {target} failed after {n} attempts: {error}", a.attempts).format(
+                target=a.target, n=a.attempts, error=a.error) for a in sweep.alerts if not a.ok]

@@ -50,6 +50,8 @@ class PageSpec(BaseModel):
     url: str
     template: str
     status: int = 200
+    content_type: str = "text/html; charset=utf-8"  # e.g. application/json for a page's own data request
+    delay_ms: int = 0  # answer only after this long: a slow data request that a page script waits for
 
 
 class RedirectSpec(BaseModel):
@@ -67,6 +69,13 @@ class Behaviour(BaseModel):
     save: Literal["ok", "ignore", "error"] = "ok"
     confirm: list[str] = Field(default_factory=list)  # fields whose change the page confirms first ("*": all)
     reauth: list[str] = Field(default_factory=list)  # fields whose save needs the password again ("*": all)
+    # page URL ("*": every page) → ms after load at which the page's script renders its main content
+    late: dict[str, int] = Field(default_factory=dict)
+
+    def late_ms(self, url: str) -> int:
+        """How late the main content of the page at `url` arrives (0: with the page)."""
+        by_key = {("*" if key == "*" else url_key(key)): ms for key, ms in self.late.items()}
+        return by_key.get(url_key(url), by_key.get("*", 0))
 
 
 class VariantSpec(BaseModel):
@@ -113,7 +122,8 @@ class Variant:
             first = exc.errors(include_url=False)[0]
             where = ".".join(str(part) for part in ("behaviour", *first["loc"]))
             raise FixtureError(chain[0][0] / "variant.yaml", None, f"{where}: {first['msg']}") from None
-        search = [str(folder / "pages") for folder, _ in chain] + [str(root / platform / SHARED_DIR)]
+        search = [str(folder / "pages") for folder, _ in chain] + [str(root / platform / SHARED_DIR),
+                                                                   str(root / SHARED_DIR)]
         self.templates = jinja2.Environment(
             loader=jinja2.FileSystemLoader(search), autoescape=True, undefined=jinja2.StrictUndefined
         )
@@ -122,7 +132,7 @@ class Variant:
         try:
             template = self.templates.get_template(page.template)
             return template.render(state=state, s=self.strings, url=url, lang=self.lang, variant=self.name,
-                                   behaviour=self.behaviour, **extra)
+                                   behaviour=self.behaviour, late_ms=self.behaviour.late_ms(url), **extra)
         except jinja2.TemplateError as exc:
             raise FixtureError(f"{self.platform}/{self.name}/{page.template}", getattr(exc, "lineno", None),
                                f"template error: {exc}") from None

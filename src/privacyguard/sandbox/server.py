@@ -8,6 +8,7 @@ pages persist under the privacyguard home until `privacyguard sandbox reset`.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import html
 import json
@@ -168,9 +169,13 @@ class SandboxAccount:
             return _redirect(flow.sign_in.url)
         if request.method == "POST":
             return self._save(platform, variant, request)
-        self.page_loads.append(request.url)
-        body = behaviour.inject(variant.render(page, self.state[platform], request.url), variant, self.state[platform])
-        return {"status": page.status, "content_type": "text/html; charset=utf-8", "body": body}
+        body = variant.render(page, self.state[platform], request.url)
+        if page.content_type.startswith("text/html"):  # a page, not a page's own data request
+            self.page_loads.append(request.url)
+            body = behaviour.inject(body, variant, self.state[platform])
+        if page.delay_ms:
+            await asyncio.sleep(page.delay_ms / 1000)
+        return {"status": page.status, "content_type": page.content_type, "body": body}
 
     def _save(self, platform: str, variant: Variant, request: Request) -> dict[str, Any]:
         """A settings change posted by a page: JSON from scripts, or a classic form."""
