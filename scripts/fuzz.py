@@ -33,7 +33,10 @@ def fuzz_reader(bench: Workbench, name: str, count: int, tally: Tally, run_seed:
     def run(data: bytes) -> None:
         bench.check(reader, data, tally, raise_on_failure=False)
 
-    run()
+    try:
+        run()
+    except Exception as exc:  # the harness itself, not the tool: say so, and go on with new inputs
+        tally.harness_errors.append(f"{name}: {type(exc).__name__}: {exc}")
 
 
 def main() -> int:
@@ -55,7 +58,8 @@ def main() -> int:
         for name in names:
             share = max(1, round(args.inputs * weights[name] / total))
             before = tally.inputs
-            while tally.inputs - before < share:  # hypothesis may stop early when it runs out of new inputs
+            # hypothesis may stop early when it runs out of new inputs: go on with another seed
+            while tally.inputs - before < share and len(tally.harness_errors) < 50:
                 fuzz_reader(bench, name, share - (tally.inputs - before), tally, args.seed + tally.inputs)
             print(f"  {name}: {tally.inputs - before} inputs", flush=True)
         tracemalloc.stop()
@@ -72,7 +76,7 @@ def main() -> int:
     print(f"\nTOTAL inputs: {tally.inputs + cli.inputs}; tracebacks: {len(tally.tracebacks) + len(cli.tracebacks)}; "
           f"exit-2s: {len(tally.exit2) + len(cli.exit2)}; other failures: "
           f"{failed - len(tally.tracebacks) - len(cli.tracebacks) - len(tally.exit2) - len(cli.exit2)}")
-    return 1 if failed else 0
+    return 1 if failed or tally.harness_errors or cli.harness_errors else 0
 
 
 if __name__ == "__main__":

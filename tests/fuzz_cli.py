@@ -111,4 +111,7 @@ def _sample(bench: Workbench, name: str, count: int, work: Path, tally: Tally, r
     def run(data: bytes) -> None:
         run_one(bench, name, data, work, tally)
 
-    run()
+    try:
+        run()
+    except Exception as exc:  # the generator's own error: reported apart, the sample goes on
+        tally.harness_errors.append(f"{name}: {type(exc).__name__}: {exc}")

@@ -54,6 +54,7 @@ class Tally:
     exit2: list[str] = field(default_factory=list)
     unnamed: list[str] = field(default_factory=list)  # exit 3, but the message does not name the file
     over_budget: list[str] = field(default_factory=list)
+    harness_errors: list[str] = field(default_factory=list)  # a generator bug, not the tool's: reported apart
     max_cpu: float = 0.0
     max_memory: int = 0
 
@@ -445,7 +446,8 @@ def mutated(draw: Callable, reader: Reader) -> bytes:
                                    "encoding", "nest", "text", "alias", "duplicate", "oversize"]))
         if op == "tree":
             # once an earlier mutation broke the syntax, tree mutations no longer apply
-            with contextlib.suppress(ValueError, yaml.YAMLError, sqlite3.DatabaseError, UnicodeDecodeError, KeyError):
+            with contextlib.suppress(ValueError, yaml.YAMLError, sqlite3.DatabaseError, UnicodeDecodeError, KeyError,
+                                     csv.Error):
                 data = _tree_mutation(draw, data, reader.kind)
         elif op == "bytes" and data:
             for _ in range(draw(st.integers(1, 8))):
@@ -495,5 +497,9 @@ def report(tally: Tally, out: Any = sys.stdout) -> None:
     print(f"exit 3 not naming the file: {len(tally.unnamed)}", file=out)
     print(f"over budget ({CPU_BUDGET:g} s CPU, {MEMORY_BUDGET // 2**20} MiB): {len(tally.over_budget)}", file=out)
     print(f"largest per input: {tally.max_cpu:.2f} s CPU, {tally.max_memory / 2**20:.1f} MiB allocated", file=out)
+    if tally.harness_errors:
+        print(f"harness errors (the generator's, not the tool's): {len(tally.harness_errors)}", file=out)
+        for error in tally.harness_errors[:5]:
+            print("  " + error, file=out)
     for failure in tally.failures[:20]:
         print("---\n" + failure, file=out)

@@ -13,6 +13,7 @@ from typing import Protocol, TypeVar
 
 from privacyguard.catalogue import Catalogue
 from privacyguard.findings import Status
+from privacyguard.i18n import _
 from privacyguard.snapshot import AccountSnapshot, ReadStatus
 
 JUDGED = {Status.PASS, Status.FAIL, Status.WARN, Status.MUTED}
@@ -39,7 +40,7 @@ def known_value(catalogue: Catalogue, setting_id: str, value: str | None) -> boo
 
 
 def why_unrecognised(value: str) -> str:
-    return f"the value {value[:_SHOWN]!r} is not one this setting can take"
+    return _("the value {value} is not one this setting can take").format(value=repr(value[:_SHOWN]))
 
 
 def screen_account(account: AccountSnapshot, catalogue: Catalogue) -> AccountSnapshot:
