@@ -6,6 +6,7 @@ import typer
 from rich.table import Table
 
 from privacyguard import api
+from privacyguard.catalogue import load_catalogue
 from privacyguard.cli._common import Lang, LangOpt, console
 from privacyguard.reports.table import build_renderable
 
@@ -13,8 +14,10 @@ DEMO_ACCOUNT = "demo"
 
 
 def demo(lang: LangOpt = Lang.en) -> int:
-    """Scan LinkedIn and Facebook as simulated in the `default` sandbox; nothing real is contacted."""
-    console.print("[bold]privacyguard demo[/]: scanning simulated LinkedIn and Facebook accounts "
+    """Scan every platform as simulated in the `default` sandbox; nothing real is contacted."""
+    catalogue = load_catalogue()
+    names = ", ".join(catalogue.flows[p].name for p in catalogue.platforms)
+    console.print(f"[bold]privacyguard demo[/]: scanning simulated accounts on {names} "
                   "(the 'default' sandbox: the platforms' 2026 defaults, served at their real URLs "
                   "from local fixtures; nothing leaves this machine).\n")
     result = api.scan([], "default", api.DEFAULT_POLICY, lang.value, account=DEMO_ACCOUNT)

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from privacyguard import api
 from privacyguard.cli._common import (
@@ -21,6 +22,7 @@ from privacyguard.cli._common import (
     err_console,
 )
 from privacyguard.errors import BadInput
+from privacyguard.i18n import _
 
 
 def scan(
@@ -45,6 +47,10 @@ def scan(
         result.snapshot.save(save_snapshot)
         err_console.print(f"snapshot saved to {save_snapshot}")
     emit(result.report, fmt.value, output, warn_fails=junit_warn_fails)
+    hint = api.record_hint(result.snapshot)
+    if hint:
+        err_console.print(_("Some settings could not be read. To show us the page: {command}").format(
+            command=escape(hint)), highlight=False, soft_wrap=True)
     return result.report.exit_code()
 
 

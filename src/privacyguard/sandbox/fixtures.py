@@ -78,6 +78,37 @@ class Behaviour(BaseModel):
         return by_key.get(url_key(url), by_key.get("*", 0))
 
 
+class PartRef(BaseModel):
+    """A shared part a variant uses (fixtures/_shared/<part>/), served on one host."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    part: str
+    host: str
+
+
+class PartPage(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    path: str
+    template: str
+    status: int = 200
+
+
+class PartSpec(BaseModel):
+    """fixtures/_shared/<part>/part.yaml: pages several platforms share (e.g. Meta's Accounts Center).
+
+    Paths instead of URLs (each platform serves the part on its own host), and strings per language.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    description: str
+    state: dict[str, Any] = Field(default_factory=dict)
+    strings: dict[str, dict[str, str]] = Field(default_factory=dict)
+    pages: list[PartPage] = Field(default_factory=list)
+
+
 class VariantSpec(BaseModel):
     """variant.yaml as written."""
 
@@ -85,6 +116,7 @@ class VariantSpec(BaseModel):
 
     description: str
     extends: str | None = None
+    parts: list[PartRef] = Field(default_factory=list)
     lang: str | None = None
     state: dict[str, Any] = Field(default_factory=dict)
     strings: dict[str, str] = Field(default_factory=dict)
@@ -92,6 +124,10 @@ class VariantSpec(BaseModel):
     remove_pages: list[str] = Field(default_factory=list)
     redirects: list[RedirectSpec] = Field(default_factory=list)
     behaviour: dict[str, Any] = Field(default_factory=dict)
+    # The simulated person whose pages these are (templates see it as `person`); `privacyguard record`
+    # scrubs these values out of what it saves, as it does a real account's.
+    person: dict[str, str | list[str]] = Field(default_factory=dict)
+    recorded: dict[str, Any] | None = None  # written by `privacyguard record`: tool, catalogue, date, pages read
 
 
 class Variant:
@@ -108,7 +144,10 @@ class Variant:
         self.pages: dict[str, PageSpec] = {}
         self.redirects: dict[str, str] = {}
         behaviour: dict[str, Any] = {}
+        self.person: dict[str, str | list[str]] = {}
+        part_dirs = self._apply_parts(root, chain)
         for _, spec in reversed(chain):  # parent first, child overrides
+            self.person.update(spec.person)
             self.state.update(spec.state)
             self.strings.update(spec.strings)
             for key in spec.remove_pages:
@@ -124,15 +163,39 @@ class Variant:
             raise FixtureError(chain[0][0] / "variant.yaml", None, f"{where}: {first['msg']}") from None
         search = [str(folder / "pages") for folder, _ in chain] + [str(root / platform / SHARED_DIR),
                                                                    str(root / SHARED_DIR)]
+        search += [str(folder) for folder in part_dirs]
         self.templates = jinja2.Environment(
             loader=jinja2.FileSystemLoader(search), autoescape=True, undefined=jinja2.StrictUndefined
         )
+
+    def _apply_parts(self, root: Path, chain: list[tuple[Path, VariantSpec]]) -> list[Path]:
+        """Shared parts first (a variant's own state, strings and pages override them); their folders."""
+        hosts: dict[str, str] = {}
+        for _, spec in reversed(chain):
+            hosts.update({ref.part: ref.host for ref in spec.parts})
+        folders = []
+        for name, host in hosts.items():
+            folder = next((base / SHARED_DIR / name for base in (root, fixtures_dir())
+                           if (base / SHARED_DIR / name / "part.yaml").is_file()), None)
+            if folder is None:
+                raise FixtureError(f"{self.platform}/{self.name}/variant.yaml", None,
+                                   f"no shared part {name!r} (looked for {SHARED_DIR}/{name}/part.yaml)")
+            part = load_model(folder / "part.yaml", PartSpec, FixtureError)
+            self.state.update(part.state)
+            self.strings.update(part.strings.get("en", {}))
+            self.strings.update(part.strings.get(self.lang, {}))
+            for page in part.pages:
+                spec = PageSpec(url=f"https://{host}{page.path}", template=page.template, status=page.status)
+                self.pages[url_key(spec.url)] = spec
+            folders.append(folder)
+        return folders
 
     def render(self, page: PageSpec, state: dict[str, Any], url: str, **extra: Any) -> str:
         try:
             template = self.templates.get_template(page.template)
             return template.render(state=state, s=self.strings, url=url, lang=self.lang, variant=self.name,
-                                   behaviour=self.behaviour, late_ms=self.behaviour.late_ms(url), **extra)
+                                   behaviour=self.behaviour, late_ms=self.behaviour.late_ms(url), person=self.person,
+                                   **extra)
         except jinja2.TemplateError as exc:
             raise FixtureError(f"{self.platform}/{self.name}/{page.template}", getattr(exc, "lineno", None),
                                f"template error: {exc}") from None
