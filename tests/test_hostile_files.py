@@ -356,3 +356,20 @@ def test_a_duplicate_rule_is_refused_naming_both_lines(tmp_path: Path, catalogue
         load_policy(path, catalogue)
     assert caught.value.line == 6
     assert_bad_input(run_cli("policy", "validate", str(path), home=pg_home), f"{path}:6", "lines 2 and 6")
+
+
+# --- flows: a malformed `fragments:` block or a fragment name that is a path ----------------------
+@pytest.mark.parametrize(("fragments", "include", "message"), [
+    ("[1, 2]", "x#y", "fragments: a mapping"),
+    ("{x: 5}", "x#y", "not listed under 'fragments:'"),
+    ("{'../../etc': {a: b}}", "../../etc#y", "not a plain name"),
+])
+def test_a_malformed_flow_include_names_the_flow_file(tmp_path: Path, fragments: str, include: str,
+                                                     message: str) -> None:
+    from privacyguard.catalogue import load_flow
+
+    path = tmp_path / "linkedin.yaml"
+    path.write_text(f"platform: linkedin\nfragments: {fragments}\nsettings:\n  - include: \"{include}\"\n")
+    with pytest.raises(FileFormatError, match=message) as caught:
+        load_flow(path)
+    assert str(path) in str(caught.value)
