@@ -4,7 +4,7 @@ VENV    := .venv
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 
-.PHONY: setup browser demo test lint bench fuzz clean test-services messages
+.PHONY: setup browser demo test lint bench fuzz faults clean test-services messages
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -42,6 +42,10 @@ bench: setup
 # tracebacks and exit-2s (must be 0/0). FUZZ_ARGS="--inputs 50000 --seed 7" for more or a replay.
 fuzz: $(STAMP)
 	$(BIN)/python scripts/fuzz.py $(FUZZ_ARGS)
+
+# 50 random SIGINT/SIGKILL interruptions of `fix --yes`, each followed by undo and a scan (docs/fix.md).
+faults: setup
+	$(BIN)/python scripts/fault_fix.py --runs $(or $(RUNS),50) --jobs $(or $(JOBS),1)
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .ruff_cache

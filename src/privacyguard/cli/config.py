@@ -8,7 +8,14 @@ import sys
 import typer
 
 from privacyguard.cli._common import err_console
-from privacyguard.config import config_path, delete_smtp_password, load_config, set_smtp_password
+from privacyguard.config import (
+    config_path,
+    delete_smtp_password,
+    load_config,
+    password_state,
+    set_smtp_password,
+    shown_target,
+)
 
 app = typer.Typer(help="The config file (config.toml under the home) and the SMTP password in the keyring.",
                   no_args_is_help=True)
@@ -28,13 +35,13 @@ def show() -> int:
     typer.echo(f"config file: {config.path or str(config_path()) + ' (not present: defaults)'}")
     typer.echo(f"[sweep] policy={config.sweep.policy} lang={config.sweep.lang} "
                   f"accounts={', '.join(config.sweep.accounts) or 'all registered'}")
-    typer.echo(f"[alerts] notify={', '.join(config.alerts.notify) or 'none'} retries={config.alerts.webhook_retries} "
+    notify = ", ".join(map(shown_target, config.alerts.notify)) or "none"
+    typer.echo(f"[alerts] notify={notify} retries={config.alerts.webhook_retries} "
                   f"backoff={config.alerts.webhook_backoff_seconds}s")
     if config.smtp:
-        stored = "stored in the keyring" if config.smtp.password() else "not stored"
         typer.echo(f"[smtp] {config.smtp.host}:{config.smtp.port} user={config.smtp.user or '—'} "
                       f"from={config.smtp.from_address} starttls={config.smtp.starttls} ssl={config.smtp.ssl} "
-                      f"password: {stored if config.smtp.user else 'not needed (no user)'}")
+                      f"password: {password_state(config.smtp)}")
     return 0
 
 

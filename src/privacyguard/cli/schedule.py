@@ -31,7 +31,7 @@ def install(
     plan_sweep(SweepRequest(notify=notify), config)  # the job must be able to run: accounts, policy, alerts
     record = scheduler.install(weekly, at, notify, backend)
     console.print(f"scheduled ({record['backend']}): {record['when']}", highlight=False, markup=False)
-    console.print(f"runs: {shlex.join(record['command'])}", highlight=False, markup=False)
+    console.print(f"runs: {shlex.join(scheduler.shown_command(record['command']))}", highlight=False, markup=False)
     for path in record.get("files", []):
         console.print(f"wrote {path}", highlight=False, markup=False)
     if record.get("cron_line"):
@@ -52,7 +52,7 @@ def status() -> int:
     details = state["state"]
     console.print(f"installed ({state['backend']}) {state['installed_at'][:16]}: {state['when']}",
                   highlight=False, markup=False)
-    console.print(f"runs: {shlex.join(state['command'])}", highlight=False, markup=False)
+    console.print(f"runs: {shlex.join(scheduler.shown_command(state['command']))}", highlight=False, markup=False)
     for path, present in details.get("files", {}).items():
         console.print(f"{'ok     ' if present else 'MISSING'} {path}", highlight=False, markup=False)
     for key in ("cron_line", "enabled", "next", "loaded", "registered"):
@@ -60,7 +60,7 @@ def status() -> int:
             console.print(f"{key}: {details[key]}", highlight=False, markup=False)
     from privacyguard.history.db import History
 
-    with History() as history:
+    with History(create=False) as history:
         last = history.sweeps(limit=1)
     console.print(f"last sweep: #{last[0].id} {last[0].started_at:%Y-%m-%d %H:%M} UTC, exit {last[0].exit_code}"
                   if last else "last sweep: none yet", highlight=False, markup=False)
