@@ -378,7 +378,6 @@ def _toml(data: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-_YamlLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _YamlDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 LARGEST = 512_000  # bytes a mutation may grow a document to (the size limits are tried on their own, cheaply)
 TREE_LARGEST = 256_000  # the tree mutation re-parses and re-dumps: not on documents larger than this
@@ -393,7 +392,14 @@ def _tree_mutation(draw: Callable, seed: bytes, kind: str) -> bytes:
         keys = _keys(tree)
         return json.dumps(_replace_somewhere(draw, tree, keys), ensure_ascii=draw(st.booleans())).encode()
     if kind == "yaml":
-        tree = yaml.load(text, Loader=_YamlLoader)
+        # through the tool's own loader: an alias bomb from an earlier mutation must not expand here
+        from privacyguard.errors import FileFormatError
+        from privacyguard.loaders import parse_yaml
+
+        try:
+            tree, _ = parse_yaml(text, "generated", FileFormatError)
+        except FileFormatError as exc:
+            raise ValueError(str(exc)) from None
         keys = _keys(tree)
         return yaml.dump(_replace_somewhere(draw, tree, keys), Dumper=_YamlDumper, allow_unicode=True,
                          sort_keys=False).encode()
