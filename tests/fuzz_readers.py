@@ -467,7 +467,7 @@ def mutated(draw: Callable, reader: Reader) -> bytes:
         if op == "tree" and len(data) <= TREE_LARGEST:
             # once an earlier mutation broke the syntax, tree mutations no longer apply
             with contextlib.suppress(ValueError, yaml.YAMLError, sqlite3.DatabaseError, UnicodeDecodeError, KeyError,
-                                     csv.Error):
+                                     csv.Error, RecursionError):
                 data = _tree_mutation(draw, data, reader.kind)
         elif op == "bytes" and data:
             for _ in range(draw(st.integers(1, 8))):

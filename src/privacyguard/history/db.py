@@ -139,7 +139,7 @@ class History:
                 _private(self.path)
             found = version(self.db)
             check = [str(row[0]) for row in self.db.execute("PRAGMA quick_check(3)").fetchall()]
-        except sqlite3.DatabaseError as exc:
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:  # damaged header text decodes badly too
             with contextlib.suppress(Exception):
                 self.db.close()
             raise HistoryDamaged(self.path, f"{exc}") from None

@@ -240,6 +240,9 @@ def load_variant(platform: str, name: str, root: Path | None = None) -> Variant:
         spec_file = folder / "variant.yaml"
         if not spec_file.is_file():
             known = list_variants(base).get(platform, [])
+            if chain:  # named by the `extends` of the variant before: that file is what to mend
+                raise FixtureError(chain[-1][0] / "variant.yaml", None, f"extends: no variant {current!r} for "
+                                   f"{platform}{suggest(current, known)}; known: {', '.join(known) or 'none'}")
             raise UnknownName(
                 f"no sandbox variant {current!r} for {platform} under {base}{suggest(current, known)}; "
                 f"known: {', '.join(known) or 'none'}"
