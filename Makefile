@@ -4,7 +4,7 @@ VENV    := .venv
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 
-.PHONY: setup browser demo test lint bench faults clean test-services messages
+.PHONY: setup browser demo test lint bench fuzz faults clean test-services messages
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -37,6 +37,11 @@ messages: $(STAMP)
 
 bench: setup
 	$(BIN)/python scripts/bench.py
+
+# 10,000+ generated files over every reader (and a sample through the CLI); prints the count,
+# tracebacks and exit-2s (must be 0/0). FUZZ_ARGS="--inputs 50000 --seed 7" for more or a replay.
+fuzz: $(STAMP)
+	$(BIN)/python scripts/fuzz.py $(FUZZ_ARGS)
 
 # 50 random SIGINT/SIGKILL interruptions of `fix --yes`, each followed by undo and a scan (docs/fix.md).
 faults: setup

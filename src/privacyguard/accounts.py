@@ -11,13 +11,15 @@ import re
 from datetime import datetime
 from pathlib import Path
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from privacyguard.catalogue import Catalogue, suggest
 from privacyguard.collect.runner import Target
-from privacyguard.errors import BadInput, UnknownName
+from privacyguard.errors import BadInput, RegistryError, UnknownName
 from privacyguard.files import write_state
 from privacyguard.home import privacyguard_home
+from privacyguard.loaders import load_json
+from privacyguard.sandbox.fixtures import check_variant_name
 from privacyguard.snapshot import now_utc
 
 ACCOUNT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
@@ -35,6 +37,16 @@ class Account(BaseModel):
     sign_in_paused: str | None = Field(default=None, description="Why automated sign-in waits for the person "
                                        "(e.g. 'checkpoint on 2026-11-26'); cleared by `privacyguard login`.")
 
+    @field_validator("sandbox")
+    @classmethod
+    def _plain_variant_name(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                check_variant_name(value)
+            except BadInput as exc:
+                raise ValueError(str(exc)) from None
+        return value
+
     def target(self) -> Target:
         return Target(self.platform, self.name, self.sandbox, Path(self.fixtures) if self.fixtures else None,
                       registered=True)
@@ -50,12 +62,16 @@ def registry_path() -> Path:
 
 def load_registry() -> Registry:
     path = registry_path()
-    if not path.is_file():
+    if not path.exists():
         return Registry()
+    data = load_json(path, RegistryError)
     try:
-        return Registry.model_validate_json(path.read_text(encoding="utf-8"))
+        return Registry.model_validate(data)
     except ValidationError as exc:
-        raise BadInput(f"{path}: the account registry is damaged ({exc.error_count()} problem(s))") from None
+        first = exc.errors(include_url=False)[0]
+        where = ".".join(str(p) for p in first["loc"]) or "(top level)"
+        raise RegistryError(path, None, f"the account registry is damaged: {where}: {first['msg']} "
+                            f"({exc.error_count()} problem(s))") from None
 
 
 def save_registry(registry: Registry) -> None:

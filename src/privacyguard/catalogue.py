@@ -19,8 +19,9 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from privacyguard.errors import FlowFileError, UnknownName
 from privacyguard.i18n import DEFAULT_LANG, I18nText, I18nTexts, all_variants
+from privacyguard.loaders import load_yaml
 from privacyguard.resources import flows_dir
-from privacyguard.yamlfile import load_yaml_with_lines, validate_data
+from privacyguard.yamlfile import validate_data
 
 # How the control shows its value (docs/flows.md#controls-and-reading). The element read decides in
 # the end (a redesign may turn a switch into a <select>); the kind says what the flow expects.
@@ -366,6 +367,7 @@ class Catalogue:
 
 
 FRAGMENTS_DIR = "_shared"
+_FRAGMENT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 _PLACEHOLDER = re.compile(r"\$\{(\w+)\}")
 
 
@@ -375,7 +377,7 @@ def _fill(value: object, values: dict[str, str], where: str) -> object:
         def one(match: re.Match[str]) -> str:
             if match.group(1) not in values:
                 raise ValueError(f"{where}: no value for ${{{match.group(1)}}} (give it under 'fragments:')")
-            return values[match.group(1)]
+            return str(values[match.group(1)])
         return _PLACEHOLDER.sub(one, value)
     if isinstance(value, list):
         return [_fill(item, values, where) for item in value]
@@ -394,21 +396,27 @@ def _expand_includes(data: object, folder: Path) -> None:
     if not isinstance(data, dict) or not isinstance(data.get("settings"), list):
         return
     values_by_fragment = data.get("fragments") or {}
+    if not isinstance(values_by_fragment, dict):
+        raise ValueError("fragments: a mapping of fragment name to its values")
     loaded: dict[str, dict] = {}
     for index, item in enumerate(data["settings"]):
         if not isinstance(item, dict) or "include" not in item:
             continue
         fragment, _, key = str(item["include"]).partition("#")
         where = f"settings.{index}.include"
-        if fragment not in values_by_fragment:
-            raise ValueError(f"{where}: fragment {fragment!r} is not listed under 'fragments:'")
+        if fragment not in values_by_fragment or not isinstance(values_by_fragment[fragment], dict):
+            raise ValueError(f"{where}: fragment {fragment!r} is not listed under 'fragments:' with its values")
+        if not _FRAGMENT_NAME.match(fragment):
+            raise ValueError(f"{where}: fragment {fragment[:80]!r} is not a plain name (letters, digits, '_', '-')")
         if fragment not in loaded:
             source = folder / FRAGMENTS_DIR / f"{fragment}.yaml"
             if not source.is_file():
                 raise ValueError(f"{where}: no fragment file {source}")
-            text = source.read_text(encoding="utf-8")
-            parsed, _ = load_yaml_with_lines(text, source, FlowFileError)
-            loaded[fragment] = (parsed or {}).get("settings") or {}
+            parsed, _ = load_yaml(source, FlowFileError)
+            settings = parsed.get("settings") if isinstance(parsed, dict) else None
+            if not isinstance(settings, dict):
+                raise FlowFileError(source, None, "a fragment holds `settings:`, a mapping of key to setting")
+            loaded[fragment] = settings
         body = loaded[fragment].get(key)
         if not isinstance(body, dict):
             known = ", ".join(sorted(loaded[fragment]))
@@ -423,11 +431,7 @@ def _expand_includes(data: object, folder: Path) -> None:
 
 def load_flow(path: Path) -> PlatformFlow:
     """Load and validate one flow file (shared fragments included); errors name the file and line."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise FlowFileError(path, None, f"cannot read file: {exc.strerror}") from None
-    data, lines = load_yaml_with_lines(text, path, FlowFileError)
+    data, lines = load_yaml(path, FlowFileError)
     try:
         _expand_includes(data, path.parent)
     except ValueError as exc:
@@ -464,8 +468,7 @@ def _load_closed(path: Path, catalogue: Catalogue) -> list[Closed]:
     """The guide's networks and settings that are gone; a named setting must be a retired flow setting."""
     if not path.is_file():
         return []
-    text = path.read_text(encoding="utf-8")
-    data, lines = load_yaml_with_lines(text, path, FlowFileError)
+    data, lines = load_yaml(path, FlowFileError)
     entries = validate_data(data, lines, path, ClosedList, FlowFileError).closed
     for index, entry in enumerate(entries):
         retired = entry.setting is None or (catalogue.has_setting(entry.setting)

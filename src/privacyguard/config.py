@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -19,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from privacyguard.errors import BadInput, ConfigError, KeyringUnavailable
 from privacyguard.home import ENV_HOME, privacyguard_home
+from privacyguard.loaders import parse_toml, read_text
 from privacyguard.redaction import redact_url
 from privacyguard.secrets import SERVICE as KEYRING_SERVICE
 from privacyguard.secrets import delete_entry, get_entry, set_entry
@@ -124,17 +124,8 @@ def load_config(path: Path | None = None) -> Config:
         raise ConfigError(path, None, "is a folder, not a file; config.toml must be a file")
     if not path.is_file():
         return Config(path=None)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(path, None, f"cannot read the config file: {exc}") from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        message = str(exc)
-        found = re.search(r"\(at line (\d+), column \d+\)", message)
-        problem = re.sub(r"\s*\(at line \d+, column \d+\)", "", message) or "invalid TOML"
-        raise ConfigError(path, int(found.group(1)) if found else None, f"invalid TOML: {problem}") from None
+    text = read_text(path, ConfigError)
+    data = parse_toml(text, path, ConfigError)
     smtp = data.get("smtp")
     if isinstance(smtp, dict) and "password" in smtp:
         raise ConfigError(path, line_of(text, ("smtp", "password")),

@@ -55,6 +55,10 @@ class CollectError(PrivacyGuardError):
     """Collection of one account failed (kept per account; never stops the others)."""
 
 
+class RegistryError(FileFormatError):
+    """The account registry (accounts.json under the home) is damaged."""
+
+
 class ConfigError(FileFormatError):
     """config.toml under the home is invalid (exit 3, names file and line)."""
 

@@ -13,6 +13,7 @@ from privacyguard.findings import AccountReport, Finding, Remediation, Report, S
 from privacyguard.i18n import N_, _, pick, pick_list, use_lang
 from privacyguard.labels import expected_label, value_label
 from privacyguard.policy import Level, Mute, Policy, Rule
+from privacyguard.recognise import screen_account
 from privacyguard.snapshot import AccountSnapshot, Reading, ReadStatus, Snapshot
 
 _UNREAD_REASONS = {
@@ -71,7 +72,8 @@ def _judge(rule: Rule, setting: Setting, reading: Reading | None, account: Accou
 def evaluate_account(account: AccountSnapshot, policy: Policy, catalogue: Catalogue,
                      lang: str = "en", today: dt.date | None = None) -> AccountReport:
     with use_lang(lang):
-        return _evaluate_account(account, policy, catalogue, lang, today or dt.date.today())
+        return _evaluate_account(screen_account(account, catalogue), policy, catalogue, lang,
+                                 today or dt.date.today())
 
 
 def _evaluate_account(account: AccountSnapshot, policy: Policy, catalogue: Catalogue, lang: str,

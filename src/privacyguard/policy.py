@@ -18,8 +18,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from privacyguard.catalogue import Catalogue, Setting, suggest
 from privacyguard.errors import PolicyError, UnknownName
 from privacyguard.i18n import I18nText
+from privacyguard.loaders import load_yaml
 from privacyguard.resources import policies_dir
-from privacyguard.yamlfile import line_for, load_yaml_with_lines, validate_data, validation_problems
+from privacyguard.yamlfile import line_for, validate_data, validation_problems
 
 MAX_EXTENDS_DEPTH = 8
 
@@ -219,11 +220,7 @@ def _check_against_catalogue(spec: PolicySpec, lines: dict, path: Path, catalogu
 
 
 def _read_spec(path: Path, catalogue: Catalogue) -> PolicySpec:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise PolicyError(path, None, f"cannot read policy: {exc.strerror}") from None
-    data, lines = load_yaml_with_lines(text, path, PolicyError)
+    data, lines = load_yaml(path, PolicyError)
     spec = validate_data(data, lines, path, PolicySpec, PolicyError)
     _check_against_catalogue(spec, lines, path, catalogue)
     return spec
@@ -235,10 +232,7 @@ def policy_problems(path: Path, catalogue: Catalogue) -> list[PolicyError]:
     A file that is not YAML at all has one problem: nothing after the syntax error can be read.
     """
     try:
-        text = path.read_text(encoding="utf-8")
-        data, lines = load_yaml_with_lines(text, path, PolicyError)
-    except OSError as exc:
-        return [PolicyError(path, None, f"cannot read policy: {exc.strerror}")]
+        data, lines = load_yaml(path, PolicyError)  # the one loader: encoding, size, depth, aliases
     except PolicyError as exc:
         return [exc]
     if data is None:

@@ -5,7 +5,6 @@ A Snapshot is plain JSON and can be saved and re-evaluated offline under any pol
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -15,6 +14,7 @@ from pydantic import BaseModel, Field, ValidationError
 from privacyguard import __version__
 from privacyguard.errors import SnapshotError
 from privacyguard.files import write_output
+from privacyguard.loaders import load_json
 
 SNAPSHOT_SCHEMA = 1
 
@@ -87,17 +87,19 @@ class Snapshot(BaseModel):
 
     @classmethod
     def load(cls, path: Path) -> Snapshot:
-        try:
-            text = path.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise SnapshotError(path, None, f"cannot read snapshot: {exc.strerror}") from None
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise SnapshotError(path, exc.lineno, f"not valid JSON: {exc.msg}") from None
+        """A saved snapshot; anything else (another JSON file, an empty or future snapshot) is refused."""
+        data = load_json(path, SnapshotError)
+        if not isinstance(data, dict) or "schema_version" not in data or "accounts" not in data:
+            raise SnapshotError(path, None, "not a privacyguard snapshot (it needs \"schema_version\" and "
+                                "\"accounts\", as `scan --save-snapshot` writes)")
+        if data["schema_version"] != SNAPSHOT_SCHEMA:
+            raise SnapshotError(path, None, f"snapshot schema_version {data['schema_version']!r} is not "
+                                f"supported (this privacyguard reads version {SNAPSHOT_SCHEMA})")
+        if not data["accounts"]:
+            raise SnapshotError(path, None, "the snapshot holds no account: there is nothing to judge")
         try:
             return cls.model_validate(data)
         except ValidationError as exc:
             first = exc.errors(include_url=False)[0]
-            where = ".".join(str(p) for p in first["loc"])
+            where = ".".join(str(p) for p in first["loc"]) or "(top level)"
             raise SnapshotError(path, None, f"not a privacyguard snapshot: {where}: {first['msg']}") from None

@@ -33,8 +33,10 @@ from privacyguard.audit.roster import Roster, RosterEntry
 from privacyguard.catalogue import Catalogue
 from privacyguard.errors import BadInput, BundleError
 from privacyguard.evaluate import evaluate_account
+from privacyguard.findings import Status, overall_status
 from privacyguard.i18n import pick
 from privacyguard.policy import Policy
+from privacyguard.recognise import screen_findings
 from privacyguard.snapshot import AccountError, AccountSnapshot, Reading, now_utc
 
 DEFAULT_MAX_AGE_DAYS = 30.0
@@ -157,6 +159,14 @@ def _reevaluate(account: BundleAccount, policy: Policy, catalogue: Catalogue, la
     return report.findings, report.status
 
 
+def _screened(account: BundleAccount, catalogue: Catalogue) -> tuple[list, Status]:
+    """The bundle's own findings, but one judged on a value the setting cannot take is UNKNOWN."""
+    findings, changed = screen_findings(account.findings, catalogue)
+    if not changed:
+        return findings, account.status
+    return findings, overall_status([f.status for f in findings] + ([Status.ERROR] if account.error else []))
+
+
 def _rules_from_bundles(chosen: list[_Valid], catalogue: Catalogue, lang: str) -> list[RuleInfo]:
     seen: dict[str, RuleInfo] = {}
     for item in chosen:
@@ -224,7 +234,7 @@ def collect_bundles(paths: list[Path], roster: Roster, catalogue: Catalogue, key
             if policy is not None:
                 findings, status = _reevaluate(account, policy, catalogue, lang)
             else:
-                findings, status = account.findings, account.status
+                findings, status = _screened(account, catalogue)
             # one validation per account, its cells included (cheaper than a model per cell: 20,000 accounts)
             audit.accounts.append(AuditAccount.model_validate({
                 "person": row.person, "team": row.team, "email": row.email, "platform": row.platform,

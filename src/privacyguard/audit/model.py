@@ -6,7 +6,6 @@ only canonical values, statuses and reasons: no secrets, no page content.
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -20,6 +19,7 @@ from privacyguard.errors import BundleError
 from privacyguard.files import write_output
 from privacyguard.findings import Finding, Status
 from privacyguard.i18n import pick
+from privacyguard.loaders import load_json
 from privacyguard.policy import Policy
 from privacyguard.snapshot import now_utc
 
@@ -134,14 +134,7 @@ class Audit(BaseModel):
 
     @classmethod
     def load(cls, path: Path) -> Audit:
-        try:
-            text = path.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise BundleError(path, None, f"cannot read audit: {exc.strerror}") from None
-        try:
-            data: Any = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise BundleError(path, exc.lineno, f"not valid JSON: {exc.msg}") from None
+        data: Any = load_json(path, BundleError)
         if not isinstance(data, dict) or data.get("format") != AUDIT_FORMAT:
             raise BundleError(path, None, "not a privacyguard audit (made by `audit collect` or `audit run`)")
         try:

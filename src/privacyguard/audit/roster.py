@@ -21,8 +21,8 @@ from pydantic import BaseModel
 from privacyguard.accounts import ACCOUNT_NAME
 from privacyguard.catalogue import Catalogue, suggest
 from privacyguard.errors import PrivacyGuardError, RosterError
+from privacyguard.loaders import MAX_BYTES, MAX_YAML_BYTES, parse_yaml, read_text
 from privacyguard.sandbox.fixtures import load_variant
-from privacyguard.yamlfile import load_yaml_with_lines
 
 COLUMNS = ("person", "team", "email", "platform", "account", "sandbox")
 REQUIRED = ("person", "platform", "account")
@@ -181,7 +181,7 @@ def _read_csv(text: str, roster: Roster, catalogue: Catalogue, fixtures: Path | 
 
 
 def _read_yaml(text: str, roster: Roster, catalogue: Catalogue, fixtures: Path | None) -> None:
-    data, lines = load_yaml_with_lines(text, roster.path, RosterError)
+    data, lines = parse_yaml(text, roster.path, RosterError)
     if isinstance(data, dict) and set(data) == {"accounts"}:
         data, lines = data["accounts"], {k[1:]: v for k, v in lines.items() if k[:1] == ("accounts",)}
     if not isinstance(data, list):
@@ -204,13 +204,9 @@ def _read_yaml(text: str, roster: Roster, catalogue: Catalogue, fixtures: Path |
 def load_roster(path: Path, catalogue: Catalogue, fixtures: Path | None = None) -> Roster:
     """Read a roster (.csv, or .yaml/.yml); bad rows become problems, a useless file a RosterError."""
     roster = Roster(path=path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise RosterError(path, None, f"cannot read roster: {exc.strerror}") from None
-    except UnicodeDecodeError:
-        raise RosterError(path, None, "not a text file (expected CSV or YAML in UTF-8)") from None
-    if path.suffix.lower() in (".yaml", ".yml"):
+    yaml_file = path.suffix.lower() in (".yaml", ".yml")
+    text = read_text(path, RosterError, max_bytes=MAX_YAML_BYTES if yaml_file else MAX_BYTES)
+    if yaml_file:
         _read_yaml(text, roster, catalogue, fixtures)
     else:
         _read_csv(text, roster, catalogue, fixtures)

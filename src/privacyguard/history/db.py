@@ -19,13 +19,15 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
+from privacyguard.catalogue import load_catalogue
 from privacyguard.errors import HistoryError, StateNotWritable
 from privacyguard.files import private_dir, reason
-from privacyguard.findings import AccountReport, Report
+from privacyguard.findings import AccountReport, Report, Status, overall_status
 from privacyguard.history.drift import AccountState
 from privacyguard.history.migrations import SCHEMA_VERSION, migrate, version
 from privacyguard.history.models import AccountRun, AlertOutcome, SweepRecord, SweepSummary
 from privacyguard.home import privacyguard_home
+from privacyguard.recognise import screen_account, screen_findings
 from privacyguard.score import account_score
 from privacyguard.snapshot import AccountSnapshot, Snapshot, now_utc
 
@@ -94,7 +96,9 @@ def _reading(method: Callable[..., T]) -> Callable[..., T]:
     def read(self: History, *args: Any, **kwargs: Any) -> T:
         try:
             return method(self, *args, **kwargs)
-        except (sqlite3.DatabaseError, ValueError) as exc:
+        except (sqlite3.DatabaseError, ValueError, TypeError, KeyError, AttributeError) as exc:
+            # ValueError covers broken JSON and a stored report that fails validation; the others a
+            # row whose JSON has the wrong shape (a list where a mapping was written, a NULL date)
             raise HistoryDamaged(self.path, f"a stored sweep cannot be read: {type(exc).__name__}: "
                                             f"{_first(exc)}") from None
 
@@ -135,7 +139,7 @@ class History:
                 _private(self.path)
             found = version(self.db)
             check = [str(row[0]) for row in self.db.execute("PRAGMA quick_check(3)").fetchall()]
-        except sqlite3.DatabaseError as exc:
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:  # damaged header text decodes badly too
             with contextlib.suppress(Exception):
                 self.db.close()
             raise HistoryDamaged(self.path, f"{exc}") from None
@@ -219,9 +223,15 @@ class History:
     # --- reading -----------------------------------------------------------------------------
     def _run(self, row: sqlite3.Row | tuple) -> AccountRun:
         run_id, sweep_id, platform, account, status, error, score, snapshot_json, report_json = row
-        return AccountRun(id=run_id, sweep_id=sweep_id, platform=platform, account=account, status=status,
-                          error=error, score=score, snapshot=AccountSnapshot.model_validate_json(snapshot_json),
-                          report=AccountReport.model_validate_json(report_json))
+        catalogue = load_catalogue()  # readings in the file are screened like any other: issue 13 item 3
+        snapshot = screen_account(AccountSnapshot.model_validate_json(snapshot_json), catalogue)
+        report = AccountReport.model_validate_json(report_json)
+        findings, changed = screen_findings(report.findings, catalogue)
+        if changed:
+            status = overall_status([f.status for f in findings] + ([Status.ERROR] if report.error else []))
+            report = report.model_copy(update={"findings": findings, "status": status})
+        return AccountRun(id=run_id, sweep_id=sweep_id, platform=platform, account=account, status=report.status,
+                          error=error, score=score, snapshot=snapshot, report=report)
 
     _RUN_COLUMNS = "id, sweep_id, platform, account, status, error, score, snapshot_json, report_json"
 

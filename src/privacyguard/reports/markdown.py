@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 from privacyguard.findings import Report, Status
 from privacyguard.i18n import _, use_lang
 from privacyguard.labels import account_status_label, expected_label, status_code, value_label
@@ -18,10 +20,15 @@ from privacyguard.reports.sweep_text import (
 )
 from privacyguard.reports.table import STATUS_ORDER, why
 
+_MARKDOWN_ACTIVE = str.maketrans({"\\": "\\\\", "|": "\\|", "[": "\\[", "]": "\\]", "`": "\\`",
+                                  "\n": " ", "\r": " "})
+
 
 def cell(text: object) -> str:
-    """A table cell: pipes escaped, no line breaks."""
-    return str(text if text is not None else "—").replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    """Text from a snapshot, policy or page, made inert: HTML escaped as HTML is, links, code and pipes
+    escaped for Markdown, no line breaks. Markdown renderers pass raw HTML through, so `<script>` or
+    `<img onerror=…>` in a reading must never reach the report as it came."""
+    return html.escape(str(text if text is not None else "—"), quote=True).translate(_MARKDOWN_ACTIVE)
 
 
 def _row(*cells: object) -> str:
@@ -37,8 +44,8 @@ def _render(report: Report, sweep: SweepView | None) -> str:
     policy = report.policy.get("name", "?")
     lines = [_("# privacyguard report"), "",
              _("Policy **{policy}** · readings taken {taken} · privacyguard {version}").format(
-                 policy=cell(policy), taken=report.tool.get("snapshot_taken_at", "?"),
-                 version=report.tool.get("version", "?")), ""]
+                 policy=cell(policy), taken=cell(report.tool.get("snapshot_taken_at", "?")),
+                 version=cell(report.tool.get("version", "?"))), ""]
     if sweep is not None:
         lines += [_("## Drift since the last sweep"), "", drift_heading(sweep), ""]
         note = policy_change_text(sweep)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
+import re
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import parse_qsl, urlencode, urlsplit
@@ -17,14 +18,27 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 import jinja2
 import jinja2.bccache
 import platformdirs
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from privacyguard.catalogue import suggest
-from privacyguard.errors import FixtureError, UnknownName
+from privacyguard.errors import BadInput, FixtureError, UnknownName
 from privacyguard.resources import fixtures_dir
 from privacyguard.yamlfile import load_model
 
 SHARED_DIR = "_shared"
+VARIANT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
+
+
+def check_variant_name(name: str, what: str = "sandbox variant") -> str:
+    """A variant (or platform) name is a plain folder name: never a path, so never leaves the fixtures root.
+
+    The one check for every way a name comes in: --sandbox, `accounts add --sandbox`, the
+    roster's sandbox column, the account registry and a variant's own `extends`.
+    """
+    if not isinstance(name, str) or not VARIANT_NAME.match(name):
+        raise BadInput(f"{what} name {str(name)[:80]!r}: use letters, digits, '_' or '-' (max 64), "
+                       "not a path")
+    return name
 
 
 def url_key(url: str) -> str:
@@ -146,7 +160,12 @@ class Variant:
             self.pages.update({url_key(page.url): page for page in spec.pages})
             self.redirects.update({url_key(r.from_): r.to for r in spec.redirects})
             _merge(behaviour, spec.behaviour)
-        self.behaviour = Behaviour.model_validate(behaviour)
+        try:
+            self.behaviour = Behaviour.model_validate(behaviour)
+        except ValidationError as exc:
+            first = exc.errors(include_url=False)[0]
+            where = ".".join(str(part) for part in ("behaviour", *first["loc"]))
+            raise FixtureError(chain[0][0] / "variant.yaml", None, f"{where}: {first['msg']}") from None
         search = [str(folder / "pages") for folder, _ in chain] + [str(root / platform / SHARED_DIR),
                                                                    str(root / SHARED_DIR)]
         search += [str(folder) for folder in part_dirs]
@@ -241,6 +260,8 @@ _CACHE: dict[tuple[Path, str, str], Variant] = {}
 
 def load_variant(platform: str, name: str, root: Path | None = None) -> Variant:
     """Load a variant and everything it extends (cached per fixtures root)."""
+    check_variant_name(platform, "platform")
+    check_variant_name(name)
     base = (root or fixtures_dir()).resolve()
     cache_key = (base, platform, name)
     if cache_key in _CACHE:
@@ -252,6 +273,9 @@ def load_variant(platform: str, name: str, root: Path | None = None) -> Variant:
         spec_file = folder / "variant.yaml"
         if not spec_file.is_file():
             known = list_variants(base).get(platform, [])
+            if chain:  # named by the `extends` of the variant before: that file is what to mend
+                raise FixtureError(chain[-1][0] / "variant.yaml", None, f"extends: no variant {current!r} for "
+                                   f"{platform}{suggest(current, known)}; known: {', '.join(known) or 'none'}")
             raise UnknownName(
                 f"no sandbox variant {current!r} for {platform} under {base}{suggest(current, known)}; "
                 f"known: {', '.join(known) or 'none'}"
@@ -261,6 +285,9 @@ def load_variant(platform: str, name: str, root: Path | None = None) -> Variant:
         spec = load_model(spec_file, VariantSpec, FixtureError)
         chain.append((folder, spec))
         current = spec.extends
+        if current is not None and not VARIANT_NAME.match(current):
+            raise FixtureError(spec_file, None, f"extends: {current[:80]!r} is not a variant name "
+                               "(letters, digits, '_' or '-'; not a path)")
     variant = Variant(platform, name, base, chain)
     _CACHE[cache_key] = variant
     return variant

@@ -22,8 +22,10 @@ from urllib.parse import parse_qsl, urlsplit
 from playwright.async_api import BrowserContext, Request, Route
 
 from privacyguard.catalogue import PlatformFlow
+from privacyguard.errors import FixtureError
 from privacyguard.files import write_state
 from privacyguard.home import sandbox_state_dir
+from privacyguard.loaders import load_json
 from privacyguard.resources import fixtures_dir
 from privacyguard.sandbox import behaviour, weight
 from privacyguard.sandbox.fixtures import Variant, url_key
@@ -88,8 +90,12 @@ class SandboxAccount:
     def _load_state(self, platform: str) -> dict[str, Any]:
         state = dict(self.variants[platform].state)
         path = self._state_path(platform)
-        if path.is_file():
-            state.update(json.loads(path.read_text(encoding="utf-8")))
+        if path.exists():
+            saved = load_json(path, FixtureError)
+            if not isinstance(saved, dict):
+                raise FixtureError(path, None, "damaged sandbox state (not a JSON object); "
+                                   "`privacyguard sandbox reset` starts afresh")
+            state.update(saved)
         return state
 
     def save_state(self, platform: str) -> None:

@@ -28,6 +28,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from privacyguard.errors import FixtureError
 from privacyguard.files import write_state
+from privacyguard.loaders import load_json
 from privacyguard.sandbox.fixtures import PageSpec, Variant, url_key
 from privacyguard.sandbox.server import SandboxAccount, request_cookie, state_file
 from privacyguard.sandbox.server import _redirect as client_redirect
@@ -108,7 +109,13 @@ class SandboxSignIn:
 
     def _stored(self, sandbox: SandboxAccount, platform: str) -> set[str]:
         path = self._store(sandbox, platform)
-        return set(json.loads(path.read_text(encoding="utf-8"))) if path.is_file() else set()
+        if not path.exists():
+            return set()
+        stored = load_json(path, FixtureError)
+        if not isinstance(stored, list) or not all(isinstance(item, str) for item in stored):
+            raise FixtureError(path, None, "damaged sandbox sessions (not a list of strings); "
+                               "`privacyguard sandbox reset` starts afresh")
+        return set(stored)
 
     def _issue(self, sandbox: SandboxAccount, platform: str) -> list[dict[str, Any]]:
         token = secrets.token_hex(16)

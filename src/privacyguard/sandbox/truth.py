@@ -15,9 +15,10 @@ from typing import Literal
 
 from privacyguard.catalogue import Catalogue, load_catalogue
 from privacyguard.errors import FixtureError
+from privacyguard.loaders import load_yaml
 from privacyguard.resources import fixtures_dir
 from privacyguard.snapshot import AccountSnapshot, Reading, ReadStatus
-from privacyguard.yamlfile import line_for, load_yaml_with_lines
+from privacyguard.yamlfile import line_for
 
 ABSENT = "absent"
 TRUTH_FILE = "truth.yaml"
@@ -42,11 +43,7 @@ def load_truth(platform: str, variant: str, catalogue: Catalogue, root: Path | N
 
 def read_truth(path: Path, platform: str, catalogue: Catalogue) -> dict[str, str]:
     """{setting id: true value or 'absent'}; every setting of the platform, each value one it can have."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise FixtureError(path, None, f"cannot read file: {exc.strerror}") from None
-    data, lines = load_yaml_with_lines(text, path, FixtureError)
+    data, lines = load_yaml(path, FixtureError)
     settings = data.get("settings") if isinstance(data, dict) else None
     if not isinstance(settings, dict) or set(data) != {"settings"}:
         raise FixtureError(path, None, "expected one key, `settings:` (setting id: true value or absent)")
