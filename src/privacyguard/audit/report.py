@@ -18,6 +18,7 @@ from privacyguard.audit.html import render_html
 from privacyguard.audit.matrix import MISSING, Matrix, Rate, build_matrix, matrix_dict
 from privacyguard.audit.model import Audit
 from privacyguard.errors import BadInput
+from privacyguard.i18n import _
 
 Renderer = Callable[[Matrix, Audit], str]
 
@@ -49,29 +50,33 @@ def _pct(rate: Rate) -> str:
 
 def render_table(matrix: Matrix, audit: Audit, width: int = 140) -> str:
     """A short terminal summary: overall rate, rates per rule/team/platform, missing, errors, rejected."""
-    parts: list = [Text(f"Audit of {len(matrix.rows)} people, {len(audit.accounts) + len(audit.missing)} "
-                        f"accounts · compliant: {_pct(matrix.overall)}", style="bold")]
-    for title, rates in (("Rule", matrix.by_rule), ("Team", matrix.by_team), ("Platform", matrix.by_platform)):
-        table = Table(title=f"Compliance per {title.lower()}", title_justify="left")
+    parts: list = [Text(_("Audit of {people} people, {accounts} accounts · compliant: {rate}").format(
+        people=len(matrix.rows), accounts=len(audit.accounts) + len(audit.missing), rate=_pct(matrix.overall)),
+        style="bold")]
+    for key, title, heading, rates in (
+            ("rule", _("Rule"), _("Compliance per rule"), matrix.by_rule),
+            ("team", _("Team"), _("Compliance per team"), matrix.by_team),
+            ("platform", _("Platform"), _("Compliance per platform"), matrix.by_platform)):
+        table = Table(title=heading, title_justify="left")
         table.add_column(title)
-        table.add_column("Compliant")
-        trend = (matrix.trend or {}).get(f"by_{title.lower()}", {})
+        table.add_column(_("Compliant"))
+        trend = (matrix.trend or {}).get(f"by_{key}", {})
         if trend:
-            table.add_column("Change")
+            table.add_column(_("Change"))
         for name, rate in rates.items():
             row = [name, _pct(rate)]
             if trend:
                 change = trend.get(name, {}).get("change")
-                row.append("—" if change is None else f"{change * 100:+.0f} pts")
+                row.append("—" if change is None else _("{change} pts").format(change=f"{change * 100:+.0f}"))
             table.add_row(*row)
         parts.append(table)
-    for title, items in (("Not handed in", [f"{m['person']} ({m['platform']}:{m['account']}): {m['reason']}"
+    for title, items in ((_("Not handed in"), [f"{m['person']} ({m['platform']}:{m['account']}): {m['reason']}"
                                             for m in matrix.not_handed_in]),
-                         ("Errors", [f"{e['person']} ({e['platform']}:{e['account']}): {e['error']}"
+                         (_("Errors"), [f"{e['person']} ({e['platform']}:{e['account']}): {e['error']}"
                                      for e in matrix.errors]),
-                         ("Rejected bundles", [f"{r.file}: {r.reason}" for r in audit.rejected]),
-                         ("Roster problems", [p.describe() for p in audit.roster_problems]),
-                         ("Notes", audit.notes)):
+                         (_("Rejected bundles"), [f"{r.file}: {r.reason}" for r in audit.rejected]),
+                         (_("Roster problems"), [p.describe() for p in audit.roster_problems]),
+                         (_("Notes"), audit.notes)):
         if items:
             parts.append(Text(f"{title}:", style="bold"))
             parts.extend(Text(f"  {item}") for item in items)

@@ -36,8 +36,15 @@ from privacyguard.cli import (  # issue 5, issue 3
 from privacyguard.cli import audit as audit_cmd  # issue 6
 from privacyguard.cli._common import err_console
 from privacyguard.errors import BadInput, BrowserNotFound, PrivacyGuardError
+from privacyguard.i18n import _
 
 EXIT_BAD_INPUT = 3
+
+
+def error_prefix() -> str:
+    """The "error:" prefix of every message main() prints, in the current language."""
+    return _("error:")
+
 EXIT_UNVERIFIED = 2
 
 app = typer.Typer(
@@ -68,24 +75,24 @@ def main(argv: list[str] | None = None) -> None:
         typer.echo(exc.ctx.get_help() if exc.ctx else str(exc))
         code = 0
     except click_exc.UsageError as exc:
-        err_console.print(f"[bold red]error:[/] {exc.format_message()}")
+        err_console.print(f"[bold red]{error_prefix()}[/] {exc.format_message()}")
         code = EXIT_BAD_INPUT
     except (typer.Abort, KeyboardInterrupt):
-        err_console.print("aborted")
+        err_console.print(_("aborted"))
         code = 130
     except BadInput as exc:
-        err_console.print(f"[bold red]error:[/] {escape(str(exc))}", markup=True, highlight=False)
+        err_console.print(f"[bold red]{error_prefix()}[/] {escape(str(exc))}", markup=True, highlight=False)
         code = EXIT_BAD_INPUT
     except BrowserNotFound as exc:
-        err_console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False)
+        err_console.print(f"[bold red]{error_prefix()}[/] {escape(str(exc))}", highlight=False)
         code = EXIT_UNVERIFIED
     except PrivacyGuardError as exc:
-        err_console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False)
+        err_console.print(f"[bold red]{error_prefix()}[/] {escape(str(exc))}", highlight=False)
         code = EXIT_UNVERIFIED
     except Exception as exc:
         if os.environ.get("PRIVACYGUARD_DEBUG"):
             raise
-        err_console.print(f"[bold red]internal error:[/] {type(exc).__name__} "
-                          "(set PRIVACYGUARD_DEBUG=1 for details)", highlight=False)
+        err_console.print("[bold red]" + _("internal error:") + f"[/] {type(exc).__name__} "
+                          + _("(set PRIVACYGUARD_DEBUG=1 for details)"), highlight=False)
         code = EXIT_UNVERIFIED
     sys.exit(code or 0)

@@ -21,6 +21,7 @@ from privacyguard.audit.model import Audit
 from privacyguard.audit.remote import BrowserServer
 from privacyguard.cli._common import FixturesOpt, Lang, LangOpt, console, err_console
 from privacyguard.errors import BadInput
+from privacyguard.i18n import _
 from privacyguard.reports.table import build_renderable
 
 EXIT_BAD_INPUT = 3
@@ -41,13 +42,14 @@ KeyOpt = Annotated[Path | None, typer.Option("--key-file", help="The organisatio
 
 def _summary(result: Audit, out: Path) -> None:
     typer.echo(audit_lib.report_text(result, "table"), err=True, nl=False)
-    err_console.print(f"audit written to {out}")
+    err_console.print(_("audit written to {path}").format(path=out))
 
 
 def _exit(result: Audit) -> int:
     if result.rejected or result.roster_problems:
-        err_console.print(f"[bold red]error:[/] {len(result.roster_problems)} roster row(s) skipped and "
-                          f"{len(result.rejected)} bundle(s) rejected (see above); the rest was processed")
+        err_console.print("[bold red]" + _("error:") + "[/] " + _(
+            "{rows} roster row(s) skipped and {bundles} bundle(s) rejected (see above); the rest was processed")
+            .format(rows=len(result.roster_problems), bundles=len(result.rejected)))
         return EXIT_BAD_INPUT
     return result.exit_code()
 
@@ -63,12 +65,14 @@ def submit(
     lang: LangOpt = Lang.en,
 ) -> int:
     """Scan your own registered accounts under the organisation's policy and write a bundle to hand in."""
-    with err_console.status("Reading settings…", spinner="dots") if err_console.is_terminal else _Null():
+    with err_console.status(_("Reading settings…"), spinner="dots") if err_console.is_terminal else _Null():
         result = audit_lib.submit(org_policy, who, out, key_file, account or [], lang.value)
     console.print(build_renderable(result.report))
-    signed = f"signed (key id {result.bundle.signature.key_id})" if result.bundle.signature else "unsigned"
-    err_console.print(f"bundle for {result.bundle.who} written to {out}: {len(result.bundle.accounts)} account(s), "
-                      f"{signed}; it holds statuses and values only, no password and no page content")
+    signed = _("signed (key id {key})").format(key=result.bundle.signature.key_id) if result.bundle.signature \
+        else _("unsigned")
+    err_console.print(_("bundle for {who} written to {path}: {n} account(s), {signed}; it holds statuses and values "
+                        "only, no password and no page content").format(
+        who=result.bundle.who, path=out, n=len(result.bundle.accounts), signed=signed))
     return result.report.exit_code()
 
 
@@ -98,6 +102,7 @@ def report(
                                           "or table (a terminal summary).")] = AuditFmt.table,
     previous: Annotated[Path | None, typer.Option("--previous", help="An earlier audit, for the trend.")] = None,
     output: Annotated[Path | None, typer.Option("--output", help="Write the report to this file.")] = None,
+    lang: LangOpt = Lang.en,
 ) -> int:
     """The compliance matrix person × rule, rates per rule/team/platform, who has not handed in, the trend."""
     current = Audit.load(audit_file)
@@ -106,7 +111,7 @@ def report(
     if output is not None:
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(text, encoding="utf-8")
-        err_console.print(f"report written to {output}")
+        err_console.print(_("report written to {path}").format(path=output))
     else:
         typer.echo(text, nl=False)
     return current.exit_code()
@@ -130,7 +135,7 @@ def run(
     def progress(entry: object, stage: str) -> None:
         if stage == "done" and err_console.is_terminal:
             total[0] += 1
-            err_console.print(f"\r{total[0]} account(s) scanned", end="")
+            err_console.print("\r" + _("{n} account(s) scanned").format(n=total[0]), end="")
 
     result = audit_lib.run_central(roster, policy, concurrency, browser_endpoint or [], fixtures, lang.value,
                                    on_progress=progress)
@@ -145,13 +150,14 @@ def run(
 def keygen(out: Annotated[Path, typer.Option("--out", help="Key file to create (kept private: mode 600).")]) -> int:
     """Make a signing key for bundles. Hand it to staff privately; keep it out of e-mail and chat logs."""
     if out.exists():
-        raise BadInput(f"{out} already exists; a new key would make every bundle signed with the old one fail")
+        raise BadInput(_("{path} already exists; a new key would make every bundle signed with the old one fail")
+                       .format(path=out))
     out.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     key = new_key()
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         handle.write(key + "\n")
-    console.print(f"key written to {out} (key id {key_id(key.encode())})")
+    console.print(_("key written to {path} (key id {key})").format(path=out, key=key_id(key.encode())))
     return 0
 
 
@@ -163,8 +169,8 @@ def browser_server(
     """Serve this machine's Chromium to `audit run --browser-endpoint` (stop with Ctrl-C)."""
     server = BrowserServer(host=host, port=port)
     endpoint = server.start()
-    console.print(f"browser server listening: {endpoint}")
-    console.print("anyone who can reach this address can drive the browser: keep it on a private network")
+    console.print(_("browser server listening: {endpoint}").format(endpoint=endpoint))
+    console.print(_("anyone who can reach this address can drive the browser: keep it on a private network"))
     try:
         signal.sigwait({signal.SIGINT, signal.SIGTERM})
     except KeyboardInterrupt:

@@ -10,7 +10,7 @@ from rich.table import Table
 
 from privacyguard.catalogue import load_catalogue
 from privacyguard.cli._common import Fmt, FormatOpt, Lang, LangOpt, console
-from privacyguard.i18n import pick
+from privacyguard.i18n import _, pick
 
 
 def catalog(
@@ -28,11 +28,12 @@ def catalog(
         typer.echo(json.dumps(rows, indent=2))
         return 0
     for flow in flows:
-        table = Table(title=f"{flow.name} (catalogue {flow.version})", title_justify="left", expand=True)
-        for column in ("Setting", "Title", "Control", "Values", "Page"):
+        table = Table(title=_("{name} (catalogue {version})").format(name=flow.name, version=flow.version),
+                      title_justify="left", expand=True)
+        for column in (_("Setting"), _("Title"), _("Control"), _("Values"), _("Page")):
             table.add_column(column)
         for s in flow.settings:
-            title = pick(s.title, lang.value) + (" [dim](retired)[/]" if s.retired else "")
+            title = pick(s.title, lang.value) + (" [dim](" + _("retired") + ")[/]" if s.retired else "")
             table.add_row(s.id, title, s.control, " / ".join(s.values), s.url)
         console.print(table)
     return 0

@@ -7,6 +7,7 @@ from rich.table import Table
 
 from privacyguard import api
 from privacyguard.cli._common import Lang, LangOpt, console
+from privacyguard.i18n import _
 from privacyguard.reports.table import build_renderable
 
 DEMO_ACCOUNT = "demo"
@@ -14,9 +15,9 @@ DEMO_ACCOUNT = "demo"
 
 def demo(lang: LangOpt = Lang.en) -> int:
     """Scan LinkedIn and Facebook as simulated in the `default` sandbox; nothing real is contacted."""
-    console.print("[bold]privacyguard demo[/]: scanning simulated LinkedIn and Facebook accounts "
+    console.print("[bold]privacyguard demo[/]: " + _("scanning simulated LinkedIn and Facebook accounts "
                   "(the 'default' sandbox: the platforms' 2026 defaults, served at their real URLs "
-                  "from local fixtures; nothing leaves this machine).\n")
+                  "from local fixtures; nothing leaves this machine).") + "\n")
     result = api.scan([], "default", api.DEFAULT_POLICY, lang.value, account=DEMO_ACCOUNT)
     console.print(build_renderable(result.report))
     plan = api.planned_fixes(result.report)
@@ -24,16 +25,16 @@ def demo(lang: LangOpt = Lang.en) -> int:
     for column in ("Setting", "Now", "Would become", "How"):
         table.add_column(column)
     for finding in plan:
-        how = "automatic, verified by reading back" if finding.automatable else "manual: " + (
-            finding.remediation.url or "")
+        how = _("automatic, verified by reading back") if finding.automatable else _("manual: {url}").format(
+            url=finding.remediation.url or "")
         table.add_row(finding.uid, finding.actual or "—", finding.target or finding.expected, how)
     console.print(table)
-    console.print(f"\n{len(plan)} setting(s) fall short of the 'recommended' policy. "
+    console.print("\n" + _("{n} setting(s) fall short of the 'recommended' policy. "
                   "Exit code of a real scan would be "
-                  f"{result.report.exit_code()} (0 pass, 1 fail, 2 unverified).")
-    console.print("Try fixing them on the simulated accounts: [bold]privacyguard fix --sandbox default[/] "
+                  "{code} (0 pass, 1 fail, 2 unverified).").format(n=len(plan), code=result.report.exit_code()))
+    console.print(_("Try fixing them on the simulated accounts: [bold]privacyguard fix --sandbox default[/] "
                   "explains each one and asks before changing it (--dry-run: plan only, --yes: all); every "
-                  "change is read back before it counts, and [bold]privacyguard undo[/] puts the old values back.")
+                  "change is read back before it counts, and [bold]privacyguard undo[/] puts the old values back."))
     return 0
 
 

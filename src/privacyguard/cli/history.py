@@ -16,7 +16,9 @@ from privacyguard.errors import BadInput
 from privacyguard.history.db import History
 from privacyguard.history.drift import DriftItem
 from privacyguard.history.view import diff_sweeps, sweep_view
-from privacyguard.reports.sweep_text import KIND_LABEL, score_text
+from privacyguard.i18n import _
+from privacyguard.labels import status_code
+from privacyguard.reports.sweep_text import drift_value, kind_label, score_text
 
 app = typer.Typer(help="Past sweeps: list them, show one, compare two.", invoke_without_command=True)
 
@@ -44,16 +46,19 @@ def list_sweeps(
         typer.echo(json.dumps([{**row.model_dump(mode="json"), "drift": drift[row.id]} for row in rows], indent=2))
         return 0
     if not rows:
-        console.print("no sweeps yet" + (f" of {account}" if account else "") + "; run `privacyguard sweep`")
+        console.print(_("no sweeps yet of {account}; run `privacyguard sweep`").format(account=account) if account
+                      else _("no sweeps yet; run `privacyguard sweep`"))
         return 0
-    table = Table(title="Sweeps" + (f" of {account}" if account else ""), title_justify="left")
-    for column in ("ID", "When (UTC)", "Policy", "Accounts", "Scores", "FAIL", "WARN", "Unverified", "Drift",
-                   "Alerts", "Exit"):
+    table = Table(title=_("Sweeps of {account}").format(account=account) if account else _("Sweeps"),
+                  title_justify="left")
+    for column in (_("ID"), _("When (UTC)"), _("Policy"), _("Accounts"), _("Scores"), status_code("FAIL"),
+                   status_code("WARN"), _("Unverified"), _("Drift"), _("Alerts"), _("Exit")):
         table.add_column(column)
     for row in rows:
         unverified = row.summary.get("UNKNOWN", 0) + row.summary.get("ERROR", 0)
         scores = ", ".join(f"{label.split(':', 1)[1]} {score_text(s)}" for label, s in row.scores.items())
-        alerts = Text(f"{row.alerts_failed} failed", style="bold yellow") if row.alerts_failed else Text("—")
+        alerts = Text(_("{n} failed").format(n=row.alerts_failed), style="bold yellow") if row.alerts_failed \
+            else Text("—")
         table.add_row(str(row.id), f"{row.started_at:%Y-%m-%d %H:%M}", row.policy, str(row.accounts), scores,
                       str(row.summary.get("FAIL", 0)), str(row.summary.get("WARN", 0)), str(unverified),
                       str(drift[row.id]), alerts, str(row.exit_code))
@@ -77,11 +82,11 @@ def show(
 
 def _drift_table(items: list[DriftItem], title: str) -> Table:
     table = Table(title=title, title_justify="left", expand=True)
-    for column in ("Account", "Change", "Setting", "Before", "Now"):
+    for column in (_("Account"), _("Change"), _("Setting"), _("Before"), _("Now")):
         table.add_column(column)
     for item in items:
-        table.add_row(item.label, KIND_LABEL[item.kind], item.title or item.setting or "—", item.before or "—",
-                      item.after or "—")
+        table.add_row(item.label, kind_label(item.kind), item.title or item.setting or "—",
+                      drift_value(item, item.before), drift_value(item, item.after))
     return table
 
 
@@ -93,7 +98,7 @@ def diff(
 ) -> int:
     """What changed between two sweeps (same definitions as a sweep's drift)."""
     if first == second:
-        raise BadInput("history diff: give two different sweep ids")
+        raise BadInput(_("history diff: give two different sweep ids"))
     older, newer = sorted((first, second))
     with History() as history:
         items = diff_sweeps(history.sweep(older), history.sweep(newer), load_catalogue())
@@ -102,7 +107,7 @@ def diff(
                               indent=2, ensure_ascii=False))
         return 0
     if not items:
-        console.print(f"no drift between sweep #{older} and #{newer}")
+        console.print(_("no drift between sweep #{older} and #{newer}").format(older=older, newer=newer))
         return 0
-    console.print(_drift_table(items, f"Drift from sweep #{older} to #{newer}"))
+    console.print(_drift_table(items, _("Drift from sweep #{older} to #{newer}").format(older=older, newer=newer)))
     return 0

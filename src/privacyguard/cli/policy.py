@@ -10,7 +10,7 @@ from rich.table import Table
 
 from privacyguard.catalogue import load_catalogue
 from privacyguard.cli._common import Lang, LangOpt, console
-from privacyguard.i18n import pick
+from privacyguard.i18n import _, pick
 from privacyguard.policy import builtin_names, load_policy
 
 app = typer.Typer(help="List, show and validate policies.", no_args_is_help=True)
@@ -20,8 +20,8 @@ app = typer.Typer(help="List, show and validate policies.", no_args_is_help=True
 def list_policies() -> int:
     """The built-in policy profiles."""
     catalogue = load_catalogue()
-    table = Table(title="Built-in policies", title_justify="left")
-    for column in ("Name", "Rules", "Extends"):
+    table = Table(title=_("Built-in policies"), title_justify="left")
+    for column in (_("Name"), _("Rules"), _("Extends")):
         table.add_column(column)
     for name in builtin_names():
         policy = load_policy(name, catalogue)
@@ -34,16 +34,18 @@ def list_policies() -> int:
 def show(name: Annotated[str, typer.Argument(help="Built-in name or policy file.")], lang: LangOpt = Lang.en) -> int:
     """Every rule of a policy, with its rationale."""
     policy = load_policy(name, load_catalogue())
-    table = Table(title=f"Policy {policy.name}", title_justify="left", expand=True, show_lines=True)
-    for column in ("Setting", "Expect", "Level", "Severity", "Why"):
+    table = Table(title=_("Policy {name}").format(name=policy.name), title_justify="left", expand=True,
+                  show_lines=True)
+    for column in (_("Setting"), _("Expect"), _("Level"), _("Severity"), _("Why")):
         table.add_column(column)
     for rule in policy.rules.values():
         table.add_row(rule.setting, rule.expect.describe(), rule.level.value, rule.severity.value,
                       pick(rule.rationale, lang.value))
     console.print(table)
     for mute in policy.mutes:
-        console.print(f"muted: {mute.setting} for {', '.join(mute.accounts or ['all accounts'])} "
-                      f"until {mute.until}: {mute.reason}")
+        console.print(_("muted: {setting} for {accounts} until {until}: {reason}").format(
+            setting=mute.setting, accounts=", ".join(mute.accounts or [_("all accounts")]), until=mute.until,
+            reason=mute.reason))
     return 0
 
 
@@ -51,5 +53,6 @@ def show(name: Annotated[str, typer.Argument(help="Built-in name or policy file.
 def validate(path: Annotated[Path, typer.Argument(help="Policy file to check.")]) -> int:
     """Check a policy file; exit 3 with file, line and problem if it is wrong."""
     policy = load_policy(path, load_catalogue())
-    console.print(f"{path}: valid ({len(policy.rules)} rules, extends: {', '.join(policy.chain[1:]) or 'nothing'})")
+    console.print(_("{path}: valid ({n} rules, extends: {extends})").format(
+        path=path, n=len(policy.rules), extends=", ".join(policy.chain[1:]) or _("nothing")))
     return 0

@@ -21,6 +21,7 @@ from privacyguard.cli._common import (
     err_console,
 )
 from privacyguard.errors import BadInput
+from privacyguard.i18n import _
 
 
 def scan(
@@ -38,12 +39,13 @@ def scan(
 ) -> int:
     """Read privacy settings and judge them. Exit 0 all pass, 1 FAIL, 2 unverified, 3 bad input."""
     if sandbox is not None and account:
-        raise BadInput("--sandbox and --account exclude each other: a sandbox scan uses its own simulated accounts")
-    with err_console.status("Reading settings…", spinner="dots") if err_console.is_terminal else _null():
+        raise BadInput(_("--sandbox and --account exclude each other: a sandbox scan uses its own simulated "
+                         "accounts"))
+    with err_console.status(_("Reading settings…"), spinner="dots") if err_console.is_terminal else _null():
         result = api.scan(platform or [], sandbox, policy, lang.value, fixtures, accounts=account or [])
     if save_snapshot is not None:
         result.snapshot.save(save_snapshot)
-        err_console.print(f"snapshot saved to {save_snapshot}")
+        err_console.print(_("snapshot saved to {path}").format(path=save_snapshot))
     emit(result.report, fmt.value, output, warn_fails=junit_warn_fails)
     return result.report.exit_code()
 
