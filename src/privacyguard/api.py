@@ -21,9 +21,12 @@ from privacyguard.evaluate import evaluate
 from privacyguard.findings import Finding, Report, Status
 from privacyguard.i18n import SUPPORTED_LANGS
 from privacyguard.policy import Policy, load_policy
+from privacyguard.record.check import CheckedVariant, check_variants
+from privacyguard.record.recorder import RecordResult
+from privacyguard.record.recorder import record as record_pages
 from privacyguard.sandbox.fixtures import load_variant
 from privacyguard.signin.layer import SignInLayer
-from privacyguard.snapshot import Snapshot
+from privacyguard.snapshot import ReadStatus, Snapshot
 
 DEFAULT_POLICY = "recommended"
 
@@ -108,3 +111,37 @@ def scan(platforms: list[str], sandbox: str | None = None, policy: str | Path = 
 def planned_fixes(report: Report) -> list[Finding]:
     """Findings a fix run would try to change: FAIL and WARN, read, with a known target."""
     return [f for f in report.findings() if f.status in (Status.FAIL, Status.WARN) and f.actual is not None]
+
+
+def record(platform: str, out: Path, *, sandbox: str | None = None, account: str | None = None,
+           only: list[str] | None = None, name: str | None = None, redact: list[str] | None = None,
+           fixtures: Path | None = None) -> RecordResult:
+    """Save the settings pages a scan of one account reads as a scrubbed fixture variant (docs/recording.md)."""
+    return record_pages(platform, out, sandbox=sandbox, account=account, only=only, name=name, redact=redact,
+                        fixtures=fixtures)
+
+
+def check_flows(fixtures: Path, variant: str | None = None, platforms: list[str] | None = None,
+                suggest: bool = False) -> list[CheckedVariant]:
+    """Read fixture variants (recorded or any) and say what the flows make of every setting."""
+    return check_variants(fixtures, variant, platforms, suggest)
+
+
+_UNREAD = (ReadStatus.NOT_FOUND, ReadStatus.AMBIGUOUS, ReadStatus.UNRECOGNISED, ReadStatus.PAGE_MISSING)
+
+
+def record_hint(snapshot: Snapshot, out: str = "./recorded") -> str | None:
+    """The `privacyguard record` command that would capture the pages of the first account with
+    settings the flows could not read (docs/recording.md), or None when every page was read."""
+    for account in snapshot.accounts:
+        unread = [sid for sid, r in account.readings.items() if r.status in _UNREAD]
+        if unread:
+            source = f"--sandbox {account.sandbox}" if account.sandbox and not _registered(account.account) \
+                else f"--account {account.account}"
+            only = " ".join(f"--only {sid}" for sid in unread)
+            return f"privacyguard record {source} --platform {account.platform} {only} --out {out}"
+    return None
+
+
+def _registered(name: str) -> bool:
+    return any(a.name == name for a in list_accounts())

@@ -27,8 +27,14 @@ ControlType = Literal["toggle", "checkbox", "radio", "dialog", "text", "select",
 SETTING_ID = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
 # Map keys that are no language: what the page holds rather than says (value attributes, ARIA states).
 NEUTRAL = "any"
-TOGGLE_DEFAULT_MAP: dict[str, I18nTexts] = {"on": {NEUTRAL: ["true"], "en": ["On"], "nl": ["Aan"]},
-                                            "off": {NEUTRAL: ["false"], "en": ["Off"], "nl": ["Uit"]}}
+# What an on/off setting shows: a switch's state, or the words of a control that answers the
+# question in text (segmented Yes/No, a classic row's "Enabled", a select's "Allowed").
+TOGGLE_DEFAULT_MAP: dict[str, I18nTexts] = {
+    "on": {NEUTRAL: ["true"], "en": ["On", "Yes", "Enabled", "Allowed"],
+           "nl": ["Aan", "Ja", "Ingeschakeld", "Toegestaan"]},
+    "off": {NEUTRAL: ["false"], "en": ["Off", "No", "Disabled", "Not allowed"],
+            "nl": ["Uit", "Nee", "Uitgeschakeld", "Niet toegestaan"]},
+}
 
 
 class _Strict(BaseModel):

@@ -27,6 +27,7 @@ from privacyguard.cli import (  # issue 5, issue 3
     history,
     login,
     policy,
+    record,
     sandbox,
     scan,
     schedule,
@@ -34,6 +35,7 @@ from privacyguard.cli import (  # issue 5, issue 3
     undo,
 )
 from privacyguard.cli import audit as audit_cmd  # issue 6
+from privacyguard.cli import flows as flows_cmd
 from privacyguard.cli._common import err_console
 from privacyguard.errors import BadInput, BrowserNotFound, PrivacyGuardError
 from privacyguard.i18n import _
@@ -54,7 +56,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-for module in (scan, evaluate, demo, catalog, sweep, login, doctor):
+for module in (scan, evaluate, demo, catalog, sweep, login, doctor, record):
     module.register(app)
 for module in (fix, undo):  # issue 4
     module.register(app)
@@ -65,6 +67,7 @@ app.add_typer(history.app, name="history")
 app.add_typer(schedule.app, name="schedule")
 app.add_typer(config.app, name="config")
 app.add_typer(audit_cmd.app, name="audit")
+app.add_typer(flows_cmd.app, name="flows")
 
 
 def main(argv: list[str] | None = None) -> None:

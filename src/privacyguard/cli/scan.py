@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from privacyguard import api
 from privacyguard.cli._common import (
@@ -47,6 +48,10 @@ def scan(
         result.snapshot.save(save_snapshot)
         err_console.print(_("snapshot saved to {path}").format(path=save_snapshot))
     emit(result.report, fmt.value, output, warn_fails=junit_warn_fails)
+    hint = api.record_hint(result.snapshot)
+    if hint:
+        err_console.print(_("Some settings could not be read. To show us the page: {command}").format(
+            command=escape(hint)), highlight=False, soft_wrap=True)
     return result.report.exit_code()
 
 

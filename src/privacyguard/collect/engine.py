@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import random
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from playwright.async_api import Page
@@ -17,6 +17,10 @@ from privacyguard.collect.polite import load_politely
 from privacyguard.collect.read import read_control
 from privacyguard.i18n import pick
 from privacyguard.snapshot import AccountError, AccountSnapshot, Evidence, Reading, ReadStatus, now_utc
+
+# Called once a settings page has been read (and has settled), with the readings taken there: what
+# `privacyguard record` uses to save the page exactly as the reader saw it.
+PageHook = Callable[[Page, LoadedPage, dict[str, Reading]], Awaitable[None]]
 
 
 @dataclass
@@ -31,6 +35,7 @@ class CollectOptions:
     only: list[str] = field(default_factory=list)  # setting ids; empty = all
     retries: int = 0  # how often a page answering 429/5xx is tried again (after a backoff)
     backoff_seconds: float = 0.0  # first backoff; doubles each retry; the platform's Retry-After wins
+    on_page: PageHook | None = None  # see PageHook
 
     @classmethod
     def polite(cls) -> CollectOptions:
@@ -117,6 +122,9 @@ async def collect_account(page: Page, flow: PlatformFlow, account: str, sandbox:
             else:
                 snapshot.readings[sid] = _reading_for_unloaded(setting, loaded)
             del pending[sid]
+        if options.on_page is not None and loaded.outcome is PageOutcome.OK:
+            await options.on_page(page, loaded, {sid: snapshot.readings[sid] for sid in group
+                                                 if sid in snapshot.readings})
     snapshot.readings = {s.id: snapshot.readings[s.id] for s in settings if s.id in snapshot.readings}
     snapshot.finished_at = now_utc()
     return snapshot

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import time
 import uuid
 from dataclasses import dataclass
@@ -111,8 +112,13 @@ QUIET_SECONDS = 0.25
 STABLE_SECONDS = 1.0
 
 
+# Connections that stay open by design (live updates), not data a page is still waiting for.
+_LIVE = re.compile(r"/realtime/|long_?poll|/pull\b|event-?stream|/sse\b", flags=re.IGNORECASE)
+
+
 class Requests:
-    """Counts a page's data requests (fetch/XHR) in flight, so reading waits until they have answered."""
+    """Counts a page's data requests (fetch/XHR) in flight, so reading waits until they have answered.
+    Live-update connections (_LIVE) are not counted: they never finish."""
 
     def __init__(self, page: Page) -> None:
         self._open: set[object] = set()
@@ -122,7 +128,7 @@ class Requests:
         page.on("framenavigated", lambda frame: frame.parent_frame is None and self._open.clear())
 
     def _start(self, request: PwRequest) -> None:
-        if request.resource_type in ("fetch", "xhr"):
+        if request.resource_type in ("fetch", "xhr") and not _LIVE.search(request.url):
             self._open.add(request)
 
     def _end(self, request: PwRequest) -> None:
@@ -151,11 +157,12 @@ def _reading(setting: Setting, answer: dict[str, Any], descs: list[list[str]], u
     if answer.get("count", 0) == 0:
         tried = "; ".join(spec.describe() for spec in setting.locators)
         skipped = _seen(answer.get("skipped") or {})
-        return Reading(setting=setting.id, status=ReadStatus.NOT_FOUND, evidence=Evidence(url=url),
+        return Reading(setting=setting.id, status=ReadStatus.NOT_FOUND,
+                       evidence=Evidence(url=url, raw=answer.get("seen")),
                        note=f"no usable control {where} matches: {tried}"
                             + (f" (skipped as not usable: {skipped})" if skipped else ""))
     desc = f"{descs[answer['spec']][answer['chain']]} [{answer['match']}]"
-    evidence = Evidence(url=url, locator=desc)
+    evidence = Evidence(url=url, locator=desc, raw=answer.get("seen"))
     if answer["count"] > 1:
         return Reading(setting=setting.id, status=ReadStatus.AMBIGUOUS, evidence=evidence,
                        note=f"{answer['count']} controls match equally well ({answer['match']}) {where}: "
@@ -212,15 +219,22 @@ async def read_settings(page: Page, settings: list[Setting], url: str, lang: str
         await asyncio.sleep(POLL_SECONDS)
     readings: dict[str, Reading | None] = {}
     held = _held_since(history)
+    pending = requests.pending if requests is not None else 0
     for setting, (_, descs), answer, index in zip(settings, described, answers, range(len(answers)), strict=True):
         if "error" in answer:
             readings[setting.id] = None
             continue
         reading = _reading(setting, answer, descs, url, lang)
-        if reading.status is ReadStatus.READ and not quiet and time.monotonic() - held[index] < STABLE_SECONDS:
-            reading = Reading(setting=setting.id, status=ReadStatus.AMBIGUOUS, evidence=reading.evidence,
-                              note=f"the page at {url} was still changing after {settle_seconds:g} s "
-                                   f"(it showed {reading.evidence.raw!r} last, not for long): not a reading")
+        if reading.status is ReadStatus.READ and not quiet:
+            shown = reading.evidence.raw if reading.evidence else None
+            if pending:  # what the page waits for may replace what it shows (a placeholder)
+                reading = Reading(setting=setting.id, status=ReadStatus.AMBIGUOUS, evidence=reading.evidence,
+                                  note=f"the page at {url} was still loading its data after {settle_seconds:g} s "
+                                       f"({pending} request(s) pending; it showed {shown!r}): not a reading")
+            elif time.monotonic() - held[index] < STABLE_SECONDS:
+                reading = Reading(setting=setting.id, status=ReadStatus.AMBIGUOUS, evidence=reading.evidence,
+                                  note=f"the page at {url} was still changing after {settle_seconds:g} s "
+                                       f"(it showed {shown!r} last, not for long): not a reading")
         readings[setting.id] = reading
     return readings, True
 

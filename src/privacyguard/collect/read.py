@@ -48,13 +48,8 @@ def _explained(raw: str, wording: str) -> bool:
     return bool(_SEPARATOR.match(rest) or (rest[:1].isspace() and len(fold(rest).split()) >= EXPLANATION_WORDS))
 
 
-def match_value(setting: Setting, raws: list[str], lang: str) -> tuple[ReadStatus, str | None, str]:
-    """Map raw page strings to exactly one canonical value (or say why not).
-
-    A text that equals a value's wording (once case, whitespace, punctuation and diacritics are set
-    aside), or a pattern (`re:`), decides. Only where nothing does, a text that starts with a
-    wording followed by an explanation counts, the longest wording winning. Never a guess beyond that."""
-    raws = [r for r in raws if r and r.strip()]
+def _matches(setting: Setting, raws: list[str], lang: str) -> set[str]:
+    """The values whose wording equals a raw text (folded), or whose pattern (`re:`) it matches."""
     found: set[str] = set()
     for value in setting.values:
         for text in setting.raw_texts(value, lang):
@@ -64,18 +59,39 @@ def match_value(setting: Setting, raws: list[str], lang: str) -> tuple[ReadStatu
                         found.add(value)
                 elif fold(text) == fold(raw):
                     found.add(value)
-    if not found:
-        for raw in raws:
-            best: tuple[int, set[str]] = (0, set())
-            for value in setting.values:
-                for text in setting.raw_texts(value, lang):
-                    if not text.startswith("re:") and _explained(raw, text):
-                        size = len(fold(text).split())
-                        if size > best[0]:
-                            best = (size, {value})
-                        elif size == best[0]:
-                            best[1].add(value)
-            found |= best[1]
+    return found
+
+
+def _explained_matches(setting: Setting, raws: list[str], lang: str) -> set[str]:
+    """The values whose wording starts a raw text followed by an explanation (per raw: the longest wording)."""
+    found: set[str] = set()
+    for raw in raws:
+        best: tuple[int, set[str]] = (0, set())
+        for value in setting.values:
+            for text in setting.raw_texts(value, lang):
+                if not text.startswith("re:") and _explained(raw, text):
+                    size = len(fold(text).split())
+                    if size > best[0]:
+                        best = (size, {value})
+                    elif size == best[0]:
+                        best[1].add(value)
+        found |= best[1]
+    return found
+
+
+def match_value(setting: Setting, raws: list[str], lang: str) -> tuple[ReadStatus, str | None, str]:
+    """Map raw page strings to exactly one canonical value (or say why not).
+
+    A text that equals a value's wording (once case, whitespace, punctuation and diacritics are set
+    aside), or a pattern (`re:`), decides. Only where nothing does, a text that starts with a
+    wording followed by an explanation counts, the longest wording winning; then the same, line by
+    line, for a control whose text holds more than its value (a whole-row button: question, then
+    value). Never a guess beyond that."""
+    raws = [r for r in raws if r and r.strip()]
+    lines = [line for raw in raws if "\n" in raw.strip() for line in raw.split("\n") if line.strip()]
+    found = _matches(setting, raws, lang) or _explained_matches(setting, raws, lang)
+    if not found and lines:
+        found = _matches(setting, lines, lang) or _explained_matches(setting, lines, lang)
     shown = " | ".join(" ".join(r.split()) for r in raws)
     if len(found) == 1:
         return ReadStatus.READ, found.pop(), shown

@@ -78,6 +78,10 @@ class VariantSpec(BaseModel):
     remove_pages: list[str] = Field(default_factory=list)
     redirects: list[RedirectSpec] = Field(default_factory=list)
     behaviour: dict[str, Any] = Field(default_factory=dict)
+    # The simulated person whose pages these are (templates see it as `person`); `privacyguard record`
+    # scrubs these values out of what it saves, as it does a real account's.
+    person: dict[str, str | list[str]] = Field(default_factory=dict)
+    recorded: dict[str, Any] | None = None  # written by `privacyguard record`: tool, catalogue, date, pages read
 
 
 class Variant:
@@ -94,7 +98,9 @@ class Variant:
         self.pages: dict[str, PageSpec] = {}
         self.redirects: dict[str, str] = {}
         behaviour: dict[str, Any] = {}
+        self.person: dict[str, str | list[str]] = {}
         for _, spec in reversed(chain):  # parent first, child overrides
+            self.person.update(spec.person)
             self.state.update(spec.state)
             self.strings.update(spec.strings)
             for key in spec.remove_pages:
@@ -113,7 +119,8 @@ class Variant:
         try:
             template = self.templates.get_template(page.template)
             return template.render(state=state, s=self.strings, url=url, lang=self.lang, variant=self.name,
-                                   behaviour=self.behaviour, late_ms=self.behaviour.late_ms(url), **extra)
+                                   behaviour=self.behaviour, late_ms=self.behaviour.late_ms(url), person=self.person,
+                                   **extra)
         except jinja2.TemplateError as exc:
             raise FixtureError(f"{self.platform}/{self.name}/{page.template}", getattr(exc, "lineno", None),
                                f"template error: {exc}") from None

@@ -12,9 +12,11 @@
 const RANKS = ["", "contained", "prefix", "normalised", "exact"];
 const CONTROL_ROLES = new Set(["switch", "checkbox", "radiogroup", "listbox", "combobox", "menuitemcheckbox"]);
 
-function pgNorm(text) {
-  return (text || "").normalize("NFKD").replace(/\p{M}+/gu, "").toLowerCase()
-    .replace(/[\p{P}\p{S}]+/gu, " ").replace(/\s+/g, " ").trim();
+function pgNorm(text, keepQuestion) {
+  let folded = (text || "").normalize("NFKD").replace(/\p{M}+/gu, "").toLowerCase();
+  if (keepQuestion)  // a wording that ends its question keeps it: "…your profile?" is not "…your profile picture?"
+    folded = folded.replace(/[?\uff1f]/g, " \u0001 ");
+  return folded.replace(/[\p{P}\p{S}]+/gu, " ").replace(/\s+/g, " ").trim();
 }
 
 function rankText(have, want) {
@@ -22,7 +24,8 @@ function rankText(have, want) {
     return 0;
   if (normalizeWhiteSpace(have || "") === normalizeWhiteSpace(want))
     return 4;
-  const h = pgNorm(have), w = pgNorm(want);
+  const keep = /[?\uff1f]\s*$/.test(want);
+  const h = pgNorm(have, keep), w = pgNorm(want, keep);
   if (!w || !h)
     return 0;
   if (h === w)
@@ -73,6 +76,8 @@ function isControl(el) {
     return true;
   if (role === "button" && (el.hasAttribute("aria-pressed") || el.hasAttribute("aria-haspopup")))
     return true;
+  if ((role === "group" || role === "toolbar") && el.querySelectorAll("[aria-pressed]").length > 1)
+    return true;  // segmented buttons
   if (el instanceof HTMLInputElement && (el.type === "checkbox" || el.type === "radio"))
     return true;
   return role === "radio";
@@ -93,11 +98,13 @@ function controlOf(el) {
   return el;
 }
 
-// The distinct usable controls inside a block (parts folded into their control).
-function controlsIn(block) {
+// The distinct usable controls inside a block (parts folded into their control). `any` counts the
+// unusable ones too: a row whose only control is decorative is still the row, not a reason to look
+// further out (where another setting's control sits).
+function controlsIn(block, any) {
   const seen = new Set();
   for (const el of allElements(block)) {
-    if (!isControl(el) || unusable(el))
+    if (!isControl(el) || (!any && unusable(el)))
       continue;
     if (el.closest("[role=menu], [role=listbox]") && getAriaRole(el) !== "listbox")
       continue;  // a menu's or listbox's own items
@@ -126,11 +133,12 @@ function questionStep(root, wording) {
     if (!rank || [...el.children].some((child) => rankText(ownText(child), wording)))
       continue;  // not the innermost element that holds the wording
     for (let block = el.parentElement, depth = 0; block && depth < 4; block = block.parentElement, depth++) {
-      const found = controlsIn(block);
+      if (!controlsIn(block, true).length)
+        continue;
+      const found = controlsIn(block, false);
       if (found.length === 1)
         out.push([found[0], rank]);
-      if (found.length)
-        break;
+      break;
     }
   }
   return out;
@@ -202,6 +210,18 @@ function describeEl(el) {
     (name ? ` '${name.slice(0, 60)}'` : "");
 }
 
+// What a page offers where a setting's control was not found: its usable controls (a few), or its text.
+let onPageCache = null;
+function onPage() {
+  if (onPageCache === null) {
+    const controls = document.body ? controlsIn(document.body) : [];
+    onPageCache = controls.length
+      ? `${controls.length} other control(s): ` + controls.slice(0, 6).map(describeEl).join(", ")
+      : "no controls; text: " + normalizeWhiteSpace(document.body ? document.body.innerText : "").slice(0, 160);
+  }
+  return onPageCache;
+}
+
 // One setting: its locators are a list of specs, each a list of candidate chains. The best rank
 // over all of them wins (ties: the earliest locator); the evidence names the earliest chain that
 // reached the chosen element, with that chain's own rank.
@@ -210,6 +230,8 @@ function locateSetting(query) {
   const skipped = {};
   const reached = [];  // [spec, chain, el, rank] in locator order
   for (let spec = 0; spec < query.specs.length; spec++) {
+    if (best && best.rank === 4)
+      break;  // nothing later can beat an exact match (ties go to the earlier locator)
     for (let chain = 0; chain < query.specs[spec].length; chain++) {
       for (const [el, rank] of rankedChain(query.specs[spec][chain])) {
         const why = unusable(el);
@@ -238,6 +260,7 @@ function locateSetting(query) {
 
 function privacyguardRead(args) {
   textCache = new Map();
+  onPageCache = null;
   beginAriaCaches();
   try {
     const results = args.settings.map((query) => {
@@ -273,7 +296,7 @@ function privacyguardRead(args) {
         const { best, skipped } = result;
         const out = { skipped };
         if (!best)
-          return { ...out, count: 0 };
+          return { ...out, count: 0, seen: onPage() };
         const first = best.first || best;
         Object.assign(out, { count: best.elements.length, spec: first.spec, chain: first.chain, match: RANKS[first.rank] });
         if (result.ambiguous)
