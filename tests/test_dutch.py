@@ -116,6 +116,7 @@ def dutch(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     run("history diff", "history", "diff", "1", "2")
     run("accounts list", "accounts", "list")
     run("policy list", "policy", "list")
+    run("policy show", "policy", "show", "strict", "--lang", "nl")
     run("policy validate", "policy", "validate", str(EXAMPLES / "policy.yaml"))
     run("config show", "config", "show")
     run("schedule status", "schedule", "status")
@@ -158,7 +159,7 @@ def test_the_catalogue_gives_enough_english_to_look_for() -> None:
 
 COMMANDS = ["scan", "fix --dry-run", "sweep (first)", "sweep (drift)", "sweep markdown", "sweep html",
             "sweep (policy changed)", "sweep html (policy changed)", "history", "history diff", "accounts list",
-            "policy list", "policy validate", "config show", "schedule status", "undo", "sandbox reset"]
+            "policy list", "policy show", "policy validate", "config show", "schedule status", "undo", "sandbox reset"]
 
 
 @pytest.mark.parametrize("name", COMMANDS)

@@ -37,6 +37,7 @@ SETTING_VALUES = {
     "linkedin.ads_interactions_with_businesses": ["on", "off"],
     "linkedin.ads_connections": ["on", "off"],
     "linkedin.social_advertising": ["on", "off"],
+    "linkedin.tweets_to_linkedin": ["on", "off"],
     "linkedin.share_profile_updates": ["on", "off"],
     "linkedin.connections_visibility": ["on", "off"],
     "linkedin.email_visibility": ["everyone", "second_degree", "first_degree", "only_me"],
@@ -58,6 +59,7 @@ DEFAULT: dict[str, Any] = {
     "linkedin.ads_interactions_with_businesses": "on",
     "linkedin.ads_connections": "on",
     "linkedin.social_advertising": R.NOT_OFFERED,
+    "linkedin.tweets_to_linkedin": R.NOT_OFFERED,
     "linkedin.share_profile_updates": "on",
     "linkedin.connections_visibility": "on",
     "linkedin.email_visibility": "first_degree",
@@ -84,6 +86,7 @@ HARDENED = DEFAULT | {
 }
 LEGACY_2012 = dict.fromkeys(DEFAULT, R.PAGE_MISSING) | {
     "linkedin.social_advertising": "on",
+    "linkedin.tweets_to_linkedin": "on",
     "linkedin.share_profile_updates": "on",
     "linkedin.connections_visibility": "on",
 }
@@ -116,6 +119,7 @@ LEGACY_URLS = {
     "https://www.linkedin.com/psettings/social-advertising",
     "https://www.linkedin.com/psettings/activity-broadcast",
     "https://www.linkedin.com/psettings/connections-visibility",
+    "https://www.linkedin.com/psettings/twitter",
 }
 
 

@@ -117,7 +117,7 @@ async def _compare_variant(flow: PlatformFlow, variant_name: str, seen: set[str]
             await browser.close()
 
 
-@pytest.mark.parametrize("platform", ["linkedin", "facebook"])
+@pytest.mark.parametrize("platform", ["linkedin", "facebook", "x", "instagram"])
 def test_page_query_matches_playwright_on_every_fixture_page(catalogue: Catalogue, platform: str) -> None:
     flow = catalogue.platform(platform)
     total_pages = total_chains = 0

@@ -37,8 +37,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("signin-scans")]  # o
 
 PASSWORD = "S4ndbox password!"
 TOTP = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
-PLATFORMS = ("linkedin", "facebook")
-NAMES = {"linkedin": "LinkedIn", "facebook": "Facebook"}
+PLATFORMS = ("linkedin", "facebook", "x", "instagram")
+NAMES = {"linkedin": "LinkedIn", "facebook": "Facebook", "x": "X", "instagram": "Instagram"}
 
 # account suffix → (variant, with password?, with TOTP?, expected error kind or None)
 CASES = {
@@ -146,7 +146,8 @@ def test_the_sandbox_checks_the_registered_password_and_code(scans: Scans, platf
 @pytest.mark.parametrize("platform", PLATFORMS)
 def test_cookie_consent_is_answered_with_the_most_private_choice(scans: Scans, platform: str) -> None:
     events = scans.first.sandbox_events(f"{platform}-consent")
-    most_private = {"linkedin": "consent:deny", "facebook": "consent:essential"}[platform]
+    most_private = {"linkedin": "consent:deny", "facebook": "consent:essential", "x": "consent:essential",
+                    "instagram": "consent:essential"}[platform]
     assert events[0] == most_private and events[-1] == "signed_in"
 
 
@@ -213,6 +214,16 @@ def test_a_rate_limit_stops_all_work_on_that_platform_only(pg_home: Path, catalo
     assert Target("linkedin", "li-next", "default", registered=True) not in scan.run.sandboxes  # not one page
     assert fine.error is None and all(r.ok for r in fine.readings.values())
     assert fb_blocked.error.kind == "rate_limited"  # Facebook's "temporarily blocked" page answers HTTP 200
+
+
+@pytest.mark.parametrize("platform", ["x", "instagram"])
+def test_the_new_platforms_rate_limit_is_its_own_status(pg_home: Path, catalogue: Catalogue, platform: str) -> None:
+    """X and Instagram answer "slow down" with HTTP 429 and their own page: the account stops as rate limited."""
+    credentials.register(Account(name=f"{platform}-blocked", platform=platform, sandbox="signin-rate-limited"),
+                         catalogue)
+    account = _scan(catalogue, [f"{platform}-blocked"]).account(f"{platform}-blocked")
+    assert account.error is not None and account.error.kind == "rate_limited", account.error
+    assert account.error.message.startswith(f"temporarily blocked by {NAMES[platform]} (too many requests)")
 
 
 def test_a_rejected_two_step_code_is_its_own_interruption(catalogue: Catalogue) -> None:

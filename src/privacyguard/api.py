@@ -24,7 +24,7 @@ from privacyguard.policy import Policy, load_policy
 from privacyguard.record.check import CheckedVariant, check_variants
 from privacyguard.record.recorder import RecordResult
 from privacyguard.record.recorder import record as record_pages
-from privacyguard.sandbox.fixtures import load_variant
+from privacyguard.sandbox.fixtures import list_variants, load_variant
 from privacyguard.signin.layer import SignInLayer
 from privacyguard.snapshot import ReadStatus, Snapshot
 
@@ -49,7 +49,11 @@ def sandbox_targets(platforms: list[str], variant: str, catalogue: Catalogue, fi
     if fixtures is not None and not fixtures.is_dir():
         raise BadInput(f"--fixtures {fixtures}: not a folder")
     targets = []
-    for platform in platforms or catalogue.platforms:
+    chosen = platforms
+    if not chosen:  # every platform that has this variant (legacy-2012 exists for some platforms only)
+        offered = list_variants(fixtures)
+        chosen = [p for p in catalogue.platforms if variant in offered.get(p, [])] or catalogue.platforms
+    for platform in chosen:
         catalogue.platform(platform)
         load_variant(platform, variant, fixtures)
         targets.append(Target(platform, account or sandbox_account_name(variant), variant, fixtures))

@@ -7,6 +7,7 @@ maps to canonical values, and the steps that change it. See docs/flows.md.
 
 from __future__ import annotations
 
+import copy
 import difflib
 import re
 from functools import cached_property
@@ -18,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from privacyguard.errors import FlowFileError, UnknownName
 from privacyguard.i18n import DEFAULT_LANG, I18nText, I18nTexts, all_variants
 from privacyguard.resources import flows_dir
-from privacyguard.yamlfile import load_model
+from privacyguard.yamlfile import load_yaml_with_lines, validate_data
 
 # How the control shows its value (docs/flows.md#controls-and-reading). The element read decides in
 # the end (a redesign may turn a switch into a <select>); the kind says what the flow expects.
@@ -266,6 +267,9 @@ class PlatformFlow(_Strict):
     version: str
     hosts: list[str] = Field(min_length=1)
     languages: list[str] = Field(default_factory=lambda: ["en"])
+    fragments: dict[str, dict[str, str]] = Field(
+        default_factory=dict, description="Shared fragments this flow includes, with the values of their ${...} "
+                                          "placeholders (see flows/_shared/ and docs/flows.md).")
     sign_in: SignIn
     settings: list[Setting] = Field(min_length=1)
 
@@ -285,6 +289,32 @@ class PlatformFlow(_Strict):
         return {setting.id: setting for setting in self.settings}
 
 
+class Closed(_Strict):
+    """A network or setting of the origin guide that no longer exists: what happened, when, and what
+    the guide's advice means today (flows/_closed.yaml; shown by `privacyguard catalog`)."""
+
+    id: str
+    name: I18nText
+    kind: Literal["network", "setting"]
+    closed: str = Field(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$", description="When: YYYY, YYYY-MM or YYYY-MM-DD.")
+    setting: str | None = Field(default=None, description="The retired flow setting that still reads it on old pages.")
+    what_happened: dict[str, str]
+    advice_today: dict[str, str]
+    guide_says: str | None = Field(default=None, description="The guide's own words (Dutch).")
+
+    @field_validator("what_happened", "advice_today")
+    @classmethod
+    def _both_languages(cls, value: dict[str, str]) -> dict[str, str]:
+        missing = [lang for lang in ("en", "nl") if not value.get(lang)]
+        if missing:
+            raise ValueError(f"missing language(s) {missing}")
+        return value
+
+
+class ClosedList(_Strict):
+    closed: list[Closed] = Field(default_factory=list)
+
+
 def readable_value(value: str) -> str:
     """A canonical value as words: "friends_of_friends" -> "Friends of friends"."""
     words = value.replace("_", " ").strip()
@@ -300,8 +330,9 @@ def suggest(name: str, candidates: list[str]) -> str:
 class Catalogue:
     """Every platform's flow, loaded and validated."""
 
-    def __init__(self, flows: dict[str, PlatformFlow]) -> None:
+    def __init__(self, flows: dict[str, PlatformFlow], closed: list[Closed] | None = None) -> None:
         self.flows = flows
+        self.closed = closed or []
 
     @property
     def platforms(self) -> list[str]:
@@ -332,9 +363,76 @@ class Catalogue:
         return {name: flow.version for name, flow in sorted(self.flows.items())}
 
 
+FRAGMENTS_DIR = "_shared"
+_PLACEHOLDER = re.compile(r"\$\{(\w+)\}")
+
+
+def _fill(value: object, values: dict[str, str], where: str) -> object:
+    """Replace ${name} in every string of a fragment's data; an unknown name is an error."""
+    if isinstance(value, str):
+        def one(match: re.Match[str]) -> str:
+            if match.group(1) not in values:
+                raise ValueError(f"{where}: no value for ${{{match.group(1)}}} (give it under 'fragments:')")
+            return values[match.group(1)]
+        return _PLACEHOLDER.sub(one, value)
+    if isinstance(value, list):
+        return [_fill(item, values, where) for item in value]
+    if isinstance(value, dict):
+        return {key: _fill(item, values, where) for key, item in value.items()}
+    return value
+
+
+def _expand_includes(data: object, folder: Path) -> None:
+    """Settings written as `include: FRAGMENT#KEY` take their fields from flows/_shared/FRAGMENT.yaml.
+
+    One place knows pages that several platforms share (Meta's Accounts Center serves Facebook and
+    Instagram): a redesign there is mended in the fragment once. The including entry's own keys win;
+    its `more_locators` are tried after the fragment's locators (platform-only fallbacks).
+    """
+    if not isinstance(data, dict) or not isinstance(data.get("settings"), list):
+        return
+    values_by_fragment = data.get("fragments") or {}
+    loaded: dict[str, dict] = {}
+    for index, item in enumerate(data["settings"]):
+        if not isinstance(item, dict) or "include" not in item:
+            continue
+        fragment, _, key = str(item["include"]).partition("#")
+        where = f"settings.{index}.include"
+        if fragment not in values_by_fragment:
+            raise ValueError(f"{where}: fragment {fragment!r} is not listed under 'fragments:'")
+        if fragment not in loaded:
+            source = folder / FRAGMENTS_DIR / f"{fragment}.yaml"
+            if not source.is_file():
+                raise ValueError(f"{where}: no fragment file {source}")
+            text = source.read_text(encoding="utf-8")
+            parsed, _ = load_yaml_with_lines(text, source, FlowFileError)
+            loaded[fragment] = (parsed or {}).get("settings") or {}
+        body = loaded[fragment].get(key)
+        if not isinstance(body, dict):
+            known = ", ".join(sorted(loaded[fragment]))
+            raise ValueError(f"{where}: fragment {fragment!r} has no setting {key!r}; it has: {known}")
+        merged = _fill(copy.deepcopy(body), values_by_fragment[fragment], f"{where} ({fragment}#{key})")
+        assert isinstance(merged, dict)
+        own = {k: v for k, v in item.items() if k not in ("include", "more_locators")}
+        merged.update(own)
+        merged["locators"] = list(merged.get("locators") or []) + list(item.get("more_locators") or [])
+        data["settings"][index] = merged
+
+
 def load_flow(path: Path) -> PlatformFlow:
-    """Load and validate one flow file; errors name the file and line."""
-    flow = load_model(path, PlatformFlow, FlowFileError)
+    """Load and validate one flow file (shared fragments included); errors name the file and line."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise FlowFileError(path, None, f"cannot read file: {exc.strerror}") from None
+    data, lines = load_yaml_with_lines(text, path, FlowFileError)
+    try:
+        _expand_includes(data, path.parent)
+    except ValueError as exc:
+        match = re.match(r"settings\.(\d+)", str(exc))
+        line = lines.get(("settings", int(match.group(1)))) if match else None
+        raise FlowFileError(path, line, str(exc)) from None
+    flow = validate_data(data, lines, path, PlatformFlow, FlowFileError)
     if flow.platform != path.stem:
         raise FlowFileError(path, 1, f"platform {flow.platform!r} does not match the file name {path.name!r}")
     return flow
@@ -347,8 +445,29 @@ def load_catalogue(directory: Path | None = None) -> Catalogue:
     """All flows in a folder (default: the shipped flows/), cached per folder."""
     folder = (directory or flows_dir()).resolve()
     if folder not in _CACHE:
-        files = sorted(folder.glob("*.yaml"))
+        files = [path for path in sorted(folder.glob("*.yaml")) if not path.name.startswith("_")]
         if not files:
             raise FlowFileError(folder, None, "no flow files (*.yaml) found")
-        _CACHE[folder] = Catalogue({path.stem: load_flow(path) for path in files})
+        catalogue = Catalogue({path.stem: load_flow(path) for path in files})
+        catalogue.closed = _load_closed(folder / CLOSED_FILE, catalogue)
+        _CACHE[folder] = catalogue
     return _CACHE[folder]
+
+
+CLOSED_FILE = "_closed.yaml"
+
+
+def _load_closed(path: Path, catalogue: Catalogue) -> list[Closed]:
+    """The guide's networks and settings that are gone; a named setting must be a retired flow setting."""
+    if not path.is_file():
+        return []
+    text = path.read_text(encoding="utf-8")
+    data, lines = load_yaml_with_lines(text, path, FlowFileError)
+    entries = validate_data(data, lines, path, ClosedList, FlowFileError).closed
+    for index, entry in enumerate(entries):
+        retired = entry.setting is None or (catalogue.has_setting(entry.setting)
+                                            and catalogue.setting(entry.setting).retired is not None)
+        if not retired:
+            raise FlowFileError(path, lines.get(("closed", index, "setting")),
+                                f"closed.{index}.setting: {entry.setting!r} is not a retired flow setting")
+    return entries

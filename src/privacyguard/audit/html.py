@@ -11,6 +11,7 @@ from markupsafe import Markup
 from privacyguard.audit.matrix import CELL_ORDER, Matrix, Rate
 from privacyguard.audit.model import Audit
 from privacyguard.i18n import N_, _, get_lang
+from privacyguard.labels import level_label, severity_label
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 # A matrix cell's status in a few letters (the legend says what each means); translated when shown.
@@ -20,9 +21,6 @@ MEANING = {"PASS": N_("meets the policy"), "FAIL": N_("a must rule not met"), "W
            "ERROR": N_("could not be checked"), "MUTED": N_("agreed exception"),
            "NOT_APPLICABLE": N_("no longer offered"), "UNKNOWN": N_("could not be read"),
            "MISSING": N_("not handed in")}
-LEVELS = {"shall": N_("shall"), "should": N_("should")}
-SEVERITIES = {"critical": N_("critical"), "high": N_("high"), "medium": N_("medium"), "low": N_("low"),
-              "info": N_("info")}
 
 
 def _short(status: str | None) -> str:
@@ -38,8 +36,7 @@ def _environment() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.globals.update(pct=_pct, bar=_bar, counts=_counts, change=_change, short=_short,
-                       meaning=lambda s: _word(MEANING, s), level=lambda v: _word(LEVELS, v),
-                       severity=lambda v: _word(SEVERITIES, v), _=_)
+                       meaning=lambda s: _word(MEANING, s), level=level_label, severity=severity_label, _=_)
     return env
 
 

@@ -46,7 +46,7 @@ def _read_secrets(password_stdin: bool, ask_password: bool, totp_stdin: bool) ->
 @app.command("add")
 def add(
     name: Annotated[str, typer.Argument(help="A name of your choice for this account.")],
-    platform: Annotated[str, typer.Option("--platform", help="linkedin, facebook, …")],
+    platform: Annotated[str, typer.Option("--platform", help="linkedin, facebook, x, instagram, …")],
     username: Annotated[str | None, typer.Option("--username", help="Sign-in name (e-mail or phone).")] = None,
     sandbox: Annotated[str | None, typer.Option("--sandbox", help="A simulated account of this variant.")] = None,
     password_stdin: PasswordStdin = False,

@@ -6,6 +6,7 @@ import typer
 from rich.table import Table
 
 from privacyguard import api
+from privacyguard.catalogue import load_catalogue
 from privacyguard.cli._common import Lang, LangOpt, console
 from privacyguard.i18n import _
 from privacyguard.reports.table import build_renderable
@@ -14,15 +15,17 @@ DEMO_ACCOUNT = "demo"
 
 
 def demo(lang: LangOpt = Lang.en) -> int:
-    """Scan LinkedIn and Facebook as simulated in the `default` sandbox; nothing real is contacted."""
-    console.print("[bold]privacyguard demo[/]: " + _("scanning simulated LinkedIn and Facebook accounts "
+    """Scan every platform as simulated in the `default` sandbox; nothing real is contacted."""
+    catalogue = load_catalogue()
+    names = ", ".join(catalogue.flows[p].name for p in catalogue.platforms)
+    console.print("[bold]privacyguard demo[/]: " + _("scanning simulated accounts on {names} "
                   "(the 'default' sandbox: the platforms' 2026 defaults, served at their real URLs "
-                  "from local fixtures; nothing leaves this machine).") + "\n")
+                  "from local fixtures; nothing leaves this machine).").format(names=names) + "\n")
     result = api.scan([], "default", api.DEFAULT_POLICY, lang.value, account=DEMO_ACCOUNT)
     console.print(build_renderable(result.report))
     plan = api.planned_fixes(result.report)
-    table = Table(title="What `privacyguard fix` would change", title_justify="left", expand=True)
-    for column in ("Setting", "Now", "Would become", "How"):
+    table = Table(title=_("What `privacyguard fix` would change"), title_justify="left", expand=True)
+    for column in (_("Setting"), _("Now"), _("Would become"), _("How")):
         table.add_column(column)
     for finding in plan:
         how = _("automatic, verified by reading back") if finding.automatable else _("manual: {url}").format(

@@ -11,6 +11,7 @@ from rich.table import Table
 from privacyguard.catalogue import load_catalogue
 from privacyguard.cli._common import Lang, LangOpt, console
 from privacyguard.i18n import _, pick
+from privacyguard.labels import expected_label, level_label, severity_label
 from privacyguard.policy import builtin_names, load_policy
 
 app = typer.Typer(help="List, show and validate policies.", no_args_is_help=True)
@@ -39,8 +40,8 @@ def show(name: Annotated[str, typer.Argument(help="Built-in name or policy file.
     for column in (_("Setting"), _("Expect"), _("Level"), _("Severity"), _("Why")):
         table.add_column(column)
     for rule in policy.rules.values():
-        table.add_row(rule.setting, rule.expect.describe(), rule.level.value, rule.severity.value,
-                      pick(rule.rationale, lang.value))
+        table.add_row(rule.setting, expected_label(rule.setting, rule.expect.describe()), level_label(rule.level),
+                      severity_label(rule.severity), pick(rule.rationale, lang.value))
     console.print(table)
     for mute in policy.mutes:
         console.print(_("muted: {setting} for {accounts} until {until}: {reason}").format(

@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from privacyguard.catalogue import load_catalogue
 from privacyguard.findings import Report, Status
 from privacyguard.history.drift import DriftItem
 from privacyguard.i18n import _, ngettext, use_lang
@@ -29,7 +30,11 @@ from privacyguard.reports.sweep_text import (
 from privacyguard.reports.table import STATUS_ORDER
 from privacyguard.score import NOT_JUDGED, account_score
 
-PLATFORM_NAMES = {"linkedin": "LinkedIn", "facebook": "Facebook", "x": "X", "instagram": "Instagram"}
+
+def platform_names() -> dict[str, str]:
+    """Display names from the flows (flows/<platform>.yaml `name`), so a new platform needs no code here."""
+    return {platform: flow.name for platform, flow in load_catalogue().flows.items()}
+
 PALETTE = ["#1f6feb", "#d1242f", "#1a7f37", "#9a6700", "#8250df", "#bf3989", "#0a7ea4", "#57606a"]
 
 @dataclass
@@ -135,7 +140,7 @@ def _render(report: Report, sweep: SweepView | None, lang: str) -> str:
     drift = once_per_setting(sweep.drift) if sweep else []
     first = sweep is not None and all(b is None for b in sweep.baselines.values())
     return _environment().get_template("report.html.j2").render(
-        report=report, sweep=sweep, names=PLATFORM_NAMES, accounts=accounts, drift=drift, first=first, lang=lang,
+        report=report, sweep=sweep, names=platform_names(), accounts=accounts, drift=drift, first=first, lang=lang,
         _=_, ngettext=ngettext, status_label=status_label, account_status_label=account_status_label,
         value_label=value_label, expected_label=expected_label,
         heading=drift_heading(sweep, len(drift)) if sweep else "",

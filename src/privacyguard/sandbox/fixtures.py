@@ -64,6 +64,37 @@ class Behaviour(BaseModel):
         return by_key.get(url_key(url), by_key.get("*", 0))
 
 
+class PartRef(BaseModel):
+    """A shared part a variant uses (fixtures/_shared/<part>/), served on one host."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    part: str
+    host: str
+
+
+class PartPage(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    path: str
+    template: str
+    status: int = 200
+
+
+class PartSpec(BaseModel):
+    """fixtures/_shared/<part>/part.yaml: pages several platforms share (e.g. Meta's Accounts Center).
+
+    Paths instead of URLs (each platform serves the part on its own host), and strings per language.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    description: str
+    state: dict[str, Any] = Field(default_factory=dict)
+    strings: dict[str, dict[str, str]] = Field(default_factory=dict)
+    pages: list[PartPage] = Field(default_factory=list)
+
+
 class VariantSpec(BaseModel):
     """variant.yaml as written."""
 
@@ -71,6 +102,7 @@ class VariantSpec(BaseModel):
 
     description: str
     extends: str | None = None
+    parts: list[PartRef] = Field(default_factory=list)
     lang: str | None = None
     state: dict[str, Any] = Field(default_factory=dict)
     strings: dict[str, str] = Field(default_factory=dict)
@@ -99,6 +131,7 @@ class Variant:
         self.redirects: dict[str, str] = {}
         behaviour: dict[str, Any] = {}
         self.person: dict[str, str | list[str]] = {}
+        part_dirs = self._apply_parts(root, chain)
         for _, spec in reversed(chain):  # parent first, child overrides
             self.person.update(spec.person)
             self.state.update(spec.state)
@@ -111,9 +144,32 @@ class Variant:
         self.behaviour = Behaviour.model_validate(behaviour)
         search = [str(folder / "pages") for folder, _ in chain] + [str(root / platform / SHARED_DIR),
                                                                    str(root / SHARED_DIR)]
+        search += [str(folder) for folder in part_dirs]
         self.templates = jinja2.Environment(
             loader=jinja2.FileSystemLoader(search), autoescape=True, undefined=jinja2.StrictUndefined
         )
+
+    def _apply_parts(self, root: Path, chain: list[tuple[Path, VariantSpec]]) -> list[Path]:
+        """Shared parts first (a variant's own state, strings and pages override them); their folders."""
+        hosts: dict[str, str] = {}
+        for _, spec in reversed(chain):
+            hosts.update({ref.part: ref.host for ref in spec.parts})
+        folders = []
+        for name, host in hosts.items():
+            folder = next((base / SHARED_DIR / name for base in (root, fixtures_dir())
+                           if (base / SHARED_DIR / name / "part.yaml").is_file()), None)
+            if folder is None:
+                raise FixtureError(f"{self.platform}/{self.name}/variant.yaml", None,
+                                   f"no shared part {name!r} (looked for {SHARED_DIR}/{name}/part.yaml)")
+            part = load_model(folder / "part.yaml", PartSpec, FixtureError)
+            self.state.update(part.state)
+            self.strings.update(part.strings.get("en", {}))
+            self.strings.update(part.strings.get(self.lang, {}))
+            for page in part.pages:
+                spec = PageSpec(url=f"https://{host}{page.path}", template=page.template, status=page.status)
+                self.pages[url_key(spec.url)] = spec
+            folders.append(folder)
+        return folders
 
     def render(self, page: PageSpec, state: dict[str, Any], url: str, **extra: Any) -> str:
         try:
