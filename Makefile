@@ -4,7 +4,7 @@ VENV    := .venv
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 
-.PHONY: setup browser demo test lint bench clean test-services messages
+.PHONY: setup browser demo test lint bench faults clean test-services messages
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -37,6 +37,10 @@ messages: $(STAMP)
 
 bench: setup
 	$(BIN)/python scripts/bench.py
+
+# 50 random SIGINT/SIGKILL interruptions of `fix --yes`, each followed by undo and a scan (docs/fix.md).
+faults: setup
+	$(BIN)/python scripts/fault_fix.py --runs $(or $(RUNS),50) --jobs $(or $(JOBS),1)
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .ruff_cache

@@ -3,6 +3,7 @@ notifications. A failing alert is retried (webhook), reported, recorded, and nev
 
 from __future__ import annotations
 
+import base64
 import io
 import json
 import socket
@@ -47,7 +48,8 @@ class Hook:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers["Content-Length"]))
-                hook.received.append({"path": self.path, "body": body, "type": self.headers["Content-Type"]})
+                hook.received.append({"path": self.path, "body": body, "type": self.headers["Content-Type"],
+                                      "auth": self.headers["Authorization"]})
                 status = hook.statuses[min(len(hook.received), len(hook.statuses)) - 1]
                 self.send_response(status)
                 self.end_headers()
@@ -290,3 +292,18 @@ def test_a_crashing_notifier_never_loses_the_sweep(registered: Path, monkeypatch
     with History() as history:
         assert history.latest_id() == result.sweep_id
     assert load_config().alerts.webhook_retries == 2
+
+
+def test_a_webhook_url_with_user_and_password_is_delivered_with_basic_auth(hook_factory) -> None:
+    """Issue 13 item 15: user:pw@ in the URL used to fail with 'Name or service not known'."""
+    from privacyguard.alerts.payload import Alert
+
+    alert = Alert(sweep_id=1, started_at="2026-11-26T00:00:00Z", headline="h", exit_code=1, summary={})
+    hook = hook_factory([200])
+    url = hook.url.replace("http://", "http://al%40ice:pa%3Ass@")
+    outcome = WebhookNotifier(url, retries=0).send(alert)
+    assert outcome.ok and outcome.attempts == 1, outcome.error
+    (received,) = hook.received
+    assert received["path"] == f"/hook/{TOKEN}"
+    assert received["auth"] == "Basic " + base64.b64encode(b"al@ice:pa:ss").decode()
+    assert "pa" not in outcome.target and "ice" not in outcome.target

@@ -100,10 +100,14 @@ async def _compare_variant(flow: PlatformFlow, variant_name: str, seen: set[str]
             await SandboxAccount("probe", {flow.platform: flow}, {flow.platform: variant}).attach(context)
             page = await context.new_page()
             compared, problems, pages = 0, [], 0
+            slow_data = any(spec.delay_ms for spec in variant.pages.values())
             for spec in variant.pages.values():
-                await page.goto(spec.url, wait_until="networkidle")  # placeholders replaced by their data
-                # late parts (fixtures/_shared/arrive.js) have arrived: both engines see the same page
-                await page.wait_for_function("!document.querySelector('template[data-arrive-after]')")
+                await page.goto(spec.url, wait_until="domcontentloaded")
+                # compare complete pages: late content (fixtures/_shared/arrive.js) and slow data requests
+                await page.wait_for_function("() => !document.querySelector('template[data-arrive-after]')",
+                                             timeout=30_000)
+                if slow_data:
+                    await page.wait_for_load_state("networkidle")
                 digest = hashlib.sha256((page.url + await page.content()).encode()).hexdigest()
                 if digest in seen:
                     continue

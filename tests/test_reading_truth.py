@@ -3,8 +3,8 @@
 Every variant with a fixtures/<platform>/<variant>/truth.yaml is scanned once, through the library
 API the CLI uses, and each reading is scored: right, unread or wrong (privacyguard.sandbox.truth).
 A wrong reading fails, whatever the variant; the reworded Dutch UI must read at least 95% right,
-the restructured redesign at least 80% and the `late` variants (settings arriving after 2 s) 100%,
-per platform; every unread setting must say why, on which page, and what it saw there
+the restructured redesign at least 80%, and the `late` variants (settings arriving after 2 s) and
+`default` 100%, per platform; every unread setting must say why, on which page, and what it saw there
 (evidence.raw: the control's text or state, or what the page held).
 The truth files themselves, the scoring rules and the documented example are checked without a
 browser.
@@ -36,7 +36,8 @@ from privacyguard.snapshot import AccountSnapshot, Evidence, Reading, ReadStatus
 
 VARIANTS = variants_with_truth()
 # reworded-nl and redesign-2: issue 9's targets; late: every control comes, a patient reader reads all
-MIN_READ_RATE = {"reworded-nl": 0.95, "redesign-2": 0.80, "late": 1.0}
+# default: the reference point, read in full before any of this work
+MIN_READ_RATE = {"reworded-nl": 0.95, "redesign-2": 0.80, "late": 1.0, "default": 1.0}
 ADVERSARIAL = ("reworded-nl", "redesign-2", "traps")
 EXAMPLE = REPO / "docs" / "examples" / "truth.yaml"
 
@@ -49,7 +50,7 @@ def _id(pair: tuple[str, str]) -> str:
 
 def test_the_adversarial_variants_have_truth_files() -> None:
     for platform in ("linkedin", "facebook"):
-        for variant in (*ADVERSARIAL, "late"):
+        for variant in (*ADVERSARIAL, "late", "default"):
             assert (platform, variant) in VARIANTS
 
 

@@ -239,3 +239,57 @@ def test_the_installed_cron_job_really_sweeps(fakes: dict[str, Path], monkeypatc
     assert (fakes["home"] / "reports" / "last-sweep.html").is_file()
     listed = run_cli("history", "--format", "json", home=fakes["home"])
     assert [s["id"] for s in json.loads(listed.stdout)] == [1]
+
+
+# --- issue 13 item 5: a webhook's secrets never in a job file or on screen --------------------------
+SECRET_HOOK = "webhook:https://u:SeCrEt@hooks.example.org/p/TOKEN123"
+
+
+@pytest.mark.parametrize("backend", ["systemd", "cron", "launchd", "windows"])
+def test_a_secret_webhook_stays_out_of_job_files_and_output_and_the_job_reads_it_from_the_keyring(
+        backend: str, fakes: dict[str, Path], monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from file_keyring import cli_env
+
+    monkeypatch.setenv("PRIVACYGUARD_SCHEDULER", backend)
+    keyring_file = tmp_path / "keyring.json"
+    env = cli_env(keyring_file)
+    home = fakes["home"]
+    installed = run_cli("schedule", "install", "--notify", SECRET_HOOK, "--notify", "desktop", home=home, env=env)
+    assert installed.returncode == 0, installed.stderr
+    status = run_cli("schedule", "status", home=home, env=env)
+    written = "".join(p.read_text(errors="ignore") for folder in (fakes["units"], fakes["agents"], fakes["state"],
+                                                                  home) if folder.exists()
+                      for p in folder.rglob("*") if p.is_file())
+    for secret in ("SeCrEt", "TOKEN123", "u:"):
+        for where, text in (("install", installed.stdout + installed.stderr), ("status", status.stdout),
+                            ("files", written)):
+            assert secret not in text, (secret, where)
+    assert "webhook:keyring:" in installed.stdout and "--notify desktop" in installed.stdout
+    record = json.loads((home / "schedule.json").read_text())
+    reference = next(a for a in record["command"] if a.startswith("webhook:keyring:"))
+    stored = json.loads(keyring_file.read_text())
+    assert stored[f"privacyguard\tschedule/webhook/{reference.split(':')[-1]}"] == SECRET_HOOK.removeprefix("webhook:")
+    # The job resolves the reference: a sweep plan with it names the real host (redacted) as its target.
+    from privacyguard.alerts import parse_target
+    from privacyguard.config import Config
+
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "")
+    import keyring as keyring_module
+
+    from file_keyring import FileKeyring
+    monkeypatch.setenv("PG_TEST_KEYRING", str(keyring_file))
+    keyring_module.set_keyring(FileKeyring())
+    notifier = parse_target(reference, Config())
+    assert notifier.url == SECRET_HOOK.removeprefix("webhook:") and notifier.label == "webhook:https://hooks.example.org/…"
+    assert run_cli("schedule", "remove", home=home, env=env).returncode == 0
+    assert not any(k.startswith("privacyguard\tschedule/") for k in json.loads(keyring_file.read_text()))
+
+
+def test_without_a_keyring_a_secret_webhook_is_not_scheduled_and_config_toml_is_suggested(
+        fakes: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PRIVACYGUARD_SCHEDULER", "cron")
+    result = run_cli("schedule", "install", "--notify", SECRET_HOOK, home=fakes["home"],
+                     env={"PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"})
+    assert result.returncode == 2 and "config.toml" in result.stderr and "Traceback" not in result.stderr
+    assert "SeCrEt" not in result.stderr + result.stdout and "TOKEN123" not in result.stderr + result.stdout
+    assert installed_artifacts("cron", fakes) == []

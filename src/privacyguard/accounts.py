@@ -7,7 +7,6 @@ browser sessions live elsewhere (the keyring; see privacyguard.secrets).
 from __future__ import annotations
 
 import json
-import os
 import re
 from datetime import datetime
 from pathlib import Path
@@ -17,6 +16,7 @@ from pydantic import BaseModel, Field, ValidationError
 from privacyguard.catalogue import Catalogue, suggest
 from privacyguard.collect.runner import Target
 from privacyguard.errors import BadInput, UnknownName
+from privacyguard.files import write_state
 from privacyguard.home import privacyguard_home
 from privacyguard.snapshot import now_utc
 
@@ -59,11 +59,7 @@ def load_registry() -> Registry:
 
 
 def save_registry(registry: Registry) -> None:
-    path = registry_path()
-    tmp = path.with_suffix(f".tmp{os.getpid()}")
-    tmp.write_text(json.dumps(registry.model_dump(mode="json"), indent=2), encoding="utf-8")
-    os.chmod(tmp, 0o600)
-    tmp.replace(path)
+    write_state(registry_path(), json.dumps(registry.model_dump(mode="json"), indent=2), "the account registry")
 
 
 def add_account(account: Account, catalogue: Catalogue) -> Account:

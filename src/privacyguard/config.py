@@ -11,14 +11,17 @@ import re
 import tomllib
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
-import keyring
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from privacyguard.errors import BadInput, ConfigError
+from privacyguard.errors import BadInput, ConfigError, KeyringUnavailable
 from privacyguard.home import privacyguard_home
+from privacyguard.i18n import _
+from privacyguard.redaction import redact_url
+from privacyguard.secrets import SERVICE as KEYRING_SERVICE
+from privacyguard.secrets import delete_entry, get_entry, set_entry
 
-KEYRING_SERVICE = "privacyguard"
 CONFIG_NAME = "config.toml"
 
 
@@ -58,10 +61,12 @@ class SmtpConfig(_Section):
         return f"smtp:{self.user}@{self.host}"
 
     def password(self) -> str | None:
-        """The SMTP password from the keyring (None when no user is configured or none is stored)."""
+        """The SMTP password from the keyring (None when no user is configured or none is stored).
+
+        Raises KeyringUnavailable when there is no usable keyring (never reads a plain-text one)."""
         if not self.user:
             return None
-        return keyring.get_password(KEYRING_SERVICE, self.keyring_user)
+        return get_entry(self.keyring_user, "the SMTP password")
 
 
 class Config(_Section):
@@ -104,6 +109,8 @@ def line_of(text: str, loc: tuple[Any, ...]) -> int | None:
 def load_config(path: Path | None = None) -> Config:
     """Read config.toml (defaults when it does not exist)."""
     path = path or config_path()
+    if path.exists() and not path.is_file():
+        raise ConfigError(path, None, "is a folder, not a file; config.toml must be a file")
     if not path.is_file():
         return Config(path=None)
     try:
@@ -130,8 +137,83 @@ def load_config(path: Path | None = None) -> Config:
         raise ConfigError(path, line_of(text, tuple(first["loc"])), f"{where}: {first['msg']}") from None
     if config.smtp is not None and config.smtp.ssl and config.smtp.starttls:
         config.smtp.starttls = False  # ssl wins: TLS from the first byte
+    check_values(config, path, text)
     config.path = path
     return config
+
+
+def check_values(config: Config, path: Path, text: str) -> None:
+    """What the types allow but privacyguard cannot use: a language, alert target, policy or account
+    that does not exist. Checked at load, so every command names the file, line and key."""
+    from privacyguard.accounts import list_accounts
+    from privacyguard.i18n import SUPPORTED_LANGS
+    from privacyguard.policy import builtin_names
+
+    def fail(key: tuple[str, str], problem: str) -> None:
+        raise ConfigError(path, line_of(text, key), f"{'.'.join(key)}: {problem}")
+
+    if config.sweep.lang not in SUPPORTED_LANGS:
+        fail(("sweep", "lang"), f"{config.sweep.lang!r} is not a language privacyguard speaks "
+                                f"(choose one of: {', '.join(SUPPORTED_LANGS)})")
+    for target in config.alerts.notify:
+        problem = target_problem(target)
+        if problem:
+            fail(("alerts", "notify"), f"{shown_target(target)!r}: {problem}")
+    policy = config.sweep.policy
+    if policy not in builtin_names():
+        found = Path(policy).expanduser()
+        if not found.is_absolute():
+            found = path.parent / found if (path.parent / found).is_file() else found
+        if not found.is_file():
+            fail(("sweep", "policy"), f"{policy!r} is neither a built-in policy ({', '.join(builtin_names())}) "
+                                      "nor an existing policy file")
+        config.sweep.policy = str(found)
+    known = {account.name for account in list_accounts()}
+    for name in config.sweep.accounts:
+        if name not in known:
+            fail(("sweep", "accounts"), f"no registered account {name!r}" + suggest_name(name, sorted(known)))
+
+
+def target_problem(target: str) -> str | None:
+    """Why an alert target cannot work (None: it can). webhook:http(s)://host…, email:ADDRESS, desktop."""
+    kind, sep, rest = target.strip().partition(":")
+    kind = kind.lower()
+    if kind == "webhook" and sep:
+        if rest.startswith("keyring:"):
+            return None
+        parts = urlsplit(rest)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            return "a webhook needs an http:// or https:// URL"
+        return None
+    if kind == "email" and sep:
+        return None if re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", rest.strip()) else "not an e-mail address"
+    if kind == "desktop" and not rest:
+        return None
+    return "use webhook:URL, email:ADDRESS or desktop"
+
+
+def suggest_name(name: str, known: list[str]) -> str:
+    from privacyguard.catalogue import suggest
+
+    return suggest(name, known) if known else "; none is registered (privacyguard accounts add)"
+
+
+def shown_target(target: str) -> str:
+    """An alert target as it may be shown (screens, logs, job files): a webhook URL redacted."""
+    kind, sep, rest = target.strip().partition(":")
+    if kind.lower() == "webhook" and sep:
+        return f"{kind}:{redact_url(rest)}"
+    return target
+
+
+def password_state(smtp: SmtpConfig) -> str:
+    """Whether the SMTP password is stored, for `config show`; never fails for want of a keyring."""
+    if not smtp.user:
+        return _("not needed (no user)")
+    try:
+        return _("stored in the keyring") if smtp.password() else _("not stored")
+    except KeyringUnavailable as exc:
+        return _("cannot tell: {problem}").format(problem=str(exc).splitlines()[0])
 
 
 def set_smtp_password(config: Config, password: str) -> str:
@@ -141,15 +223,11 @@ def set_smtp_password(config: Config, password: str) -> str:
         raise BadInput(f"{where}: set [smtp] host and user first; the password is stored for that user")
     if not password:
         raise BadInput("empty password: nothing stored")
-    keyring.set_password(KEYRING_SERVICE, config.smtp.keyring_user, password)
+    set_entry(config.smtp.keyring_user, password, "the SMTP password")
     return f"{KEYRING_SERVICE} / {config.smtp.keyring_user}"
 
 
 def delete_smtp_password(config: Config) -> bool:
     if config.smtp is None or not config.smtp.user:
         return False
-    try:
-        keyring.delete_password(KEYRING_SERVICE, config.smtp.keyring_user)
-    except keyring.errors.PasswordDeleteError:
-        return False
-    return True
+    return delete_entry(config.smtp.keyring_user)

@@ -100,3 +100,7 @@ class AuditKeyError(BadInput):
 
 class BrowserUnavailable(PrivacyGuardError):
     """No browser could be started or reached (every --browser-endpoint failed)."""
+
+
+class StateNotWritable(PrivacyGuardError):
+    """privacyguard cannot write its own state (a read-only or full home); names what and where."""

@@ -102,31 +102,45 @@ def require_keyring() -> None:
     _checked[:] = [backend]
 
 
-def _get(account: str, kind: Kind) -> str | None:
+def get_entry(entry: str, what: str) -> str | None:
+    """Read any privacyguard secret (entry name under the service), after the same backend check."""
     require_keyring()
     try:
-        return keyring.get_password(SERVICE, _entry(account, kind))
+        return keyring.get_password(SERVICE, entry)
     except KeyringError as exc:
-        raise KeyringUnavailable(f"the keyring refused to give the {kind.value} of {account!r} "
-                                 f"({type(exc).__name__}).\n{HOW_TO_GET_ONE}") from None
+        raise KeyringUnavailable(f"the keyring refused to give {what} ({type(exc).__name__}).\n"
+                                 f"{HOW_TO_GET_ONE}") from None
 
 
-def _set(account: str, kind: Kind, value: str) -> None:
+def set_entry(entry: str, value: str, what: str) -> None:
+    """Store any privacyguard secret: every secret goes through `require_keyring` (no plain-text backend)."""
     require_keyring()
     try:
-        keyring.set_password(SERVICE, _entry(account, kind), value)
+        keyring.set_password(SERVICE, entry, value)
     except KeyringError as exc:
-        raise KeyringUnavailable(f"the keyring refused to store the {kind.value} of {account!r} "
-                                 f"({type(exc).__name__}).\n{HOW_TO_GET_ONE}") from None
+        raise KeyringUnavailable(f"the keyring refused to store {what} ({type(exc).__name__}).\n"
+                                 f"{HOW_TO_GET_ONE}") from None
 
 
-def _delete(account: str, kind: Kind) -> bool:
+def delete_entry(entry: str) -> bool:
     require_keyring()
     try:
-        keyring.delete_password(SERVICE, _entry(account, kind))
+        keyring.delete_password(SERVICE, entry)
     except PasswordDeleteError:
         return False
     return True
+
+
+def _get(account: str, kind: Kind) -> str | None:
+    return get_entry(_entry(account, kind), f"the {kind.value} of {account!r}")
+
+
+def _set(account: str, kind: Kind, value: str) -> None:
+    set_entry(_entry(account, kind), value, f"the {kind.value} of {account!r}")
+
+
+def _delete(account: str, kind: Kind) -> bool:
+    return delete_entry(_entry(account, kind))
 
 
 # --- passwords ---------------------------------------------------------------------------------

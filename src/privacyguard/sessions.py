@@ -8,9 +8,7 @@ account, kept in the keyring (`NAME/session-key`). Without the keyring entry the
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -19,6 +17,7 @@ from cryptography.fernet import Fernet, InvalidToken
 
 from privacyguard import secrets
 from privacyguard.errors import SessionError
+from privacyguard.files import write_state
 from privacyguard.home import privacyguard_home
 from privacyguard.snapshot import now_utc
 
@@ -26,11 +25,8 @@ FORMAT = 1
 
 
 def sessions_dir() -> Path:
-    folder = privacyguard_home() / "sessions"
-    folder.mkdir(mode=0o700, exist_ok=True)
-    with contextlib.suppress(OSError):
-        os.chmod(folder, 0o700)
-    return folder
+    """Where sessions are kept; made (0700) only when a session is saved, so reading needs no write."""
+    return privacyguard_home() / "sessions"
 
 
 def session_path(account: str) -> Path:
@@ -65,16 +61,7 @@ def save_session(account: str, storage_state: dict[str, Any]) -> Path:
     assert fernet is not None
     payload = json.dumps({"format": FORMAT, "saved_at": now_utc().isoformat(), "state": storage_state})
     token = fernet.encrypt(payload.encode("utf-8"))
-    path = session_path(account)
-    tmp = path.with_suffix(f".tmp{os.getpid()}")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        os.write(fd, token)
-    finally:
-        os.close(fd)
-    os.chmod(tmp, 0o600)
-    tmp.replace(path)
-    return path
+    return write_state(session_path(account), token, f"the saved browser session of {account!r}")
 
 
 def load_session(account: str) -> dict[str, Any] | None:

@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field, ValidationError
 
 from privacyguard import __version__
 from privacyguard.errors import SnapshotError
+from privacyguard.files import write_output
 
 SNAPSHOT_SCHEMA = 1
 
@@ -80,9 +81,9 @@ class Snapshot(BaseModel):
     duration_seconds: float | None = None
     accounts: list[AccountSnapshot] = Field(default_factory=list)
 
-    def save(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(self.model_dump_json(indent=2), encoding="utf-8")
+    def save(self, path: Path, option: str | None = None) -> None:
+        """Write atomically; an unwritable path is bad input naming it."""
+        write_output(path, self.model_dump_json(indent=2), option)
 
     @classmethod
     def load(cls, path: Path) -> Snapshot:

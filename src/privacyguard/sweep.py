@@ -11,22 +11,24 @@ failing alert never loses it; alert outcomes are then added to the sweep's recor
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from privacyguard import api
 from privacyguard.alerts import Notifier, build_alert, parse_targets, send_all, should_alert
-from privacyguard.catalogue import load_catalogue
+from privacyguard.catalogue import Catalogue, load_catalogue
 from privacyguard.collect.runner import ProgressCallback, Target
 from privacyguard.config import Config, load_config
 from privacyguard.errors import BadInput
 from privacyguard.evaluate import evaluate
 from privacyguard.findings import Report
-from privacyguard.history.db import History
+from privacyguard.history.db import History, HistoryDamaged, set_aside
 from privacyguard.history.models import AlertOutcome
 from privacyguard.history.view import sweep_view
-from privacyguard.policy import load_policy
+from privacyguard.policy import Policy, load_policy
 from privacyguard.reports.context import SweepView
 from privacyguard.snapshot import Snapshot, now_utc
 
@@ -60,6 +62,7 @@ class SweepResult:
     view: SweepView
     alerts: list[AlertOutcome]
     alerted: bool
+    notes: list[str] = field(default_factory=list)  # said to the person (e.g. a damaged history set aside)
 
     @property
     def exit_code(self) -> int:
@@ -93,20 +96,52 @@ def run_sweep(request: SweepRequest | None = None, on_progress: ProgressCallback
     plan = plan_sweep(request, config)
     catalogue = load_catalogue()
     policy = load_policy(plan.policy, catalogue)
-    with History(history_path) as history:  # opened (and migrated) before the long part: fails early
+    notes: list[str] = []
+    history = open_history(history_path, notes)  # opened (checked, migrated) before the long part: fails early
+    try:
         started = now_utc()
         if collector is not None:
             snapshot = collector(plan.targets, on_progress)
         else:
             snapshot = api.collect(plan.targets, catalogue, on_progress=on_progress)
         report = evaluate(snapshot, policy, catalogue, plan.lang)
-        sweep_id = history.add_sweep(snapshot, report, started)
-        record = history.sweep(sweep_id)
-        view = sweep_view(history, record, catalogue, plan.config.sweep.trend_length, policy)
+        try:
+            sweep_id, view = _store(history, snapshot, report, started, plan, catalogue, policy)
+        except (HistoryDamaged, sqlite3.DatabaseError) as exc:  # damage quick_check did not see: keep the sweep
+            history.close()
+            detail = exc.detail if isinstance(exc, HistoryDamaged) else f"{type(exc).__name__}: {exc}"
+            history = open_history(history_path, notes, damaged=HistoryDamaged(history.path, detail))
+            sweep_id, view = _store(history, snapshot, report, started, plan, catalogue, policy)
         outcomes: list[AlertOutcome] = []
         alerted = bool(plan.notifiers) and should_alert(view)
         if alerted:
             outcomes = send_all(plan.notifiers, build_alert(report, view, request.report_file))
             history.record_alerts(sweep_id, outcomes)
             view.alerts = outcomes
-    return SweepResult(sweep_id, report, view, outcomes, alerted)
+    finally:
+        history.close()
+    return SweepResult(sweep_id, report, view, outcomes, alerted, notes)
+
+
+def _store(history: History, snapshot: Snapshot, report: Report, started: datetime, plan: SweepPlan,
+           catalogue: Catalogue, policy: Policy) -> tuple[int, SweepView]:
+    """Store the sweep (one transaction) and compare it with the account's earlier sweeps."""
+    sweep_id = history.add_sweep(snapshot, report, started)
+    return sweep_id, sweep_view(history, history.sweep(sweep_id), catalogue, plan.config.sweep.trend_length, policy)
+
+
+def open_history(path: Path | None, notes: list[str], damaged: HistoryDamaged | None = None) -> History:
+    """The history a sweep writes to. A damaged one is moved aside (kept) and a new one started, so the
+    sweep is never lost; a home that cannot be written fails here, before any browser starts."""
+    if damaged is None:
+        try:
+            history = History(path, create=True)
+        except HistoryDamaged as exc:
+            damaged = exc
+    if damaged is not None:
+        moved = set_aside(damaged.path)
+        notes.append(f"{damaged.path}: the history database is damaged ({damaged.detail}). It was moved to "
+                     f"{moved}; this sweep starts a new history (earlier sweeps stay in the moved file).")
+        history = History(path, create=True)
+    history.require_writable()
+    return history

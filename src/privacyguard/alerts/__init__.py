@@ -12,7 +12,7 @@ from privacyguard.alerts.desktop import DesktopNotifier
 from privacyguard.alerts.mail import EmailNotifier, check_address
 from privacyguard.alerts.payload import Alert, build_alert, should_alert
 from privacyguard.alerts.webhook import WebhookNotifier, check_url
-from privacyguard.config import Config
+from privacyguard.config import Config, shown_target
 from privacyguard.errors import BadInput
 from privacyguard.history.models import AlertOutcome
 from privacyguard.snapshot import now_utc
@@ -40,7 +40,7 @@ def parse_target(text: str, config: Config) -> Notifier:
         return EmailNotifier(check_address(rest), config.smtp)
     if kind == "desktop" and not rest:
         return DesktopNotifier()
-    raise BadInput(f"--notify {text!r}: use webhook:URL, email:ADDRESS or desktop")
+    raise BadInput(f"alert target {shown_target(text)!r}: use webhook:URL, email:ADDRESS or desktop")
 
 
 def parse_targets(texts: list[str], config: Config) -> list[Notifier]:

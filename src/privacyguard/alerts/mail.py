@@ -11,7 +11,7 @@ from email.utils import formatdate, make_msgid
 
 from privacyguard.alerts.payload import Alert
 from privacyguard.config import SmtpConfig
-from privacyguard.errors import BadInput
+from privacyguard.errors import BadInput, KeyringUnavailable
 from privacyguard.history.models import AlertOutcome
 from privacyguard.snapshot import now_utc
 
@@ -44,7 +44,11 @@ class EmailNotifier:
         return msg
 
     def send(self, alert: Alert) -> AlertOutcome:
-        password = self.smtp.password()
+        try:
+            password = self.smtp.password()
+        except KeyringUnavailable:
+            return AlertOutcome(target=self.label, ok=False, sent_at=now_utc(),
+                                error="no usable keyring to read the SMTP password from (see `privacyguard doctor`)")
         if self.smtp.user and password is None:
             return AlertOutcome(target=self.label, ok=False, error=(
                 f"no SMTP password in the keyring for {self.smtp.user}; run `privacyguard config set-smtp-password`"),

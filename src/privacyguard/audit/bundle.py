@@ -23,6 +23,7 @@ from privacyguard import __version__
 from privacyguard.catalogue import Catalogue
 from privacyguard.errors import AuditKeyError, BundleError
 from privacyguard.evaluate import evaluate_account
+from privacyguard.files import write_output
 from privacyguard.findings import AccountReport, Status
 from privacyguard.policy import Policy
 from privacyguard.snapshot import AccountError, AccountSnapshot, Reading, ReadStatus, Snapshot, now_utc
@@ -203,8 +204,7 @@ def build_bundle(who: str, snapshot: Snapshot, policy: Policy, catalogue: Catalo
 
 
 def write_bundle(bundle: Bundle, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(bundle.data(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    write_output(path, json.dumps(bundle.data(), indent=2, ensure_ascii=False) + "\n", "--out")
 
 
 # --- reading a bundle ------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from privacyguard import __version__
 from privacyguard.audit.roster import RosterProblem
 from privacyguard.catalogue import Catalogue
 from privacyguard.errors import BundleError
+from privacyguard.files import write_output
 from privacyguard.findings import Finding, Status
 from privacyguard.i18n import pick
 from privacyguard.policy import Policy
@@ -128,9 +129,8 @@ class Audit(BaseModel):
             return 2
         return 0
 
-    def save(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(self.model_dump_json(indent=2) + "\n", encoding="utf-8")
+    def save(self, path: Path, option: str | None = "--out") -> None:
+        write_output(path, self.model_dump_json(indent=2) + "\n", option)
 
     @classmethod
     def load(cls, path: Path) -> Audit:

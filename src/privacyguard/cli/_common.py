@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -9,6 +10,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from privacyguard.files import check_output, write_output
 from privacyguard.findings import Report
 from privacyguard.i18n import LANG_ENV, _, set_lang
 from privacyguard.reports import FORMATS, render
@@ -38,7 +40,13 @@ def choose_lang(value: Lang | None) -> Lang | None:
 LangOpt = Annotated[Lang, typer.Option("--lang", envvar=LANG_ENV, callback=choose_lang,
                                        help="Language of messages and reports (default: $PRIVACYGUARD_LANG, else en).")]
 FormatOpt = Annotated[Fmt, typer.Option("--format", help="Report format.")]
-OutputOpt = Annotated[Path | None, typer.Option("--output", help="Write the report to this file.")]
+def checked(option: str) -> Callable[[Path | None], Path | None]:
+    """A typer callback: an output path is checked while the arguments are read, before any work."""
+    return lambda value: check_output(value, option) if value is not None else None
+
+
+OutputOpt = Annotated[Path | None, typer.Option("--output", help="Write the report to this file.",
+                                                callback=checked("--output"))]
 FixturesOpt = Annotated[Path | None, typer.Option("--fixtures", help="Another fixtures root, laid out like fixtures/.")]
 
 
@@ -51,8 +59,7 @@ def emit(report: Report, fmt: str, output: Path | None, sweep: SweepView | None 
          warn_fails: bool = False) -> None:
     """Print the report (or write it to a file, saying where)."""
     if output is not None:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(render(report, fmt, sweep, warn_fails=warn_fails), encoding="utf-8")
+        write_output(output, render(report, fmt, sweep, warn_fails=warn_fails))
         if not quiet:
             err_console.print(_("report written to {path}").format(path=output))
         return

@@ -7,7 +7,6 @@ roster rows or bundles were rejected, then exit 3 so the rejection is not missed
 
 from __future__ import annotations
 
-import os
 import signal
 from enum import StrEnum
 from pathlib import Path
@@ -19,8 +18,9 @@ from privacyguard import audit as audit_lib
 from privacyguard.audit.bundle import key_id, new_key
 from privacyguard.audit.model import Audit
 from privacyguard.audit.remote import BrowserServer
-from privacyguard.cli._common import FixturesOpt, Lang, LangOpt, console, err_console
+from privacyguard.cli._common import FixturesOpt, Lang, LangOpt, OutputOpt, checked, console, err_console
 from privacyguard.errors import BadInput
+from privacyguard.files import write_output
 from privacyguard.i18n import _
 from privacyguard.reports.table import build_renderable
 
@@ -58,7 +58,8 @@ def _exit(result: Audit) -> int:
 def submit(
     org_policy: Annotated[Path, typer.Option("--org-policy", help="The policy file your organisation gave you.")],
     who: Annotated[str, typer.Option("--who", help="Your name or e-mail, as on the organisation's roster.")],
-    out: Annotated[Path, typer.Option("--out", help="Where to write the bundle (JSON) to hand in.")],
+    out: Annotated[Path, typer.Option("--out", help="Where to write the bundle (JSON) to hand in.",
+                                      callback=checked("--out"))],
     key_file: KeyOpt = None,
     account: Annotated[list[str] | None, typer.Option("--account", help="Only this registered account "
                                                       "(repeatable); default: all of them.")] = None,
@@ -80,7 +81,8 @@ def submit(
 def collect(
     paths: Annotated[list[Path], typer.Argument(help="Folders (or files) of handed-in bundles.")],
     roster: Annotated[Path, typer.Option("--roster", help="Who should hand in what (CSV or YAML).")],
-    out: Annotated[Path, typer.Option("--out", help="Where to write the merged audit (JSON).")],
+    out: Annotated[Path, typer.Option("--out", help="Where to write the merged audit (JSON).",
+                                      callback=checked("--out"))],
     key_file: KeyOpt = None,
     max_age: Annotated[float, typer.Option("--max-age", help="Reject bundles older than this many days.")]
     = audit_lib.DEFAULT_MAX_AGE_DAYS,
@@ -101,7 +103,7 @@ def report(
     fmt: Annotated[AuditFmt, typer.Option("--format", help="html (self-contained), csv (the matrix), json, "
                                           "or table (a terminal summary).")] = AuditFmt.table,
     previous: Annotated[Path | None, typer.Option("--previous", help="An earlier audit, for the trend.")] = None,
-    output: Annotated[Path | None, typer.Option("--output", help="Write the report to this file.")] = None,
+    output: OutputOpt = None,
     lang: LangOpt = Lang.en,
 ) -> int:
     """The compliance matrix person × rule, rates per rule/team/platform, who has not handed in, the trend."""
@@ -109,8 +111,7 @@ def report(
     before = Audit.load(previous) if previous is not None else None
     text = audit_lib.report_text(current, fmt.value, before)
     if output is not None:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(text, encoding="utf-8")
+        write_output(output, text)
         err_console.print(_("report written to {path}").format(path=output))
     else:
         typer.echo(text, nl=False)
@@ -121,7 +122,7 @@ def report(
 def run(
     roster: Annotated[Path, typer.Argument(help="The accounts to scan (CSV or YAML roster).")],
     policy: Annotated[str, typer.Option("--policy", help="The organisation's policy (file or built-in name).")],
-    out: Annotated[Path, typer.Option("--out", help="Where to write the audit (JSON).")],
+    out: Annotated[Path, typer.Option("--out", help="Where to write the audit (JSON).", callback=checked("--out"))],
     concurrency: Annotated[int, typer.Option("--concurrency", help="Accounts at a time in each browser.")] = 4,
     browser_endpoint: Annotated[list[str] | None, typer.Option(
         "--browser-endpoint", help="A Playwright browser server ws://... (repeatable); default: a local browser.")]
@@ -147,16 +148,14 @@ def run(
 
 
 @app.command("keygen")
-def keygen(out: Annotated[Path, typer.Option("--out", help="Key file to create (kept private: mode 600).")]) -> int:
+def keygen(out: Annotated[Path, typer.Option("--out", help="Key file to create (kept private: mode 600).",
+                                            callback=checked("--out"))]) -> int:
     """Make a signing key for bundles. Hand it to staff privately; keep it out of e-mail and chat logs."""
     if out.exists():
         raise BadInput(_("{path} already exists; a new key would make every bundle signed with the old one fail")
                        .format(path=out))
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     key = new_key()
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(key + "\n")
+    write_output(out, key + "\n", "--out", mode=0o600, exclusive=True)
     console.print(_("key written to {path} (key id {key})").format(path=out, key=key_id(key.encode())))
     return 0
 

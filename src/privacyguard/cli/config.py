@@ -8,7 +8,14 @@ import sys
 import typer
 
 from privacyguard.cli._common import err_console
-from privacyguard.config import config_path, delete_smtp_password, load_config, set_smtp_password
+from privacyguard.config import (
+    config_path,
+    delete_smtp_password,
+    load_config,
+    password_state,
+    set_smtp_password,
+    shown_target,
+)
 from privacyguard.i18n import _
 
 app = typer.Typer(help="The config file (config.toml under the home) and the SMTP password in the keyring.",
@@ -29,15 +36,14 @@ def show() -> int:
     typer.echo(_("config file: {path}").format(
         path=config.path or _("{path} (not present: defaults)").format(path=config_path())))
     accounts = ", ".join(config.sweep.accounts) or _("all registered")
-    notify = ", ".join(config.alerts.notify) or _("none")
+    notify = ", ".join(map(shown_target, config.alerts.notify)) or _("none")
     typer.echo(f"[sweep] policy={config.sweep.policy} lang={config.sweep.lang} accounts={accounts}")
     typer.echo(f"[alerts] notify={notify} retries={config.alerts.webhook_retries} "
                f"backoff={config.alerts.webhook_backoff_seconds}s")
     if config.smtp:
-        stored = _("stored in the keyring") if config.smtp.password() else _("not stored")
         typer.echo(f"[smtp] {config.smtp.host}:{config.smtp.port} user={config.smtp.user or '—'} "
                       f"from={config.smtp.from_address} starttls={config.smtp.starttls} ssl={config.smtp.ssl} "
-                      + _("password: {state}").format(state=stored if config.smtp.user else _("not needed (no user)")))
+                      + _("password: {state}").format(state=password_state(config.smtp)))
     return 0
 
 

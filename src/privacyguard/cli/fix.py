@@ -23,6 +23,7 @@ from privacyguard.cli._common import (
     err_console,
 )
 from privacyguard.errors import BadInput
+from privacyguard.files import write_output
 from privacyguard.findings import Report
 from privacyguard.fix.apply import Decision
 from privacyguard.fix.model import Change, Mode, RunReport
@@ -143,8 +144,7 @@ def fix(
 
 def _emit(run: RunReport, fmt: Fmt, output: Path | None, out: Console) -> None:
     if output is not None:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(render(run, fmt.value), encoding="utf-8")
+        write_output(output, render(run, fmt.value))
         err_console.print(_("results written to {path}").format(path=output), markup=False)
     elif fmt is Fmt.json:
         typer.echo(render(run, "json"), nl=False)

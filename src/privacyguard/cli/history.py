@@ -39,7 +39,7 @@ def list_sweeps(
     if ctx.invoked_subcommand is not None:
         return 0
     catalogue = load_catalogue()
-    with History() as history:
+    with History(create=False) as history:
         rows = history.sweeps(account, limit)
         drift = {row.id: len(sweep_view(history, history.sweep(row.id), catalogue).drift) for row in rows}
     if fmt is ListFmt.json:
@@ -73,7 +73,7 @@ def show(
     output: OutputOpt = None,
 ) -> int:
     """One past sweep as it was judged then, with its drift, in any report format."""
-    with History() as history:
+    with History(create=False) as history:
         record = history.sweep(sweep_id)
         view = sweep_view(history, record, load_catalogue())
     emit(record.report(), fmt.value, output, view)
@@ -100,7 +100,7 @@ def diff(
     if first == second:
         raise BadInput(_("history diff: give two different sweep ids"))
     older, newer = sorted((first, second))
-    with History() as history:
+    with History(create=False) as history:
         items = diff_sweeps(history.sweep(older), history.sweep(newer), load_catalogue())
     if fmt is ListFmt.json:
         typer.echo(json.dumps({"from": older, "to": newer, "drift": [i.model_dump(mode="json") for i in items]},

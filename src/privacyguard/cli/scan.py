@@ -18,6 +18,7 @@ from privacyguard.cli._common import (
     LangOpt,
     OutputOpt,
     PolicyOpt,
+    checked,
     emit,
     err_console,
 )
@@ -36,7 +37,8 @@ def scan(
     fmt: FormatOpt = Fmt.table,
     output: OutputOpt = None,
     junit_warn_fails: JunitWarnOpt = False,
-    save_snapshot: Annotated[Path | None, typer.Option("--save-snapshot", help="Also save the raw readings.")] = None,
+    save_snapshot: Annotated[Path | None, typer.Option("--save-snapshot", help="Also save the raw readings.",
+                                                       callback=checked("--save-snapshot"))] = None,
 ) -> int:
     """Read privacy settings and judge them. Exit 0 all pass, 1 FAIL, 2 unverified, 3 bad input."""
     if sandbox is not None and account:
@@ -45,7 +47,7 @@ def scan(
     with err_console.status(_("Reading settings…"), spinner="dots") if err_console.is_terminal else _null():
         result = api.scan(platform or [], sandbox, policy, lang.value, fixtures, accounts=account or [])
     if save_snapshot is not None:
-        result.snapshot.save(save_snapshot)
+        result.snapshot.save(save_snapshot, "--save-snapshot")
         err_console.print(_("snapshot saved to {path}").format(path=save_snapshot))
     emit(result.report, fmt.value, output, warn_fails=junit_warn_fails)
     hint = api.record_hint(result.snapshot)

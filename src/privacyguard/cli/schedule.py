@@ -33,7 +33,8 @@ def install(
     record = scheduler.install(weekly, at, notify, backend)
     console.print(_("scheduled ({backend}): {when}").format(backend=record["backend"], when=record["when"]),
                   highlight=False, markup=False)
-    console.print(_("runs: {command}").format(command=shlex.join(record["command"])), highlight=False, markup=False)
+    console.print(_("runs: {command}").format(command=shlex.join(scheduler.shown_command(record["command"]))),
+                  highlight=False, markup=False)
     for path in record.get("files", []):
         console.print(_("wrote {path}").format(path=path), highlight=False, markup=False)
     if record.get("cron_line"):
@@ -55,16 +56,17 @@ def status() -> int:
     console.print(_("installed ({backend}) {at}: {when}").format(backend=state["backend"],
                                                                  at=state["installed_at"][:16], when=state["when"]),
                   highlight=False, markup=False)
-    console.print(_("runs: {command}").format(command=shlex.join(state["command"])), highlight=False, markup=False)
+    console.print(_("runs: {command}").format(command=shlex.join(scheduler.shown_command(state["command"]))),
+                  highlight=False, markup=False)
     for path, present in details.get("files", {}).items():
-        state = _("ok") if present else _("MISSING")
-        console.print(f"{state:7} {path}", highlight=False, markup=False)
+        mark = _("ok") if present else _("MISSING")
+        console.print(f"{mark:7} {path}", highlight=False, markup=False)
     for key in ("cron_line", "enabled", "next", "loaded", "registered"):
         if key in details and details[key] is not None:
             console.print(f"{key}: {details[key]}", highlight=False, markup=False)
     from privacyguard.history.db import History
 
-    with History() as history:
+    with History(create=False) as history:
         last = history.sweeps(limit=1)
     console.print(_("last sweep: #{id} {when} UTC, exit {code}").format(
                       id=last[0].id, when=f"{last[0].started_at:%Y-%m-%d %H:%M}", code=last[0].exit_code)

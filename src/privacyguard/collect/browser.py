@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from playwright.async_api import Browser, Playwright, async_playwright
+from playwright.async_api import Error as PlaywrightError
 
-from privacyguard.errors import BrowserNotFound
+from privacyguard.errors import BrowserNotFound, BrowserUnavailable
 
 ENV_BROWSER = "PRIVACYGUARD_BROWSER"
 # Without these Chromium phones home at start and fills logs with refused connections.
@@ -126,5 +127,16 @@ async def launch(playwright: Playwright, headless: bool = True, sandbox_only: bo
     """Start Chromium. `sandbox_only`: nothing can resolve, so nothing can leave the machine."""
     choice = choose_browser(playwright)
     executable = executable_for(choice, headless)
-    return await playwright.chromium.launch(executable_path=executable, headless=headless,
-                                            args=launch_args(sandbox_only))
+    try:
+        return await playwright.chromium.launch(executable_path=executable, headless=headless,
+                                                args=launch_args(sandbox_only))
+    except PlaywrightError as exc:  # e.g. TargetClosedError: the executable exits at once
+        raise BrowserUnavailable(does_not_start(choice, exc)) from None
+
+
+def does_not_start(choice: BrowserChoice, exc: BaseException) -> str:
+    """The one message for a browser that is there but will not run (doctor says the same)."""
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    return (f"browser {choice.describe()}: found but does not start ({type(exc).__name__}"
+            f"{': ' + first if first else ''}). Run `privacyguard doctor`; point {ENV_BROWSER} at a working "
+            "Chromium/Chrome, or install one (python -m playwright install chromium).")

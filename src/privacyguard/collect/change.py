@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -255,7 +256,8 @@ async def run_steps(page: Page, setting: Setting, control: PwLocator, target: st
 
 async def change_setting(page: Page, flow: PlatformFlow, setting: Setting, target: str,
                          options: CollectOptions | None = None,
-                         expect_current: str | None = None, current: LoadedPage | None = None) -> ChangeOutcome:
+                         expect_current: str | None = None, current: LoadedPage | None = None,
+                         on_intent: Callable[[Reading], None] | None = None) -> ChangeOutcome:
     """Read, change through the flow's steps, reload and read back.
 
     `expect_current`: touch nothing unless the setting now has this value (or already the
@@ -284,6 +286,8 @@ async def change_setting(page: Page, flow: PlatformFlow, setting: Setting, targe
     located = await find_one(page, setting.locators, loaded.lang, options.settle_seconds)
     if located.element is None:
         return ChangeOutcome(before, None, located.note)
+    if on_intent is not None:
+        on_intent(before)
     writes = _Writes(page)
     watch = _Watch(page, writes)
     error: str | None = None

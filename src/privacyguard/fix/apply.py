@@ -20,12 +20,12 @@ from privacyguard.collect.change import ChangeOutcome, change_setting
 from privacyguard.collect.engine import CollectOptions
 from privacyguard.collect.pages import LoadedPage, PageOutcome, load
 from privacyguard.collect.runner import CollectRun, Target
-from privacyguard.errors import UnknownName
-from privacyguard.fix.journal import Entry, FixRun, UndoRecord, save_run
+from privacyguard.errors import StateNotWritable, UnknownName
+from privacyguard.fix.journal import PENDING, Entry, FixRun, UndoRecord, now, save_run
 from privacyguard.fix.model import Change, Result
 from privacyguard.fix.plan import PlannedChange, title
 from privacyguard.i18n import pick, pick_list
-from privacyguard.snapshot import AccountError, AccountSnapshot
+from privacyguard.snapshot import AccountError, AccountSnapshot, Reading
 
 
 class Decision(StrEnum):
@@ -155,6 +155,10 @@ class _Account:
                 await self.context.close()
 
 
+def _key(item: PlannedChange) -> tuple[str, str, str]:
+    return item.target.platform, item.target.account, item.setting.id
+
+
 def _groups(targets: list[Target]) -> list[Target]:
     return list(dict.fromkeys(targets))
 
@@ -170,6 +174,7 @@ class Fixer:
         self.on_change = on_change
         self.quit = False
         self.ask_more = decide is not None
+        self._pending: dict[tuple[str, str, str], Entry] = {}
 
     async def apply(self, browser: Browser, plan: list[PlannedChange]) -> list[Change]:
         targets = _groups([item.target for item in plan])
@@ -196,15 +201,31 @@ class Fixer:
             self.ask_more = False
         return decision
 
+    def _entry(self, item: PlannedChange, change: Change) -> Entry:
+        return Entry(platform=item.target.platform, account=item.target.account, sandbox=item.target.sandbox,
+                     fixtures=str(item.target.fixtures) if item.target.fixtures else None,
+                     registered=item.target.registered, setting=change.setting, before=change.before,
+                     target=change.target, after=change.after, result=change.result, reason=change.reason)
+
+    def _intend(self, item: PlannedChange, before: Reading) -> None:
+        """Write-ahead: journal (fsynced) that this change is about to be made, before the first click."""
+        entry = self._entry(item, change_from_plan(item, Result.FAILED, before=before.value))
+        entry.result, entry.reason, entry.attempted = PENDING, None, True
+        self.journal.changes.append(entry)
+        self._pending[_key(item)] = entry
+        save_run(self.journal)
+
     def _emit(self, item: PlannedChange, change: Change) -> Change:
         if change.result is not Result.PLANNED:
-            self.journal.changes.append(Entry(
-                platform=item.target.platform, account=item.target.account, sandbox=item.target.sandbox,
-                fixtures=str(item.target.fixtures) if item.target.fixtures else None,
-                registered=item.target.registered, setting=change.setting,
-                before=change.before, target=change.target, after=change.after, result=change.result,
-                reason=change.reason))
-            change.at = self.journal.changes[-1].at
+            entry = self._pending.pop(_key(item), None)
+            if entry is None:
+                entry = self._entry(item, change)
+                self.journal.changes.append(entry)
+            else:  # the intent gets its outcome
+                entry.before = change.before if change.before is not None else entry.before
+                entry.after, entry.result, entry.reason = change.after, change.result, change.reason
+                entry.at = now()
+            change.at = entry.at
             save_run(self.journal)
         if self.on_change is not None:
             self.on_change(change)
@@ -242,7 +263,10 @@ class Fixer:
             return change_from_plan(item, Result.FAILED, account.error)
         try:
             outcome = await change_setting(page, flow, item.setting, item.value, account.options,
-                                           current=account.loaded)
+                                           current=account.loaded,
+                                           on_intent=lambda before: self._intend(item, before))
+        except StateNotWritable:  # no journal, no click: the whole run stops here
+            raise
         except Exception as exc:
             account.loaded = None
             return change_from_plan(item, Result.FAILED, f"the browser failed: {_first_line(exc)}")
@@ -310,12 +334,14 @@ class Undoer:
             return Change(**base, before=None, result=Result.FAILED, reason=account.error)
         try:
             outcome = await change_setting(page, catalogue.platform(entry.platform), setting, entry.before,
-                                           account.options, expect_current=entry.after, current=account.loaded)
+                                           account.options, expect_current=entry.left_at, current=account.loaded)
         except Exception as exc:
             account.loaded = None
             return Change(**base, before=None, result=Result.FAILED, reason=f"the browser failed: {_first_line(exc)}")
         account.loaded = outcome.loaded
         result, reason = explain_outcome(outcome, entry.before)
+        if result is Result.UNCHANGED and entry.possibly_changed:
+            reason = "the interrupted change had not reached the platform: it still has its value from before"
         if result is Result.MANUAL:
             reason = f"{reason}; set it back to {entry.before} yourself"
         return Change(**base, before=outcome.before.value if outcome.before.ok else None,

@@ -1,27 +1,36 @@
 """The fix journal: every fix run, with each change's before-value, so `undo` can restore it.
 
-One JSON file per run under `$PRIVACYGUARD_HOME/fixes/<run_id>.json` (docs/fix.md). The file is
-rewritten atomically (temporary file, fsync, rename) after every change, so a run that is
-interrupted still records each change it made. Values only: no secrets, no page content.
+One JSON file per run under `$PRIVACYGUARD_HOME/fixes/<run_id>.json` (docs/fix.md). Write-ahead:
+before the first click of a change, its intent (setting, before-value, target; result `pending`)
+is written and fsynced; after the read-back the entry gets its result. So a run interrupted at any
+point (Ctrl-C, a kill, a crash, power loss) leaves every change it may have made in the journal,
+and `undo` treats a `pending` one as "possibly changed": it reads the value and restores it if
+needed. Each write is atomic (temporary file, fsync, rename). Values only: no secrets, no page
+content.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import secrets
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, Field, ValidationError
 
 from privacyguard import __version__
 from privacyguard.collect.runner import Target
 from privacyguard.errors import BadInput
+from privacyguard.files import write_state
 from privacyguard.fix.model import Result
 from privacyguard.home import privacyguard_home
 
 JOURNAL_SCHEMA = 1
+# An intent without an outcome: the steps were about to start when the run stopped, so the value
+# may or may not have changed (only the journal uses it; a run's report never shows it).
+PENDING = "pending"
+Outcome = Result | Literal["pending"]
 
 
 def now() -> datetime:
@@ -50,7 +59,8 @@ class Entry(BaseModel):
     before: str | None
     target: str
     after: str | None = None
-    result: Result
+    result: Outcome
+    attempted: bool = Field(default=False, description="The change steps were started (intent written first).")
     reason: str | None = None
     at: datetime = Field(default_factory=now)
     undo: UndoRecord | None = None
@@ -61,10 +71,24 @@ class Entry(BaseModel):
                       registered=self.registered)
 
     @property
+    def possibly_changed(self) -> bool:
+        """Steps were started but the read-back did not show the value unchanged: an interrupted
+        change (`pending`), or one that failed or stopped for the person after its first click."""
+        return self.result == PENDING or (self.attempted and self.result in (Result.FAILED, Result.MANUAL)
+                                          and self.after != self.before)
+
+    @property
     def undoable(self) -> bool:
-        """Applied, with a known before-value, and not yet restored (a failed undo may be retried)."""
-        return (self.result is Result.APPLIED and self.before is not None
+        """Applied or possibly changed, with a known before-value, and not yet restored (a failed
+        undo may be retried)."""
+        return ((self.result is Result.APPLIED or self.possibly_changed) and self.before is not None
                 and (self.undo is None or self.undo.result is Result.FAILED))
+
+    @property
+    def left_at(self) -> str:
+        """The value the fix left, as far as known: undo touches the setting only if it shows this
+        (or already the before-value)."""
+        return self.after if self.after is not None else self.target
 
 
 class FixRun(BaseModel):
@@ -94,19 +118,10 @@ def run_path(run_id: str) -> Path:
 
 
 def save_run(run: FixRun) -> Path:
-    """Write a run atomically: readers see the old file or the new one, never half of one."""
-    folder = journal_dir()
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    """Write a run atomically and durably (fsync): readers see the old file or the new one."""
     path = run_path(run.run_id)
-    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
     data = json.dumps(run.model_dump(mode="json"), indent=2, ensure_ascii=False)
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    tmp.replace(path)
-    return path
+    return write_state(path, data, "the fix journal")
 
 
 def load_run(path: Path) -> FixRun:

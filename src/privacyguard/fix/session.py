@@ -25,9 +25,19 @@ from privacyguard.collect.engine import CollectOptions
 from privacyguard.collect.runner import CollectRun, ProgressCallback
 from privacyguard.errors import UnknownName
 from privacyguard.evaluate import evaluate
+from privacyguard.files import require_writable
 from privacyguard.findings import Report
 from privacyguard.fix.apply import Decide, Fixer, OnChange, Undoer, change_from_plan
-from privacyguard.fix.journal import FixRun, known_accounts, last_undoable, new_run_id, now, run_path, save_run
+from privacyguard.fix.journal import (
+    FixRun,
+    journal_dir,
+    known_accounts,
+    last_undoable,
+    new_run_id,
+    now,
+    run_path,
+    save_run,
+)
 from privacyguard.fix.model import Change, Mode, Result, RunReport, fix_exit_code, summarise, undo_exit_code
 from privacyguard.fix.plan import PlannedChange, check_only, plan
 from privacyguard.policy import load_policy
@@ -68,6 +78,8 @@ def fix(platforms: list[str], sandbox: str | None = None, accounts: list[str] | 
     if only:
         check_only(only, sorted({t.platform for t in targets}), catalogue, list(resolved.rules))
         resolved = resolved.model_copy(update={"rules": {k: v for k, v in resolved.rules.items() if k in only}})
+    if mode == "apply":  # no change is made that the journal could not record for undo
+        require_writable(journal_dir(), "the fix journal (what undo restores)", "nothing was changed")
     run = api.collect_run(catalogue, CollectOptions(only=only), concurrency, on_progress)
 
     async def session() -> tuple[Snapshot, Report, list[PlannedChange], list[Change], FixRun | None]:
@@ -126,6 +138,7 @@ def undo(accounts: list[str] | None = None, dry_run: bool = False, on_change: On
                           or "", result=Result.PLANNED) for e in entries]
         return RunReport(command="undo", mode="dry_run", policy=journal.policy, run_id=journal.run_id,
                          changes=changes, summary=summarise(changes), exit_code=0)
+    require_writable(journal_dir(), "the fix journal (what undo records)", "nothing was restored")
     collect = run or api.collect_run(load_catalogue(), CollectOptions(), concurrency)
 
     async def session() -> list[Change]:

@@ -7,14 +7,20 @@ The schema is versioned (PRAGMA user_version) and migrated on open; see migratio
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import json
+import os
 import sqlite3
-from collections.abc import Iterator
+import tempfile
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
+from typing import Any, TypeVar
 
-from privacyguard.errors import HistoryError
+from privacyguard.errors import HistoryError, StateNotWritable
+from privacyguard.files import private_dir, reason
 from privacyguard.findings import AccountReport, Report
 from privacyguard.history.drift import AccountState
 from privacyguard.history.migrations import SCHEMA_VERSION, migrate, version
@@ -24,39 +30,138 @@ from privacyguard.score import account_score
 from privacyguard.snapshot import AccountSnapshot, Snapshot, now_utc
 
 DB_NAME = "history.sqlite3"
+T = TypeVar("T")
 
 
 def history_path() -> Path:
     return privacyguard_home() / DB_NAME
 
 
+def _private(path: Path) -> None:
+    """The database and its -wal/-shm files: 0600 whatever the umask."""
+    for suffix in ("", "-wal", "-shm"):
+        with contextlib.suppress(OSError):
+            os.chmod(f"{path}{suffix}", 0o600)
+
+
 def _iso(value: datetime) -> str:
     return value.isoformat()
 
 
-class History:
-    """Open (creating or migrating) the history database. Use as a context manager or close()."""
+class HistoryDamaged(HistoryError):
+    """The history database fails SQLite's own check (or is not a database at all); names the file."""
 
-    def __init__(self, path: Path | None = None) -> None:
-        self.path = path or history_path()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+    def __init__(self, path: Path, detail: str) -> None:
+        self.path, self.detail = path, detail
+        super().__init__(f"{path}: the history database is damaged ({detail}); move it aside "
+                         "(`privacyguard sweep` does that itself and starts a new history)")
+
+
+def set_aside(path: Path) -> Path:
+    """Move a damaged database (and its -wal/-shm files) aside, keeping it for inspection."""
+    stamp = now_utc().strftime("%Y%m%dT%H%M%SZ")
+    target = path.with_name(f"{path.name}.damaged-{stamp}")
+    for suffix in ("", "-wal", "-shm"):
+        source = Path(f"{path}{suffix}")
+        if source.exists():
+            source.replace(Path(f"{target}{suffix}"))
+    return target
+
+
+def _unwritable(path: Path) -> str | None:
+    """Why the database cannot be written here (None: it can): a trial file in its folder."""
+    try:
+        fd, name = tempfile.mkstemp(prefix=".probe-", dir=path.parent)
+        os.close(fd)
+        os.unlink(name)
+    except OSError as exc:
+        return reason(exc)
+    if path.exists() and not os.access(path, os.W_OK):
+        return "the file is read-only"
+    return None
+
+
+def _first(exc: BaseException) -> str:
+    """The first line of an error, without the stored text SQLite quotes."""
+    return str(exc).split(" with text ")[0].splitlines()[0][:120] if str(exc) else ""
+
+
+def _reading(method: Callable[..., T]) -> Callable[..., T]:
+    """Damage in the stored data (undecodable text, broken JSON) is HistoryDamaged naming the file,
+    never an internal error."""
+
+    @functools.wraps(method)
+    def read(self: History, *args: Any, **kwargs: Any) -> T:
         try:
-            self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
-            self.db.execute("PRAGMA foreign_keys = ON")
-            self.db.execute("PRAGMA journal_mode = WAL")
-            self.db.execute("PRAGMA synchronous = FULL")
+            return method(self, *args, **kwargs)
+        except (sqlite3.DatabaseError, ValueError) as exc:
+            raise HistoryDamaged(self.path, f"a stored sweep cannot be read: {type(exc).__name__}: "
+                                            f"{_first(exc)}") from None
+
+    return read
+
+
+class History:
+    """Open (creating or migrating) the history database. Use as a context manager or close().
+
+    `create=False` (reading: `history`, `schedule status`): a missing database is read as an empty
+    one and no file is made. A home that cannot be written is opened read-only (`read_only`), so
+    past sweeps can still be read. Damage is detected at open (PRAGMA quick_check): HistoryDamaged.
+    """
+
+    def __init__(self, path: Path | None = None, create: bool = True) -> None:
+        self.path = path or history_path()
+        self.read_only = False
+        self.unwritable: str | None = None
+        if not self.path.exists() and not create:
+            self.db = sqlite3.connect(":memory:", isolation_level=None)
+            self.migrated = migrate(self.db)
+            return
+        if not self.path.parent.exists():
+            private_dir(self.path.parent)
+        self.unwritable = _unwritable(self.path)
+        if self.unwritable and not self.path.exists():
+            raise StateNotWritable(f"cannot create the history database {self.path}: {self.unwritable}")
+        try:
+            if self.unwritable:  # read what is there, touch nothing (not even -wal/-shm files)
+                self.read_only = True
+                self.db = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro&immutable=1", uri=True,
+                                          isolation_level=None)
+            else:
+                self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+                self.db.execute("PRAGMA foreign_keys = ON")
+                self.db.execute("PRAGMA journal_mode = WAL")
+                self.db.execute("PRAGMA synchronous = FULL")
+                _private(self.path)
             found = version(self.db)
+            check = [str(row[0]) for row in self.db.execute("PRAGMA quick_check(3)").fetchall()]
         except sqlite3.DatabaseError as exc:
-            raise HistoryError(f"{self.path}: not a privacyguard history database ({exc})") from None
+            with contextlib.suppress(Exception):
+                self.db.close()
+            raise HistoryDamaged(self.path, f"{exc}") from None
+        if check != ["ok"]:
+            self.db.close()
+            raise HistoryDamaged(self.path, "quick_check: " + "; ".join(check)[:200])
         if found > SCHEMA_VERSION:
             self.db.close()
             raise HistoryError(f"{self.path}: written by a newer privacyguard (schema {found}; this one knows up to "
                                f"{SCHEMA_VERSION}); upgrade privacyguard")
+        if self.read_only:
+            if found < SCHEMA_VERSION:
+                self.db.close()
+                raise StateNotWritable(f"cannot upgrade the history database {self.path}: {self.unwritable}")
+            self.migrated = []
+            return
         try:
             self.migrated = migrate(self.db)
         except sqlite3.DatabaseError as exc:
             self.db.close()
             raise HistoryError(f"{self.path}: cannot upgrade the history database ({exc})") from None
+
+    def require_writable(self) -> None:
+        """Fail before the long part of a sweep when its result could not be stored."""
+        if self.read_only:
+            raise StateNotWritable(f"cannot record sweeps in {self.path}: {self.unwritable}")
 
     def close(self) -> None:
         self.db.close()
@@ -120,6 +225,7 @@ class History:
 
     _RUN_COLUMNS = "id, sweep_id, platform, account, status, error, score, snapshot_json, report_json"
 
+    @_reading
     def sweep(self, sweep_id: int) -> SweepRecord:
         row = self.db.execute("SELECT id, started_at, finished_at, tool_json, policy_json, lang, exit_code, "
                               "summary_json FROM sweeps WHERE id = ?", (sweep_id,)).fetchone()
@@ -138,6 +244,7 @@ class History:
                            policy=json.loads(row[4]), lang=row[5], exit_code=row[6], summary=json.loads(row[7]),
                            runs=runs, alerts=alerts)
 
+    @_reading
     def sweeps(self, account: str | None = None, limit: int = 20) -> list[SweepSummary]:
         """The latest sweeps first; with `account`, only sweeps that read that account."""
         where, args = ("WHERE id IN (SELECT sweep_id FROM account_runs WHERE account = ?)", [account]) \
@@ -159,6 +266,7 @@ class History:
                                        scores=scores))
         return result
 
+    @_reading
     def baselines(self, platform: str, account: str, before_sweep: int) -> tuple[AccountRun | None, AccountRun | None]:
         """The account's run in the sweep before `before_sweep`, and its last run that could be read."""
         previous = self.db.execute(
@@ -169,6 +277,7 @@ class History:
             "AND error IS NULL ORDER BY sweep_id DESC LIMIT 1", (platform, account, before_sweep)).fetchone()
         return (self._run(previous) if previous else None), (self._run(readable) if readable else None)
 
+    @_reading
     def trend(self, platform: str, account: str, up_to_sweep: int, limit: int = 12) -> list[tuple[int, datetime,
                                                                                                     float | None, int]]:
         """(sweep id, time, score, FAIL count) of the account's last `limit` sweeps up to a sweep, oldest first."""
@@ -182,11 +291,13 @@ class History:
             points.append((sweep_id, datetime.fromisoformat(started), score, fails))
         return points
 
+    @_reading
     def policy_of(self, sweep_id: int) -> dict:
         """The header of the policy a sweep was judged under (name, source, ...)."""
         row = self.db.execute("SELECT policy_json FROM sweeps WHERE id = ?", (sweep_id,)).fetchone()
         return json.loads(row[0]) if row else {}
 
+    @_reading
     def latest_id(self) -> int | None:
         return self.db.execute("SELECT max(id) FROM sweeps").fetchone()[0]
 

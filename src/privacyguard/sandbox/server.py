@@ -12,7 +12,6 @@ import asyncio
 import hashlib
 import html
 import json
-import os
 import secrets
 import shutil
 from collections.abc import Awaitable, Callable
@@ -23,6 +22,7 @@ from urllib.parse import parse_qsl, urlsplit
 from playwright.async_api import BrowserContext, Request, Route
 
 from privacyguard.catalogue import PlatformFlow
+from privacyguard.files import write_state
 from privacyguard.home import sandbox_state_dir
 from privacyguard.resources import fixtures_dir
 from privacyguard.sandbox import behaviour
@@ -92,11 +92,8 @@ class SandboxAccount:
         return state
 
     def save_state(self, platform: str) -> None:
-        path = self._state_path(platform)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".tmp{os.getpid()}")
-        tmp.write_text(json.dumps(self.state[platform], indent=1, sort_keys=True), encoding="utf-8")
-        tmp.replace(path)
+        write_state(self._state_path(platform), json.dumps(self.state[platform], indent=1, sort_keys=True),
+                    "the simulated platform's state")
 
     # --- browser wiring ----------------------------------------------------------------------
     async def attach(self, context: BrowserContext) -> None:

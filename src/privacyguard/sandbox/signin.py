@@ -16,7 +16,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import os
 import secrets
 import time
 from pathlib import Path
@@ -28,6 +27,7 @@ from playwright.async_api import Request
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from privacyguard.errors import FixtureError
+from privacyguard.files import write_state
 from privacyguard.sandbox.fixtures import PageSpec, Variant, url_key
 from privacyguard.sandbox.server import SandboxAccount, request_cookie, state_file
 from privacyguard.sandbox.server import _redirect as client_redirect
@@ -114,11 +114,8 @@ class SandboxSignIn:
         token = secrets.token_hex(16)
         digest = _hash(token)
         self._issued.setdefault(platform, set()).add(digest)
-        path = self._store(sandbox, platform)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".tmp{os.getpid()}")
-        tmp.write_text(json.dumps(sorted(self._stored(sandbox, platform) | {digest})), encoding="utf-8")
-        tmp.replace(path)
+        write_state(self._store(sandbox, platform), json.dumps(sorted(self._stored(sandbox, platform) | {digest})),
+                    "the simulated sign-in sessions")
         sandbox.events.append((platform, "signed_in"))
         flow = sandbox.flows[platform]
         domain = "." + ".".join(flow.hosts[0].split(".")[-2:])

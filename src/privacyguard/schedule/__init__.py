@@ -20,6 +20,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from privacyguard.alerts.webhook import forget_webhook, is_secret_url, store_webhook
+from privacyguard.config import shown_target
 from privacyguard.errors import BadInput
 from privacyguard.home import privacyguard_home
 from privacyguard.schedule import cron, launchd, systemd, windows
@@ -68,17 +70,44 @@ def render(job: Job, backend: str) -> dict[str, str | bytes]:
     return {key: rendered}
 
 
+def job_targets(notify: list[str]) -> tuple[list[str], list[str]]:
+    """Alert targets as the job's command line carries them: a webhook URL with a path, query or
+    password goes to the keyring and is named `webhook:keyring:REF`. Returns them and the keyring
+    entries made."""
+    targets, entries = [], []
+    for target in notify:
+        kind, sep, rest = target.strip().partition(":")
+        if kind.lower() == "webhook" and sep and is_secret_url(rest):
+            reference, entry = store_webhook(rest)
+            targets.append(f"webhook:{reference}")
+            entries.append(entry)
+        else:
+            targets.append(target)
+    return targets, entries
+
+
+def shown_command(argv: list[str]) -> list[str]:
+    """A job's command line as it may be shown: alert targets redacted (records from older versions too)."""
+    return [shown_target(arg) if index and argv[index - 1] == "--notify" else arg for index, arg in enumerate(argv)]
+
+
 def install(day: str = "mon", at: str = "09:00", notify: list[str] | None = None,
             backend: str | None = None) -> dict[str, Any]:
     """Install (or replace) the weekly sweep; returns the record of what was installed."""
-    job = make_job(day, at, notify)
+    make_job(day, at)  # day and time checked before anything is stored
+    targets, entries = job_targets(notify or [])
+    job = make_job(day, at, targets)
     backend = backend or detect_backend()
     previous = load_record()
     if previous is not None and previous.get("backend") != backend:
         BACKENDS[previous["backend"]].remove(previous)
     details = BACKENDS[backend].install(job)
+    for entry in (previous or {}).get("keyring_entries", []):
+        if entry not in entries:
+            forget_webhook(entry)
     record = {"backend": backend, "name": job.name, "day": job.day, "at": job.at, "when": job.describe(),
-              "command": job.argv, "env": job.env, "installed_at": now_utc().isoformat(), **details}
+              "command": job.argv, "env": job.env, "installed_at": now_utc().isoformat(),
+              "keyring_entries": entries, **details}
     write_file(record_path(), json.dumps(record, indent=2))
     return record
 
@@ -101,8 +130,10 @@ def remove(backend: str | None = None) -> tuple[dict[str, Any] | None, list[str]
         removed = cron.remove({"backend": backend, "name": name})  # a tagged line left without its record
         return ({"backend": backend, "name": name} if removed else None), removed
     removed = BACKENDS[record["backend"]].remove(record)
+    for entry in record.get("keyring_entries", []):
+        forget_webhook(entry)
     record_path().unlink(missing_ok=True)
     return record, removed
 
 
-__all__ = ["BACKENDS", "detect_backend", "install", "make_job", "remove", "render", "status"]
+__all__ = ["BACKENDS", "detect_backend", "install", "make_job", "remove", "render", "shown_command", "status"]

@@ -15,6 +15,7 @@ account until the person signs in by hand or updates the secret.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,7 +26,7 @@ from privacyguard import secrets, sessions
 from privacyguard.accounts import Account, list_accounts, update_account
 from privacyguard.catalogue import PlatformFlow
 from privacyguard.collect.pages import PageOutcome
-from privacyguard.errors import KeyringUnavailable, SessionError
+from privacyguard.errors import KeyringUnavailable, SessionError, StateNotWritable
 from privacyguard.sandbox.server import SandboxAccount
 from privacyguard.sandbox.signin import SandboxSignIn
 from privacyguard.signin.automated import Credentials, sign_in
@@ -123,8 +124,11 @@ class SignInLayer:
                 snapshot.error = account_error("session_expired", account.name, flow.name)
         self._explain(snapshot, account, flow)
         if snapshot.error is None and how in ("session", "password") and self.save_sessions:
-            sessions.save_session(account.name, await context.storage_state())
-            self._log(account.name, "session_saved")
+            try:
+                sessions.save_session(account.name, await context.storage_state())
+                self._log(account.name, "session_saved")
+            except StateNotWritable as exc:  # the readings stand; only the next sign-in is not saved
+                logging.getLogger("privacyguard").warning("%s; the account was read all the same", exc)
         return snapshot
 
     def _explain(self, snapshot: AccountSnapshot, account: Account, flow: PlatformFlow) -> None:
