@@ -1,18 +1,25 @@
-"""Performance figures (`make bench`): the central audit run against a naive baseline.
+"""Performance figures (`make bench`). Every figure is measured in this run, on this machine.
 
-1. One sandbox scan of both platforms (`privacyguard scan --sandbox default`), as a user runs it.
-2. `privacyguard audit run` over N simulated accounts (half LinkedIn, half Facebook), as a user
-   runs it: one browser, one isolated context per account, bounded concurrency.
-3. A naive baseline on the same accounts: one fresh browser per account, one after another.
-4. After the single scan: how right the reader is on the variants with a truth file
-   (scripts/readings_report.py: right, unread and wrong readings, read rate per variant).
+1. One 2-platform sandbox scan (`privacyguard scan --sandbox default --platform linkedin --platform
+   facebook`) against the floor program
+   (scripts/floor.py: the same pages and reads, nothing else), as alternating pairs: the median
+   ratio of wall time and of CPU time (the whole process tree; goal: at most 1.3x).
+2. How right the reader is on the variants with a truth file (scripts/readings_report.py).
+3. The `heavy` variant (pages at real weight): a scan with images, media, fonts and beacons
+   blocked (what read-only runs do) and one loading everything, as alternating pairs.
+4. `privacyguard audit collect` of 10,000 signed bundles (20,000 accounts; goal: under 10 s).
+5. `privacyguard audit run` over N simulated accounts (half LinkedIn, half Facebook; goal: 200 in
+   under 60 s), the floor program doing the same accounts' pages, and a naive baseline (one fresh
+   browser per account, one after another; goal: the run at least 5x faster). Both runs must
+   read the same values, or the bench fails. Peak memory of the whole process tree (RSS summed;
+   PSS, which counts shared pages once) in all, and per account being read at the same time.
 
-For 2 and 3 it prints accounts per minute, their ratio, the peak memory of the whole process
-tree (Python, Playwright's driver and every Chromium process; RSS summed, and PSS which counts
-shared pages once) and the CPU time used. Both runs must read the same values, or the bench fails.
+CPU is user + system time of a program and all its descendants (os.wait4 on a child process),
+memory is sampled with psutil every 0.1 s. The machine may be shared: the load average is printed
+before and after, and ratios of alternating pairs are what to compare across runs.
 Nothing leaves the machine: the sandbox answers the platforms' URLs.
 
-    .venv/bin/python scripts/bench.py [--accounts 200] [--concurrency 6] [--sweep 2,4,6,8]
+    .venv/bin/python scripts/bench.py [--accounts 200] [--concurrency 6] [--pairs 5] [--bundles 10000]
 """
 
 from __future__ import annotations
@@ -101,6 +108,34 @@ class TreeSampler:
         return Usage(self.elapsed, self.peak_rss / 2**20, self.peak_pss / 2**20, sum(self.cpu.values()))
 
 
+@dataclass
+class Measured:
+    wall: float
+    cpu: float  # user + system of the process and every descendant it waited for (os.wait4)
+    peak_rss_mb: float
+    peak_pss_mb: float
+    returncode: int
+    stdout: str
+
+    def usage(self) -> Usage:
+        return Usage(self.wall, self.peak_rss_mb, self.peak_pss_mb, self.cpu)
+
+
+def measured(args: list[str], env: dict[str, str]) -> Measured:
+    """Run a program to its end: wall time, CPU of its whole process tree, peak memory (psutil)."""
+    with tempfile.TemporaryFile() as out:
+        started = time.perf_counter()
+        process = subprocess.Popen(args, env=env, stdout=out, stderr=subprocess.DEVNULL)
+        with TreeSampler(process.pid) as sampler:
+            _, status, rusage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        text = out.read().decode("utf-8", "replace")
+    return Measured(wall, rusage.ru_utime + rusage.ru_stime, sampler.peak_rss / 2**20, sampler.peak_pss / 2**20,
+                    process.returncode, text)
+
+
 def env_for(home: Path) -> dict[str, str]:
     return dict(os.environ, PRIVACYGUARD_HOME=str(home), NO_COLOR="1", COLUMNS="160")
 
@@ -123,101 +158,159 @@ def cli(*args: str) -> list[str]:
     return [sys.executable, "-m", "privacyguard", *args]
 
 
-def timed_cli(args: list[str], home: Path) -> tuple[subprocess.CompletedProcess[str], Usage]:
-    process = subprocess.Popen(args, env=env_for(home), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    with TreeSampler(process.pid) as sampler:
-        out, err = process.communicate()
-    result = subprocess.CompletedProcess(args, process.returncode, out, err)
-    return result, sampler.usage()
+def load() -> str:
+    one, five, _ = os.getloadavg()
+    return f"load average {one:.1f} (5 min {five:.1f})"
 
 
-def single_scan(home: Path, policy: str, repeats: int = 3) -> list[float]:
-    times = []
-    for _ in range(repeats):
-        started = time.perf_counter()
-        result = subprocess.run(cli("scan", "--sandbox", "default", "--policy", policy, "--format", "json"),
-                                env=env_for(home), capture_output=True, text=True, check=False)
-        times.append(time.perf_counter() - started)
-        if result.returncode == 3:
-            sys.exit(f"scan failed: {result.stderr}")
-    return times
+def pairs(first: list[str], second: list[str], env: dict[str, str], count: int,
+          check: str = "") -> tuple[list[Measured], list[Measured]]:
+    """`count` alternating runs of two programs; `check`: text the second's output must contain."""
+    a_runs, b_runs = [], []
+    for _ in range(count):
+        a_runs.append(measured(first, env))
+        b_runs.append(measured(second, env))
+        for run, name in ((a_runs[-1], first), (b_runs[-1], second)):
+            if run.returncode not in (0, 1, 2):
+                sys.exit(f"bench invalid: {' '.join(name[-3:])} exited {run.returncode}")
+        if check and check not in b_runs[-1].stdout:
+            sys.exit(f"bench invalid: {' '.join(second[-3:])} did not print {check!r}")
+    return a_runs, b_runs
+
+
+def ratios(base: list[Measured], other: list[Measured]) -> tuple[float, float]:
+    """Median over the pairs of other/base, for wall time and for CPU time."""
+    return (statistics.median(o.wall / b.wall for b, o in zip(base, other, strict=True)),
+            statistics.median(o.cpu / b.cpu for b, o in zip(base, other, strict=True)))
+
+
+def runs(label: str, items: list[Measured]) -> str:
+    return (f"{label} median {statistics.median(m.wall for m in items):.2f} s wall, "
+            f"{statistics.median(m.cpu for m in items):.2f} s CPU")
+
+
+def scan_against_floor(tmpdir: Path, count: int) -> None:
+    pages = tmpdir / "floor-pages.json"
+    subprocess.run([sys.executable, str(REPO / "scripts" / "floor.py"), "--export", str(pages)],
+                   env=env_for(tmpdir / "home-floor-export"), check=True)
+    floor = [sys.executable, str(REPO / "scripts" / "floor.py"), str(pages)]
+    product = cli("scan", "--sandbox", "default", "--platform", "linkedin", "--platform", "facebook",
+                  "--format", "json")
+    floors, scans = pairs(floor, product, env_for(tmpdir / "home-scan"), count, check='"findings"')
+    wall, cpu = ratios(floors, scans)
+    print(f"1. one 2-platform sandbox scan vs the floor program, {count} alternating pairs ({load()}):")
+    print(f"   {runs('floor', floors)}; {runs('scan', scans)}")
+    print(f"   scan / floor: {wall:.2f}x wall, {cpu:.2f}x CPU (median of pairs; goal: at most 1.3x) "
+          f"[{'met' if max(wall, cpu) <= 1.3 else 'NOT met'}]")
+
+
+def heavy_child(mode: str) -> None:
+    """One scan of the heavy variant, both platforms, blocking or not (`--child heavy block|full`)."""
+    from privacyguard.catalogue import load_catalogue
+    from privacyguard.collect.runner import CollectRun, Target
+
+    run = CollectRun(load_catalogue(), block_unneeded=mode == "block")
+    snapshot = asyncio.run(run.run([Target(p, f"heavy-{p}", "heavy") for p in ("linkedin", "facebook")]))
+    served = sum(len(sandbox.asset_requests) for sandbox in run.sandboxes.values())
+    read = {f"{a.platform}:{sid}": r.value for a in snapshot.accounts for sid, r in a.readings.items()}
+    print(json.dumps({"assets": served, "read": read}))
+
+
+def heavy_scans(tmpdir: Path, count: int) -> None:
+    child = [sys.executable, str(Path(__file__).resolve()), "--child", "heavy"]
+    blocked, full = pairs([*child, "block"], [*child, "full"], env_for(tmpdir / "home-heavy"), count)
+    outputs = [json.loads(m.stdout) for m in blocked + full]
+    same = all(o["read"] == outputs[0]["read"] for o in outputs)
+    wall, cpu = ratios(blocked, full)
+    print(f"3. scan of the heavy variant (both platforms), {count} alternating pairs ({load()}):")
+    print(f"   blocking images, media, fonts, beacons: {runs('', blocked)}, "
+          f"{json.loads(blocked[0].stdout)['assets']} assets served")
+    print(f"   loading everything:                     {runs('', full)}, "
+          f"{json.loads(full[0].stdout)['assets']} assets served")
+    print(f"   loading everything costs {wall:.2f}x wall, {cpu:.2f}x CPU; same values read: {same}")
+    if not same:
+        sys.exit("bench invalid: the heavy scans read different values")
+
+
+def collect_at_scale(tmpdir: Path, bundles: int) -> None:
+    from privacyguard.testing import write_signed_inbox
+
+    base = tmpdir / "collect"
+    key = b"bench-organisation-key-0123456789"
+    started = time.perf_counter()
+    os.environ["PRIVACYGUARD_HOME"] = str(tmpdir / "home-collect")
+    write_signed_inbox(base / "inbox", base / "roster.csv", bundles, key)
+    (base / "key").write_bytes(key)
+    made = time.perf_counter() - started
+    result = measured(cli("audit", "collect", str(base / "inbox"), "--roster", str(base / "roster.csv"),
+                          "--key-file", str(base / "key"), "--out", str(base / "audit.json")),
+                      env_for(tmpdir / "home-collect"))
+    audit = json.loads((base / "audit.json").read_text(encoding="utf-8"))
+    floor = measured([sys.executable, str(Path(__file__).resolve()), "--child", "collect-floor", str(base / "inbox"),
+                      str(base / "key")], env_for(tmpdir / "home-collect"))
+    print(f"4. audit collect of {bundles} signed bundles ({len(audit['accounts'])} accounts, "
+          f"{len(audit['rejected'])} rejected; made in {made:.0f} s, not timed) ({load()}):")
+    print(f"   {result.wall:.1f} s wall, {result.cpu:.1f} s CPU, peak memory {result.peak_rss_mb:.0f} MB "
+          f"(goal: under 10 s) [{'met' if result.wall < 10 else 'NOT met'}]")
+    print(f"   floor (read, parse and check the signature of each bundle, nothing else): {floor.wall:.1f} s wall, "
+          f"{floor.cpu:.1f} s CPU; {floor.stdout.strip()}")
+
+
+def collect_floor_child(inbox: str, key_file: str) -> None:
+    """The least any `audit collect` must do per bundle: read it, parse it, check its HMAC."""
+    import hashlib
+    import hmac
+
+    key = Path(key_file).read_bytes().strip()
+    good = 0
+    for path in sorted(Path(inbox).glob("*.json")):
+        data = json.loads(path.read_bytes())
+        body = json.dumps({k: v for k, v in data.items() if k != "signature"}, sort_keys=True,
+                          separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+        good += hmac.compare_digest(hmac.new(key, body, hashlib.sha256).hexdigest(), data["signature"]["value"])
+    print(f"{good} signatures good")
 
 
 def audit_run(home: Path, roster: Path, out: Path, concurrency: int, policy: str) -> tuple[dict, Usage]:
-    result, usage = timed_cli(cli("audit", "run", str(roster), "--policy", policy, "--concurrency",
-                                  str(concurrency), "--out", str(out)), home)
+    result = measured(cli("audit", "run", str(roster), "--policy", policy, "--concurrency", str(concurrency),
+                          "--out", str(out)), env_for(home))
     if result.returncode == 3 or not out.is_file():
-        sys.exit(f"audit run failed ({result.returncode}): {result.stderr[-2000:]}")
-    return json.loads(out.read_text(encoding="utf-8")), usage
+        sys.exit(f"audit run failed ({result.returncode})")
+    return json.loads(out.read_text(encoding="utf-8")), result.usage()
 
 
-def naive_baseline(home: Path, rows: list[tuple[str, str, str]]) -> tuple[dict, Usage]:
-    """One fresh browser per account, one account after another (what a simple script would do)."""
-    os.environ["PRIVACYGUARD_HOME"] = str(home)
+def naive_child(rows_file: str, out: str) -> None:
+    """One fresh browser per account, one after another (`--child naive ROWS OUT`)."""
     from privacyguard.catalogue import load_catalogue
     from privacyguard.collect.engine import CollectOptions
     from privacyguard.collect.runner import CollectRun, Target
 
     catalogue = load_catalogue()
-    readings: dict = {}
-    with TreeSampler(os.getpid()) as sampler:
-        for index, (platform, account, variant) in enumerate(rows, 1):
-            if index % 25 == 0:
-                print(f"  naive: {index}/{len(rows)} accounts, {time.perf_counter() - sampler.started:.0f} s",
-                      flush=True)
-            snapshot = asyncio.run(CollectRun(catalogue, CollectOptions(), concurrency=1)
-                                   .run([Target(platform, account, variant)]))
-            got = snapshot.accounts[0]
-            readings[(platform, account)] = {sid: r.value for sid, r in got.readings.items()}
-            if got.error:
-                readings[(platform, account)]["_error"] = got.error.message
-    return readings, sampler.usage()
+    rows = json.loads(Path(rows_file).read_text(encoding="utf-8"))
+    readings: dict[str, dict] = {}
+    started = time.perf_counter()
+    for index, (platform, account, variant) in enumerate(rows, 1):
+        if index % 25 == 0:
+            print(f"  naive: {index}/{len(rows)} accounts, {time.perf_counter() - started:.0f} s", file=sys.stderr,
+                  flush=True)
+        snapshot = asyncio.run(CollectRun(catalogue, CollectOptions(), concurrency=1)
+                               .run([Target(platform, account, variant)]))
+        got = snapshot.accounts[0]
+        readings[f"{platform}:{account}"] = {sid: r.value for sid, r in got.readings.items()}
+        if got.error:
+            readings[f"{platform}:{account}"]["_error"] = got.error.message
+    Path(out).write_text(json.dumps(readings), encoding="utf-8")
 
 
-def page_load_floor(home: Path, rows: list[tuple[str, str, str]], concurrency: int) -> tuple[int, Usage]:
-    """The same accounts' pages loaded in one browser, one context each, reading nothing.
-
-    What a central run costs before it reads anything (navigation, the sandbox's interception,
-    rendering): the floor under the audit run's CPU. Returns (page loads, usage).
-    """
-    os.environ["PRIVACYGUARD_HOME"] = str(home)
-    from playwright.async_api import async_playwright
-
-    from privacyguard.catalogue import load_catalogue
-    from privacyguard.collect.browser import launch
-    from privacyguard.collect.runner import CollectRun
-    from privacyguard.sandbox.fixtures import load_variant
-    from privacyguard.sandbox.server import SandboxAccount
-
-    catalogue = load_catalogue()
-    loads = 0
-
-    async def run() -> None:
-        nonlocal loads
-        semaphore = asyncio.Semaphore(concurrency)
-        async with async_playwright() as playwright:
-            browser = await launch(playwright, headless=True, sandbox_only=True)
-
-            async def one(platform: str, account: str, variant: str) -> None:
-                nonlocal loads
-                flow = catalogue.platform(platform)
-                urls = list(dict.fromkeys(s.url for s in flow.settings if s.retired is None))
-                async with semaphore:
-                    context = await CollectRun(catalogue).new_context(browser)
-                    await SandboxAccount(account, {platform: flow}, {platform: load_variant(platform, variant)}
-                                         ).attach(context)
-                    page = await context.new_page()
-                    for url in urls:
-                        await page.goto(url, wait_until="domcontentloaded")
-                        loads += 1
-                    await context.close()
-
-            await asyncio.gather(*(one(*row) for row in rows))
-            await browser.close()
-
-    with TreeSampler(os.getpid()) as sampler:
-        asyncio.run(run())
-    return loads, sampler.usage()
+def naive_baseline(tmpdir: Path, rows: list[tuple[str, str, str]]) -> tuple[dict, Usage]:
+    rows_file, out = tmpdir / "naive-rows.json", tmpdir / "naive.json"
+    rows_file.write_text(json.dumps(rows), encoding="utf-8")
+    result = measured([sys.executable, str(Path(__file__).resolve()), "--child", "naive", str(rows_file), str(out)],
+                      env_for(tmpdir / "home-naive"))
+    if result.returncode != 0 or not out.is_file():
+        sys.exit(f"naive baseline failed ({result.returncode})")
+    values = json.loads(out.read_text(encoding="utf-8"))
+    return {tuple(k.split(":", 1)): v for k, v in values.items()}, result.usage()
 
 
 def readings_report(home: Path) -> None:
@@ -244,75 +337,97 @@ def report(name: str, count: int, usage: Usage) -> float:
     return per_minute
 
 
+def audit_section(tmpdir: Path, args: argparse.Namespace) -> None:
+    roster = tmpdir / "roster.csv"
+    rows = write_roster(roster, args.accounts)
+    print(f"5. audit run of {args.accounts} sandbox accounts ({args.accounts - args.accounts // 2} LinkedIn, "
+          f"{args.accounts // 2} Facebook; variants {', '.join(VARIANTS)}), concurrency {args.concurrency} "
+          f"({load()}):")
+    for level in [int(x) for x in args.sweep.split(",") if x.strip()]:
+        _, usage = audit_run(tmpdir / f"home-sweep-{level}", roster, tmpdir / f"sweep-{level}.json", level,
+                             args.policy)
+        report(f"c={level}", args.accounts, usage)
+    audit, audit_usage = audit_run(tmpdir / "home-audit", roster, tmpdir / "audit.json", args.concurrency,
+                                   args.policy)
+    values = audit_values(audit)
+    errors = [k for k, v in values.items() if "_error" in v]
+    run_rate = report("audit run", args.accounts, audit_usage)
+    if errors:
+        sys.exit(f"bench invalid: {len(errors)} account(s) failed in the audit run, e.g. {values[errors[0]]}")
+    pages = tmpdir / "floor-pages.json"
+    if not pages.is_file():
+        subprocess.run([sys.executable, str(REPO / "scripts" / "floor.py"), "--export", str(pages)],
+                       env=env_for(tmpdir / "home-floor-export"), check=True)
+    floor = measured([sys.executable, str(REPO / "scripts" / "floor.py"), str(pages), str(args.accounts),
+                      str(args.concurrency)], env_for(tmpdir / "home-floor"))
+    report("floor", args.accounts, floor.usage())
+    print(f"   the floor program loads the same accounts' pages (the default variant's) and reads them, nothing "
+          f"else: the audit run costs {audit_usage.seconds / floor.wall:.2f}x its wall time, "
+          f"{audit_usage.cpu_seconds / floor.cpu:.2f}x its CPU")
+    if args.no_baseline:
+        return
+    baseline, naive_usage = naive_baseline(tmpdir, rows)
+    naive_rate = report("naive", args.accounts, naive_usage)
+    differing = [k for k in values if {s: baseline.get(k, {}).get(s) for s in values[k]} != values[k]]
+    if differing:
+        sys.exit(f"bench invalid: {len(differing)} account(s) read differently, e.g. {differing[0]}: "
+                 f"audit {values.get(differing[0])} vs naive {baseline[differing[0]]}")
+    print(f"   both runs read identical values for all {len(baseline)} accounts")
+    speedup = run_rate / naive_rate
+    print(f"   speed-up {speedup:.1f}x the naive baseline (goal: at least 5x) "
+          f"[{'met' if speedup >= 5 else 'NOT met'}]; {args.accounts} accounts in {audit_usage.seconds:.1f} s "
+          f"(goal: 200 in under 60 s) [{'met' if audit_usage.seconds < 60 else 'NOT met'}]; peak memory "
+          f"{audit_usage.peak_rss_mb:.0f} MB RSS-sum (goal: under 1536 MB) "
+          f"[{'met' if audit_usage.peak_rss_mb < 1536 else 'NOT met'}]")
+    per_account = (audit_usage.peak_pss_mb - naive_usage.peak_pss_mb) / max(1, args.concurrency - 1)
+    print(f"   memory per account read at the same time: {per_account:.0f} MB PSS (audit run's peak "
+          f"{audit_usage.peak_pss_mb:.0f} MB with {args.concurrency} at a time, naive run's "
+          f"{naive_usage.peak_pss_mb:.0f} MB with one); {audit_usage.peak_rss_mb / args.concurrency:.0f} MB "
+          f"RSS-sum per concurrent account at most")
+
+
 def main() -> None:
+    if len(sys.argv) > 2 and sys.argv[1] == "--child":  # the parts the bench measures as child processes
+        if sys.argv[2] == "heavy":
+            heavy_child(sys.argv[3])
+        elif sys.argv[2] == "collect-floor":
+            collect_floor_child(sys.argv[3], sys.argv[4])
+        else:
+            naive_child(sys.argv[3], sys.argv[4])
+        return
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--accounts", type=int, default=200)
     parser.add_argument("--concurrency", type=int, default=6)
+    parser.add_argument("--pairs", type=int, default=5, help="alternating pairs for the scan vs the floor")
+    parser.add_argument("--heavy-pairs", type=int, default=3, help="alternating pairs for the heavy variant")
+    parser.add_argument("--bundles", type=int, default=10_000, help="bundles for audit collect (0: skip)")
     parser.add_argument("--sweep", default="", help="also time audit run at these concurrencies, e.g. 2,4,6,8")
     parser.add_argument("--policy", default=POLICY, help="policy for the audit run (default: recommended)")
     parser.add_argument("--no-baseline", action="store_true", help="skip the naive baseline (quick tuning)")
     parser.add_argument("--no-readings", action="store_true", help="skip the readings-against-truth table")
+    parser.add_argument("--only", default="", help="run only these sections, e.g. 1,3")
     args = parser.parse_args()
     sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
+    only = {int(x) for x in args.only.split(",") if x.strip()}
+
+    def wanted(section: int) -> bool:
+        return not only or section in only
 
     with tempfile.TemporaryDirectory(prefix="pg-bench-") as tmp:
         tmpdir = Path(tmp)
-        roster = tmpdir / "roster.csv"
-        rows = write_roster(roster, args.accounts)
-        print(f"privacyguard bench · {os.cpu_count()} CPU(s) · load average {os.getloadavg()[0]:.1f} · "
-              f"{args.accounts} sandbox accounts ({args.accounts - args.accounts // 2} LinkedIn, "
-              f"{args.accounts // 2} Facebook; variants {', '.join(VARIANTS)})")
-
-        scans = single_scan(tmpdir / "home-scan", args.policy)
-        print(f"single sandbox scan of both platforms (privacyguard scan --sandbox default): "
-              f"median {statistics.median(scans):.2f} s (runs: {', '.join(f'{t:.2f}' for t in scans)})")
-        if not args.no_readings:
+        print(f"privacyguard bench · {os.cpu_count()} CPU(s) · {load()} · {time.strftime('%Y-%m-%d %H:%M %Z')}")
+        if wanted(1):
+            scan_against_floor(tmpdir, args.pairs)
+        if wanted(2) and not args.no_readings:
+            print("2. the reader against the truth files:")
             readings_report(tmpdir / "home-readings")
-
-        for level in [int(x) for x in args.sweep.split(",") if x.strip()]:
-            _, usage = audit_run(tmpdir / f"home-sweep-{level}", roster, tmpdir / f"sweep-{level}.json", level,
-                                 args.policy)
-            report(f"c={level}", args.accounts, usage)
-
-        audit, audit_usage = audit_run(tmpdir / "home-audit", roster, tmpdir / "audit.json", args.concurrency,
-                                         args.policy)
-        values = audit_values(audit)
-        errors = [k for k, v in values.items() if "_error" in v]
-        print(f"audit run (concurrency {args.concurrency}): {len(values)} accounts, {len(errors)} with errors")
-        run_rate = report("audit run", args.accounts, audit_usage)
-        if errors:
-            sys.exit(f"bench invalid: {len(errors)} account(s) failed in the audit run, e.g. {values[errors[0]]}")
-        loads, floor = page_load_floor(tmpdir / "home-floor", rows, args.concurrency)
-        per_account = floor.cpu_seconds / args.accounts
-        print(f"page-load floor (same accounts, same browser set-up, pages loaded but nothing read): "
-              f"{loads} page loads, {floor.seconds:.1f} s, CPU {floor.cpu_seconds:.1f} s = "
-              f"{floor.cpu_seconds / loads * 1000:.0f} ms per page load, {per_account:.2f} s per account "
-              f"(the audit run reads for {(audit_usage.cpu_seconds - floor.cpu_seconds) / args.accounts:.2f} s "
-              f"CPU per account on top)")
-        if args.no_baseline:
-            return
-
-        baseline, naive_usage = naive_baseline(tmpdir / "home-naive", rows)
-        naive_rate = report("naive", args.accounts, naive_usage)
-        differing = [k for k in values if {s: baseline.get(k, {}).get(s) for s in values[k]} != values[k]]
-        if differing:
-            sys.exit(f"bench invalid: {len(differing)} account(s) read differently, e.g. {differing[0]}: "
-                     f"audit {values.get(differing[0])} vs naive {baseline[differing[0]]}")
-        print(f"both runs read identical values for all {len(baseline)} accounts")
-        print(f"speed-up: {run_rate / naive_rate:.1f}x the naive baseline (goal: at least 5x); "
-              f"{args.accounts} accounts in {audit_usage.seconds:.1f} s (goal: under 60 s); "
-              f"CPU per account {naive_usage.cpu_seconds / args.accounts:.2f} s naive vs "
-              f"{audit_usage.cpu_seconds / args.accounts:.2f} s audit run; load average now {os.getloadavg()[0]:.1f}")
-        # Bounds: even reading for free, the audit run needs the floor's CPU; the naive run pays the same
-        # plus a browser start per account, spread over the cores it manages to use.
-        cores = os.cpu_count() or 1
-        launch_cpu = (naive_usage.cpu_seconds - audit_usage.cpu_seconds) / args.accounts
-        naive_cores = naive_usage.cpu_seconds / naive_usage.seconds
-        best_seconds = floor.cpu_seconds / cores
-        best_ratio = ((per_account + launch_cpu) / naive_cores) / (per_account / cores)
-        print(f"estimated bounds on this machine, even if reading cost nothing: {args.accounts} accounts in >= "
-              f"{best_seconds:.0f} s, speed-up <= {best_ratio:.1f}x (a browser start costs the naive run "
-              f"{launch_cpu:.2f} s CPU per account; it keeps {naive_cores:.1f} of {cores} cores busy)")
+        if wanted(3):
+            heavy_scans(tmpdir, args.heavy_pairs)
+        if wanted(4) and args.bundles:
+            collect_at_scale(tmpdir, args.bundles)
+        if wanted(5):
+            audit_section(tmpdir, args)
+        print(f"done · {load()}")
 
 
 if __name__ == "__main__":

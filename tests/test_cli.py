@@ -12,7 +12,7 @@ from conftest import run_cli
 from privacyguard.reports.json_report import report_schema
 
 pytestmark = pytest.mark.browser
-LEGACY = {"linkedin.social_advertising", "facebook.checkins_by_others"}
+LEGACY = {"linkedin.social_advertising", "linkedin.tweets_to_linkedin", "facebook.checkins_by_others"}
 
 
 def scan_json(home: Path, variant: str, *extra: str) -> tuple[int, dict]:

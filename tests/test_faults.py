@@ -138,3 +138,27 @@ def test_an_interrupted_undo_is_finished_by_the_next_undo(monkeypatch: pytest.Mo
     assert all(r in (Result.APPLIED, Result.UNCHANGED) for r in results.values()) and report.exit_code == 0
     now = collect_sandbox(catalogue, "linkedin", "default").readings
     assert (now[AI].value, now[EMAIL].value) == ("on", "everyone")
+
+
+def test_a_browser_that_dies_mid_change_leaves_a_change_undo_restores(monkeypatch: pytest.MonkeyPatch,
+                                                                     catalogue: Catalogue) -> None:
+    """Chromium crashes right after the click: the change fails with the reason (no traceback), the
+    journal keeps it as possibly changed, and undo puts the value back."""
+    real = change_module.run_steps
+
+    async def steps(page, item, control, target, lang, watch=None):  # type: ignore[no-untyped-def]
+        await real(page, item, control, target, lang, watch)
+        if item.id == EMAIL:
+            await page.context.close()  # the page and its browser context die mid-change
+
+    monkeypatch.setattr(change_module, "run_steps", steps)
+    result = fix(["linkedin"], sandbox="default", only=[EMAIL], mode="apply")
+    (change,) = result.run.changes
+    assert change.result is Result.FAILED and "could not read the value back" in (change.reason or "")
+    (entry,) = list_runs()[-1].changes
+    assert entry.attempted and entry.possibly_changed and entry.undoable
+    assert collect_sandbox(catalogue, "linkedin", "default").readings[EMAIL].value == "nobody"
+    monkeypatch.setattr(change_module, "run_steps", real)
+    report = undo()
+    assert [(c.setting, c.result) for c in report.changes] == [(EMAIL, Result.APPLIED)]
+    assert collect_sandbox(catalogue, "linkedin", "default").readings[EMAIL].value == "everyone"

@@ -236,3 +236,40 @@ def test_everything_under_the_home_is_private_whatever_the_umask_and_doctor_warn
             if p.stat().st_mode & 0o777 != 0o700} == {}
     doctor = run_cli("doctor", home=pg_home)
     assert "mode 755 lets others read it" in " ".join(doctor.stdout.split())
+
+
+def test_a_full_disk_is_named_and_leaves_no_half_written_file(tmp_path: Path) -> None:
+    """A real full disk: a small tmpfs as root, else a file-size limit (RLIMIT_FSIZE) on the process."""
+    import resource
+    import subprocess
+    import sys
+
+    if os.geteuid() == 0:
+        mount = tmp_path / "full"
+        mount.mkdir()
+        subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount)], check=True)
+        try:
+            home = mount / "home"
+            home.mkdir()
+            with open(mount / "filler", "wb", buffering=0) as filler:  # fill it up
+                try:
+                    while True:
+                        filler.write(b"\0" * 4096)
+                except OSError:
+                    pass
+            result = run_cli("accounts", "add", "li", "--platform", "linkedin", "--sandbox", "default", home=home)
+            left = sorted(p.name for p in home.iterdir())
+        finally:
+            subprocess.run(["umount", str(mount)], check=False)
+    else:
+        home = tmp_path / "home"
+        env = dict(os.environ, PRIVACYGUARD_HOME=str(home))
+        done = subprocess.run([sys.executable, "-m", "privacyguard", "accounts", "add", "li", "--platform", "linkedin",
+                               "--sandbox", "default"], capture_output=True, text=True, env=env, check=False,
+                              preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (64, 64)))
+        result, left = done, sorted(p.name for p in home.iterdir())
+    said = " ".join(result.stderr.split())
+    assert result.returncode == 2 and f"cannot write the account registry to {home / 'accounts.json'}" in said, said
+    assert "disk is full" in said
+    _clean(result)
+    assert left == []  # no accounts.json, no temporary file

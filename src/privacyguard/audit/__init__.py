@@ -16,7 +16,7 @@ from pathlib import Path
 
 from privacyguard.audit.bundle import load_key, policy_hash
 from privacyguard.audit.central import CentralRun, Politeness, ProgressCallback
-from privacyguard.audit.merge import DEFAULT_MAX_AGE_DAYS, collect_bundles
+from privacyguard.audit.merge import DEFAULT_MAX_AGE_DAYS, CollectProgress, collect_bundles
 from privacyguard.audit.model import Audit
 from privacyguard.audit.remote import check_endpoint
 from privacyguard.audit.report import FORMATS, render_audit
@@ -32,8 +32,9 @@ __all__ = ["DEFAULT_MAX_AGE_DAYS", "FORMATS", "Audit", "Politeness", "Roster", "
 
 def collect(paths: list[Path], roster_path: Path, key_file: Path | None = None,
             max_age_days: float | None = DEFAULT_MAX_AGE_DAYS, policy: str | Path | None = None,
-            lang: str = "en") -> Audit:
-    """Validate and merge handed-in bundles against the roster (bad input raises before anything is read)."""
+            lang: str = "en", on_progress: CollectProgress | None = None) -> Audit:
+    """Validate and merge handed-in bundles against the roster (bad input raises before anything is read).
+    `on_progress(done, total)`: called every few hundred bundles."""
     catalogue = load_catalogue()
     resolved = load_policy(policy, catalogue) if policy is not None else None
     key = load_key(key_file) if key_file is not None else None
@@ -41,7 +42,7 @@ def collect(paths: list[Path], roster_path: Path, key_file: Path | None = None,
         raise BadInput("--max-age must be a positive number of days")
     roster = load_roster(roster_path, catalogue)
     return collect_bundles(paths, roster, catalogue, key, max_age_days, resolved,
-                           policy_hash(resolved) if resolved else None, lang)
+                           policy_hash(resolved) if resolved else None, lang, on_progress=on_progress)
 
 
 def run_central(roster_path: Path, policy: str | Path, concurrency: int = 4, endpoints: list[str] | None = None,

@@ -174,7 +174,7 @@ class CentralRun:
     async def _browsers(self, playwright: Playwright, endpoints_out: list[Endpoint],
                         sandbox_only: bool) -> list[_Browser]:
         if not self.endpoints:
-            return [_Browser(LOCAL, await launch(playwright, self.headless, sandbox_only))]
+            return [_Browser(LOCAL, await launch(playwright, self.headless, sandbox_only, lean=True))]
         attempts = await asyncio.gather(*(connect(playwright, e) for e in self.endpoints), return_exceptions=True)
         browsers = []
         for endpoint, outcome in zip(self.endpoints, attempts, strict=True):

@@ -50,8 +50,9 @@ def _pct(rate: Rate) -> str:
 
 def render_table(matrix: Matrix, audit: Audit, width: int = 140) -> str:
     """A short terminal summary: overall rate, rates per rule/team/platform, missing, errors, rejected."""
+    people = len({a.person for a in audit.accounts} | {m.person for m in audit.missing})
     parts: list = [Text(_("Audit of {people} people, {accounts} accounts · compliant: {rate}").format(
-        people=len(matrix.rows), accounts=len(audit.accounts) + len(audit.missing), rate=_pct(matrix.overall)),
+        people=people, accounts=len(audit.accounts) + len(audit.missing), rate=_pct(matrix.overall)),
         style="bold")]
     for key, title, heading, rates in (
             ("rule", _("Rule"), _("Compliance per rule"), matrix.by_rule),
@@ -98,4 +99,4 @@ def render_audit(audit: Audit, fmt: str, previous: Audit | None = None) -> str:
         renderer = FORMATS[fmt]
     except KeyError:
         raise BadInput(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}") from None
-    return renderer(build_matrix(audit, previous), audit)
+    return renderer(build_matrix(audit, previous, with_rows=renderer is not render_table), audit)

@@ -62,24 +62,43 @@ class RosterProblem(BaseModel):
 
 
 @dataclass
+class _Index:
+    """Look-ups by name or e-mail and rows per person, so a large inbox is matched in linear time."""
+
+    size: int
+    names: dict[str, str]  # casefolded person name or e-mail → person (the first row that has it)
+    rows: dict[str, list[RosterEntry]]
+
+
+@dataclass
 class Roster:
     path: Path
     entries: list[RosterEntry] = field(default_factory=list)
     problems: list[RosterProblem] = field(default_factory=list)
+    _index: _Index | None = field(default=None, repr=False, compare=False)
+
+    def _indexed(self) -> _Index:
+        if self._index is None or self._index.size != len(self.entries):  # rebuilt if rows were added
+            names: dict[str, str] = {}
+            rows: dict[str, list[RosterEntry]] = {}
+            for entry in self.entries:
+                names.setdefault(entry.person.casefold(), entry.person)
+                if entry.email:
+                    names.setdefault(entry.email.casefold(), entry.person)
+                rows.setdefault(entry.person, []).append(entry)
+            self._index = _Index(len(self.entries), names, rows)
+        return self._index
 
     def people(self) -> list[str]:
-        return list(dict.fromkeys(e.person for e in self.entries))
+        return list(self._indexed().rows)
 
     def find_person(self, who: str) -> str | None:
-        """The roster person a bundle's `who` names: the person's name or e-mail (case-insensitive)."""
-        wanted = who.strip().casefold()
-        for entry in self.entries:
-            if entry.person.casefold() == wanted or (entry.email and entry.email.casefold() == wanted):
-                return entry.person
-        return None
+        """The roster person a bundle's `who` names: the person's name or e-mail (case-insensitive);
+        the first roster row naming it wins."""
+        return self._indexed().names.get(who.strip().casefold())
 
     def rows_of(self, person: str) -> list[RosterEntry]:
-        return [e for e in self.entries if e.person == person]
+        return list(self._indexed().rows.get(person, []))
 
     def problem(self, line: int | None, message: str) -> None:
         self.problems.append(RosterProblem(file=str(self.path), line=line, message=message))

@@ -7,7 +7,9 @@ roster rows or bundles were rejected, then exit 3 so the rejection is not missed
 
 from __future__ import annotations
 
+import contextlib
 import signal
+from collections.abc import Callable, Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -91,10 +93,22 @@ def collect(
     lang: LangOpt = Lang.en,
 ) -> int:
     """Validate and merge bundles; malformed, duplicate, wrongly signed and stale ones are rejected with a reason."""
-    result = audit_lib.collect(paths, roster, key_file, max_age, policy, lang.value)
+    with _progress() as progress:
+        result = audit_lib.collect(paths, roster, key_file, max_age, policy, lang.value, on_progress=progress)
     result.save(out)
     _summary(result, out)
     return _exit(result)
+
+
+@contextlib.contextmanager
+def _progress() -> Iterator[Callable[[int, int], None]]:
+    """How far `collect` is, on a terminal (a large inbox takes seconds); silent in logs and pipes."""
+    if not err_console.is_terminal:
+        yield lambda done, total: None
+        return
+    with err_console.status(_("Checking bundles…")) as status:
+        yield lambda done, total: status.update(_("Checking bundles: {done} of {total}").format(done=done,
+                                                                                                total=total))
 
 
 @app.command("report")

@@ -11,6 +11,7 @@ from pathlib import Path
 from playwright.async_api import Browser, Playwright, async_playwright
 from playwright.async_api import Error as PlaywrightError
 
+from privacyguard.collect.frames import LEAN_ARGS, mark_lean
 from privacyguard.errors import BrowserNotFound, BrowserUnavailable
 
 ENV_BROWSER = "PRIVACYGUARD_BROWSER"
@@ -92,8 +93,8 @@ def find_browser() -> BrowserChoice:
 SANDBOX_ONLY_ARGS = ["--host-resolver-rules=MAP * ~NOTFOUND"]
 
 
-def launch_args(sandbox_only: bool = False) -> list[str]:
-    args = list(CHROMIUM_ARGS) + (SANDBOX_ONLY_ARGS if sandbox_only else [])
+def launch_args(sandbox_only: bool = False, lean: bool = False) -> list[str]:
+    args = list(CHROMIUM_ARGS) + (SANDBOX_ONLY_ARGS if sandbox_only else []) + (LEAN_ARGS if lean else [])
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         args.append("--no-sandbox")  # Chromium refuses to start as root with its sandbox
     return args
@@ -123,15 +124,32 @@ def executable_for(choice: BrowserChoice, headless: bool) -> str | None:
     return choice.executable
 
 
-async def launch(playwright: Playwright, headless: bool = True, sandbox_only: bool = False) -> Browser:
-    """Start Chromium. `sandbox_only`: nothing can resolve, so nothing can leave the machine."""
+def supports_lean(choice: BrowserChoice, executable: str | None, headless: bool) -> bool:
+    """Frames on demand need a headless shell: Playwright's own headless runs use one, a system browser
+    runs as its shell when one is installed (executable_for). Full Chrome would never draw a frame."""
+    if not headless:
+        return False
+    if choice.kind == "playwright":
+        return True
+    return executable is not None and "headless-shell" in Path(executable).name
+
+
+async def launch(playwright: Playwright, headless: bool = True, sandbox_only: bool = False,
+                 lean: bool = False) -> Browser:
+    """Start Chromium. `sandbox_only`: nothing can resolve, so nothing can leave the machine.
+    `lean`: frames on demand (privacyguard.collect.frames), for read-only runs; ignored where the
+    browser cannot do it."""
     choice = choose_browser(playwright)
     executable = executable_for(choice, headless)
+    lean = lean and supports_lean(choice, executable, headless)
     try:
-        return await playwright.chromium.launch(executable_path=executable, headless=headless,
-                                                args=launch_args(sandbox_only))
+        browser = await playwright.chromium.launch(executable_path=executable, headless=headless,
+                                                   args=launch_args(sandbox_only, lean))
     except PlaywrightError as exc:  # e.g. TargetClosedError: the executable exits at once
         raise BrowserUnavailable(does_not_start(choice, exc)) from None
+    if lean:
+        mark_lean(browser)
+    return browser
 
 
 def does_not_start(choice: BrowserChoice, exc: BaseException) -> str:

@@ -34,6 +34,7 @@ from playwright.async_api import Locator as PwLocator
 from playwright.async_api import Request as PwRequest
 
 from privacyguard.catalogue import Locator, Setting
+from privacyguard.collect import frames
 from privacyguard.collect.locate import POLL_SECONDS, Step, chains
 from privacyguard.collect.read import CONTROLS_JS, reading_from_state
 from privacyguard.snapshot import Evidence, Reading, ReadStatus
@@ -57,6 +58,7 @@ _FULL = {name: f"(args) => {{\n{_BODY}\nreturn {function}(args);\n}}" for name, 
 
 async def _evaluate(page: Page, name: str, payload: dict[str, Any]) -> Any:
     """Call one of the installed entries (or send the whole script where it is not installed)."""
+    await frames.tick(page)  # lean path: what the page builds on its next frame is there to be read
     result = await page.evaluate(_CALL, {"entry": ENTRIES[name], "payload": payload})
     if result is None:  # not installed in this document (a context runner.new_context did not make)
         result = await page.evaluate(_FULL[name], payload)

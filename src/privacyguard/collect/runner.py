@@ -17,7 +17,7 @@ from typing import Protocol
 from playwright.async_api import Browser, BrowserContext, Page, async_playwright
 
 from privacyguard.catalogue import Catalogue, PlatformFlow
-from privacyguard.collect import pagequery
+from privacyguard.collect import blocking, frames, pagequery
 from privacyguard.collect.browser import launch
 from privacyguard.collect.engine import CollectOptions, collect_account
 from privacyguard.errors import KeyringUnavailable
@@ -77,6 +77,8 @@ class CollectRun:
     sign_in: SignInLayer | None = None  # sessions and sign-in of registered accounts, real and simulated
     real_options: CollectOptions = field(default_factory=CollectOptions.polite)  # pacing for real hosts only
     halted: dict[str, str] = field(default_factory=dict)  # platform → why all work on it stopped in this run
+    lean: bool = True  # the browser it starts draws frames only on demand (privacyguard.collect.frames)
+    block_unneeded: bool = True  # scans skip images, media, fonts and beacons (privacyguard.collect.blocking)
 
     async def _prepare_sandbox(self, context: BrowserContext, target: Target) -> AccountError | None:
         flow = self.catalogue.platform(target.platform)
@@ -156,16 +158,22 @@ class CollectRun:
             options = self.real_options
         else:
             options = self.real_options
+        if work is None and self.block_unneeded:
+            await blocking.install(context)
         page = await context.new_page()
+        await frames.attach(page)  # lean browsers only (read-only runs): frames on demand
 
         async def read() -> AccountSnapshot:
             if work is not None:
-                return await work(page, options)
-            return await collect_account(page, flow, target.account, target.sandbox, options,
-                                         halted=lambda: self.halted.get(flow.platform))
+                async with frames.pumping(page):  # work acts on the page: full rendering
+                    return await work(page, options)
+            async with frames.paused(page):
+                return await collect_account(page, flow, target.account, target.sandbox, options,
+                                             halted=lambda: self.halted.get(flow.platform))
 
         if self.sign_in is not None and (target.registered or target.sandbox is None):
-            return await self.sign_in.collect(context, page, flow, target.account, sandbox, target.sandbox, read)
+            async with frames.pumping(page):  # sign-in acts on the page: full rendering, except while reading
+                return await self.sign_in.collect(context, page, flow, target.account, sandbox, target.sandbox, read)
         return await read()
 
     async def run(self, targets: list[Target], browser: Browser | None = None) -> Snapshot:
@@ -193,7 +201,7 @@ class CollectRun:
         else:
             async with async_playwright() as playwright:
                 sandbox_only = all(t.sandbox is not None for t in targets)
-                owned = await launch(playwright, headless=self.headless, sandbox_only=sandbox_only)
+                owned = await launch(playwright, headless=self.headless, sandbox_only=sandbox_only, lean=self.lean)
                 try:
                     accounts = await with_browser(owned)
                 finally:

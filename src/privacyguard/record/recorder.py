@@ -250,9 +250,12 @@ def record(platform: str, out: Path, *, sandbox: str | None = None, account: str
         source = f"a {flow.name} account"
     person = replace(base, other=(*base.other, *extra))
     recorder = Recorder(person)
-    options = CollectOptions(only=only, on_page=recorder.on_page)
+    # A recorded page holds every setting on it: read them all, so that the truth file is whole.
+    pages = {flow.by_id[sid].url for sid in only}
+    read = [s.id for s in flow.settings if s.url in pages] if only else []
+    options = CollectOptions(only=read, on_page=recorder.on_page)
     run = api.collect_run(catalogue, options)
-    run.real_options = replace(run.real_options, only=only, on_page=recorder.on_page)
+    run.real_options = replace(run.real_options, only=read, on_page=recorder.on_page)
     snapshot = asyncio.run(run.run(targets))
     account_snapshot = snapshot.accounts[0]
     if account_snapshot.error is not None and account_snapshot.error.kind == "crash" \

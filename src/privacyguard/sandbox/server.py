@@ -25,7 +25,7 @@ from privacyguard.catalogue import PlatformFlow
 from privacyguard.files import write_state
 from privacyguard.home import sandbox_state_dir
 from privacyguard.resources import fixtures_dir
-from privacyguard.sandbox import behaviour
+from privacyguard.sandbox import behaviour, weight
 from privacyguard.sandbox.fixtures import Variant, url_key
 
 NOT_FOUND_HTML = """<!doctype html><html lang="en"><head><title>Page not found</title></head>
@@ -78,6 +78,7 @@ class SandboxAccount:
         self.state = {platform: self._load_state(platform) for platform in variants}
         self.page_loads: list[str] = []
         self.blocked_requests: list[str] = []
+        self.asset_requests: list[str] = []  # served images, fonts, scripts and beacons (`render: heavy`)
 
     # --- state -------------------------------------------------------------------------------
     def _state_path(self, platform: str) -> Path:
@@ -151,6 +152,9 @@ class SandboxAccount:
             if handled is not None:
                 return handled
         sign_in_key = url_key(flow.sign_in.url)
+        if weight.mode(variant) == "heavy" and weight.is_asset(request.url):
+            self.asset_requests.append(request.url)
+            return weight.asset(variant, request.url)
         if key in variant.redirects:
             return _redirect(variant.redirects[key])
         page = variant.pages.get(key)
@@ -164,6 +168,7 @@ class SandboxAccount:
         if page.content_type.startswith("text/html"):  # a page, not a page's own data request
             self.page_loads.append(request.url)
             body = behaviour.inject(body, variant, self.state[platform])
+            body = weight.apply(body, variant, request.url)
         if page.delay_ms:
             await asyncio.sleep(page.delay_ms / 1000)
         return {"status": page.status, "content_type": page.content_type, "body": body}
