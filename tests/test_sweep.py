@@ -13,6 +13,7 @@ import io
 import json
 import os
 import pty
+import re
 import signal
 import sqlite3
 import subprocess
@@ -118,6 +119,7 @@ def test_exactly_that_drift_in_every_format(two_sweeps: dict) -> None:
     assert drift_html.count("<li ") == 1 and drift_html.count(f'data-setting="{AI}"') == 1
     assert 'data-kind="value_changed newly_failing"' in drift_html
     assert "no longer meets the policy (FAIL, On; was PASS, Off)" in drift_html
+    assert "Sweep #2: 1 change since the last sweep (#1)" in drift_html  # counts the lines it lists
     # table: the drift table lists that setting twice and nothing else
     table = show(home, "table")
     drift_table = table.split("Drift since the last sweep")[1].split("facebook · fb")[0]
@@ -220,11 +222,14 @@ def run_in_pty(args: list[str], home: Path, timeout: float = 120) -> str:
 def test_progress_bar_per_account_on_a_terminal_only(two_sweeps: dict) -> None:
     home = two_sweeps["home"]
     shown = run_in_pty(["sweep", "--account", "li", "--account", "fb"], home)
-    assert "linkedin:li" in shown and "facebook:fb" in shown and "done" in shown, shown[-2000:]
+    # one display for the run (issue 12a): the accounts being read, and how many of the total are done
+    assert "linkedin:li" in shown and "facebook:fb" in shown, shown[-2000:]
+    plain = re.sub(r"\x1b\[[0-9;?]*[a-zA-Z]", "", shown)  # the count's digits come in colour
+    assert "Sweeping accounts" in plain and re.search(r"\b[0-2]/2\b", plain), plain[-2000:]
     assert "━" in shown  # rich's bar
     quiet = run_in_pty(["sweep", "--account", "li", "--quiet"], home)
     assert "linkedin:li" not in quiet and "━" not in quiet and "Summary" not in quiet
-    assert "done" not in quiet
+    assert "Sweeping accounts" not in quiet
 
 
 def test_sweep_writes_an_html_report_file(two_sweeps: dict) -> None:
@@ -247,3 +252,45 @@ def test_bad_input_is_refused_before_any_browser_starts(two_sweeps: dict) -> Non
     empty = home.parent / "empty-home"
     result = run_cli("sweep", "--policy", str(POLICY), home=empty)
     assert result.returncode == 3 and "nothing to sweep" in result.stderr
+
+
+def test_a_stricter_policy_is_a_policy_change_not_drift(tmp_path: Path) -> None:
+    """`sweep --policy strict` after a `recommended` sweep, nothing changed on the account: the sweep says the
+    policy changed and reports no drift, no "newly failing", though strict fails more than recommended did."""
+    home = tmp_path / "home"
+    home.mkdir()
+    assert run_cli("accounts", "add", "li", "--platform", "linkedin", "--sandbox", "default", home=home).returncode == 0
+    first = json.loads(run_cli("sweep", "--policy", "recommended", "--format", "json", home=home).stdout)
+    second = run_cli("sweep", "--policy", "strict", "--format", "json", home=home)
+    data = json.loads(second.stdout)
+    fails = {name: {f["setting"] for a in d["accounts"] for f in a["findings"] if f["status"] == "FAIL"}
+             for name, d in (("recommended", first), ("strict", data))}
+    assert fails["strict"] > fails["recommended"]  # the policy alone makes more settings fail
+    assert data["sweep"]["policy_change"] == {"before": "recommended", "after": "strict", "since": [1],
+                                              "rejudged": True}
+    assert data["sweep"]["drift"] == [] and data["sweep"]["new_fails"] == []
+    table = run_cli("history", "show", "2", home=home).stdout
+    assert "The policy changed from recommended to strict since sweep #1" in table
+    assert "newly failing" not in table and "no drift since the last sweep" in table
+    html = run_cli("history", "show", "2", "--format", "html", home=home).stdout
+    assert 'class="notice policy-change"' in html and "Nothing changed since the last check." in html
+    assert "newly failing" not in html and "no longer meets the policy" not in html
+
+
+def test_an_edited_policy_file_is_a_policy_change(tmp_path: Path) -> None:
+    """Same name, same file, other rules: compared by content, the sweep says the policy changed."""
+    home = tmp_path / "home"
+    home.mkdir()
+    policy = tmp_path / "policy.yaml"
+    policy.write_text(POLICY.read_text())
+    added = run_cli("accounts", "add", "li", "--platform", "linkedin", "--sandbox", "hardened", home=home)
+    assert added.returncode == 0
+    first = json.loads(run_cli("sweep", "--policy", str(policy), "--format", "json", home=home).stdout)
+    assert first["sweep"]["policy_change"] is None
+    again = json.loads(run_cli("sweep", "--policy", str(policy), "--format", "json", home=home).stdout)
+    assert again["sweep"]["policy_change"] is None  # the same policy again is no change
+    policy.write_text(POLICY.read_text().replace("expect: {in: [nobody, first_degree]}", "expect: nobody"))
+    edited = json.loads(run_cli("sweep", "--policy", str(policy), "--format", "json", home=home).stdout)
+    change = edited["sweep"]["policy_change"]
+    assert change is not None and change["before"] == change["after"] == "sweep-test" and change["since"] == [2]
+    assert edited["policy"]["sha256"] != first["policy"]["sha256"]

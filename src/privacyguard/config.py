@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from privacyguard.errors import BadInput, ConfigError, KeyringUnavailable
 from privacyguard.home import ENV_HOME, privacyguard_home
+from privacyguard.i18n import _
 from privacyguard.loaders import parse_toml, read_text
 from privacyguard.redaction import redact_url
 from privacyguard.secrets import SERVICE as KEYRING_SERVICE
@@ -211,11 +212,11 @@ def shown_target(target: str) -> str:
 def password_state(smtp: SmtpConfig) -> str:
     """Whether the SMTP password is stored, for `config show`; never fails for want of a keyring."""
     if not smtp.user:
-        return "not needed (no user)"
+        return _("not needed (no user)")
     try:
-        return "stored in the keyring" if smtp.password() else "not stored"
+        return _("stored in the keyring") if smtp.password() else _("not stored")
     except KeyringUnavailable as exc:
-        return f"cannot tell: {str(exc).splitlines()[0]}"
+        return _("cannot tell: {problem}").format(problem=str(exc).splitlines()[0])
 
 
 def set_smtp_password(config: Config, password: str) -> str:

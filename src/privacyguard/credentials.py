@@ -16,6 +16,7 @@ from privacyguard.accounts import Account, add_account, get_account, list_accoun
 from privacyguard.accounts import update_account as save_account
 from privacyguard.catalogue import Catalogue
 from privacyguard.errors import BadInput, KeyringUnavailable
+from privacyguard.i18n import _, ngettext
 
 
 def register(account: Account, catalogue: Catalogue, password: str | None = None,
@@ -124,8 +125,10 @@ def age(moment: datetime | None, now: datetime) -> str:
     if moment is None:
         return "—"
     seconds = max(0, int((now - moment).total_seconds()))
-    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
-        if seconds >= size:
-            count = seconds // size
-            return f"{count} {unit}{'s' if count != 1 else ''}"
-    return "just now"
+    if seconds >= 86400:
+        return ngettext("{n} day", "{n} days", seconds // 86400).format(n=seconds // 86400)
+    if seconds >= 3600:
+        return ngettext("{n} hour", "{n} hours", seconds // 3600).format(n=seconds // 3600)
+    if seconds >= 60:
+        return ngettext("{n} minute", "{n} minutes", seconds // 60).format(n=seconds // 60)
+    return _("just now")

@@ -28,6 +28,10 @@ ACCOUNT_STATUS_LABELS = {
     Status.NOT_APPLICABLE: N_("Nothing to check"),
     Status.MUTED: N_("All good (accepted risks)"),
 }
+# A policy rule's level and severity, as words.
+LEVEL_LABELS = {"shall": N_("shall"), "should": N_("should")}
+SEVERITY_LABELS = {"critical": N_("critical"), "high": N_("high"), "medium": N_("medium"), "low": N_("low"),
+                   "info": N_("info")}
 # Values every toggle and checkbox shares, and the readings' own states (shown when there is no value).
 COMMON_VALUES = {
     "on": N_("on"), "off": N_("off"), "true": N_("on"), "false": N_("off"),
@@ -40,6 +44,15 @@ COMMON_VALUES = {
 def status_code(status: Status | str) -> str:
     """FAIL, WARN, ... (in Dutch: VOLDOET NIET, WAARSCHUWING, ...)."""
     return _(STATUS_CODES[Status(status)])
+
+
+def level_label(level: str | None) -> str:
+    """shall / should (in Dutch: moet / zou moeten)."""
+    return _(LEVEL_LABELS[level]) if level in LEVEL_LABELS else (level or "—")
+
+
+def severity_label(severity: str | None) -> str:
+    return _(SEVERITY_LABELS[severity]) if severity in SEVERITY_LABELS else (severity or "—")
 
 
 def status_label(status: Status | str) -> str:

@@ -8,6 +8,8 @@ suggestion. See docs/policies.md.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
@@ -170,7 +172,14 @@ class Policy(BaseModel):
     mutes: list[Mute] = Field(default_factory=list)
 
     def header(self) -> dict[str, Any]:
-        return {"name": self.name, "source": self.source, "extends": self.chain[1:], "rules": len(self.rules)}
+        return {"name": self.name, "source": self.source, "extends": self.chain[1:], "rules": len(self.rules),
+                "sha256": self.content_hash()}
+
+    def content_hash(self) -> str:
+        """Hash of what the policy asks (resolved rules and mutes), not of its name or file: an edited file
+        under the same name hashes differently, so a sweep can tell that the policy changed."""
+        data = self.model_dump(mode="json", include={"rules", "mutes"})
+        return hashlib.sha256(json.dumps(data, sort_keys=True, separators=(",", ":")).encode("utf-8")).hexdigest()
 
 
 def builtin_names() -> list[str]:

@@ -20,6 +20,7 @@ import pyotp
 from keyring.errors import KeyringError, PasswordDeleteError
 
 from privacyguard.errors import KeyringUnavailable, SecretError
+from privacyguard.i18n import N_, _
 
 SERVICE = "privacyguard"
 _PROBE = "_privacyguard_probe"
@@ -32,16 +33,15 @@ _UNUSABLE = {
     "keyrings.alt.Windows.RegistryKeyring": "the configured backend keeps secrets unencrypted in the registry",
 }
 
-HOW_TO_GET_ONE = "\n".join([
-    "privacyguard keeps passwords, two-step secrets and session keys only in the OS keyring, never in a plain file.",
-    "To get a keyring:",
-    "  - macOS (Keychain) and Windows (Credential Manager): available out of the box.",
+HOW_TO_GET_ONE = N_(  # shown translated: _(HOW_TO_GET_ONE)
+    "privacyguard keeps passwords, two-step secrets and session keys only in the OS keyring, never in a plain file.\n"
+    "To get a keyring:\n"
+    "  - macOS (Keychain) and Windows (Credential Manager): available out of the box.\n"
     "  - Linux desktop: GNOME Keyring or KWallet, unlocked in your desktop session "
-    "(e.g. sudo apt-get install gnome-keyring).",
-    "  - Linux without a desktop (server, container): run privacyguard inside a D-Bus session with an unlocked",
-    "    gnome-keyring-daemon; see 'Getting a keyring' in docs/accounts.md.",
-    "  - Or choose a backend explicitly with PYTHON_KEYRING_BACKEND (see `keyring --list-backends`).",
-])
+    "(e.g. sudo apt-get install gnome-keyring).\n"
+    "  - Linux without a desktop (server, container): run privacyguard inside a D-Bus session with an unlocked\n"
+    "    gnome-keyring-daemon; see 'Getting a keyring' in docs/accounts.md.\n"
+    "  - Or choose a backend explicitly with PYTHON_KEYRING_BACKEND (see `keyring --list-backends`).")
 
 
 class Kind(StrEnum):
@@ -96,7 +96,9 @@ def require_keyring() -> None:
         return
     status = backend_status()
     if not status.usable:
-        raise KeyringUnavailable(f"no usable keyring ({status.name}: {status.problem}).\n{HOW_TO_GET_ONE}")
+        raise KeyringUnavailable(_("no usable keyring ({name}: {problem}).").format(name=status.name,
+                                                                                  problem=status.problem)
+                                 + "\n" + _(HOW_TO_GET_ONE))
     _checked[:] = [backend]
 
 

@@ -10,16 +10,33 @@ from markupsafe import Markup
 
 from privacyguard.audit.matrix import CELL_ORDER, Matrix, Rate
 from privacyguard.audit.model import Audit
+from privacyguard.i18n import N_, _, get_lang
+from privacyguard.labels import level_label, severity_label
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-SHORT = {"NOT_APPLICABLE": "N/A", "UNKNOWN": "UNKN", "MISSING": "MISS"}
+# A matrix cell's status in a few letters (the legend says what each means); translated when shown.
+SHORT = {"PASS": N_("PASS"), "FAIL": N_("FAIL"), "WARN": N_("WARN"), "ERROR": N_("ERROR"), "MUTED": N_("MUTED"),
+         "NOT_APPLICABLE": N_("N/A"), "UNKNOWN": N_("UNKN"), "MISSING": N_("MISS")}
+MEANING = {"PASS": N_("meets the policy"), "FAIL": N_("a must rule not met"), "WARN": N_("a should rule not met"),
+           "ERROR": N_("could not be checked"), "MUTED": N_("agreed exception"),
+           "NOT_APPLICABLE": N_("no longer offered"), "UNKNOWN": N_("could not be read"),
+           "MISSING": N_("not handed in")}
+
+
+def _short(status: str | None) -> str:
+    return _(SHORT[status]) if status in SHORT else (status or "—")
+
+
+def _word(words: dict[str, str], value: str | None) -> str:
+    return _(words[value]) if value in words else (value or "—")
 
 
 @cache
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    env.globals.update(pct=_pct, bar=_bar, counts=_counts, change=_change, short=lambda s: SHORT.get(s, s or "—"))
+    env.globals.update(pct=_pct, bar=_bar, counts=_counts, change=_change, short=_short,
+                       meaning=lambda s: _word(MEANING, s), level=level_label, severity=severity_label, _=_)
     return env
 
 
@@ -33,7 +50,7 @@ def _bar(rate: Rate) -> Markup:
 
 
 def _counts(rate: Rate) -> str:
-    return ", ".join(f"{n} {s}" for s, n in sorted(rate.counts.items(), key=lambda kv: CELL_ORDER.index(kv[0])
+    return ", ".join(f"{n} {_short(s)}" for s, n in sorted(rate.counts.items(), key=lambda kv: CELL_ORDER.index(kv[0])
                                                    if kv[0] in CELL_ORDER else 99))
 
 
@@ -42,7 +59,7 @@ def _change(delta: dict | None) -> Markup:
         return Markup("—")
     change = delta["change"] * 100
     css = "up" if change > 0 else "down" if change < 0 else ""
-    return Markup('<span class="{}">{:+.0f} pts</span>').format(css, change)
+    return Markup('<span class="{}">{}</span>').format(css, _("{change} pts").format(change=f"{change:+.0f}"))
 
 
 def render_html(matrix: Matrix, audit: Audit) -> str:
@@ -56,4 +73,5 @@ def render_html(matrix: Matrix, audit: Audit) -> str:
     legend = [s for s in CELL_ORDER if s in present]
     missing_people = sorted({m.person for m in audit.missing})
     return _environment().get_template("report.html.j2").render(
-        audit=audit, matrix=matrix, platforms=platforms, legend=legend, missing_people=missing_people)
+        audit=audit, matrix=matrix, platforms=platforms, legend=legend, missing_people=missing_people,
+        lang=get_lang())

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from privacyguard.audit.model import Audit, RuleInfo
 from privacyguard.findings import Status
+from privacyguard.i18n import _
 
 MISSING = "MISSING"  # a matrix cell for an account that was not handed in
 COMPLIANT = {Status.PASS.value, Status.MUTED.value}
@@ -98,7 +99,7 @@ def _checks(audit: Audit) -> list[tuple[str, str, str, str, str, str, str]]:
         for rule in rules_by_platform[account.platform]:
             cell = cells.get(rule.setting)
             if cell is None:  # a rule the account's result does not cover: not verified
-                status, reason = Status.UNKNOWN.value, "not in this account's result"
+                status, reason = Status.UNKNOWN.value, _("not in this account's result")
                 if account.error:
                     status, reason = Status.ERROR.value, account.error
             else:

@@ -34,7 +34,7 @@ from privacyguard.catalogue import Catalogue
 from privacyguard.errors import BadInput, BundleError
 from privacyguard.evaluate import evaluate_account
 from privacyguard.findings import Status, overall_status
-from privacyguard.i18n import pick
+from privacyguard.i18n import _, pick
 from privacyguard.policy import Policy
 from privacyguard.recognise import screen_findings
 from privacyguard.snapshot import AccountError, AccountSnapshot, Reading, now_utc
@@ -87,8 +87,9 @@ def _validate(paths: list[Path], roster: Roster, key: bytes | None, max_age_days
         try:
             data, bundle = parse_bundle(path)
         except BundleError as exc:
-            where = f"line {exc.line}: " if exc.line else ""
-            rejected.append(Rejected(file=str(path), reason=f"malformed: {where}{exc.problem}"))
+            where = _("line {n}: ").format(n=exc.line) if exc.line else ""
+            rejected.append(Rejected(file=str(path), reason=_("malformed: {problem}").format(
+                problem=f"{where}{exc.problem}")))
             continue
         body = canonical_body(data)
         if key is not None:
@@ -103,7 +104,8 @@ def _validate(paths: list[Path], roster: Roster, key: bytes | None, max_age_days
         person = roster.find_person(bundle.who)
         if person is None:
             rejected.append(Rejected(file=str(path), who=bundle.who,
-                                     reason=f"{bundle.who!r} is not on the roster (neither a person nor an e-mail)"))
+                                     reason=_("{who!r} is not on the roster (neither a person nor an e-mail)")
+                                     .format(who=bundle.who)))
             continue
         valid.append(_Valid(path, bundle, person, content_hash(data, body)))
     if on_progress is not None:
@@ -120,11 +122,12 @@ def _deduplicate(valid: list[_Valid], rejected: list[Rejected]) -> dict[str, _Va
             chosen[item.person] = item
         elif kept.digest == item.digest:
             rejected.append(Rejected(file=str(item.path), who=item.bundle.who,
-                                     reason=f"duplicate of {kept.path.name} (same content)"))
+                                     reason=_("duplicate of {file} (same content)").format(file=kept.path.name)))
         else:
             rejected.append(Rejected(file=str(item.path), who=item.bundle.who,
-                                     reason=f"superseded by {kept.path.name}, a newer bundle from {item.person} "
-                                            f"({kept.bundle.created_at.isoformat()})"))
+                                     reason=_("superseded by {file}, a newer bundle from {person} ({when})").format(
+                                         file=kept.path.name, person=item.person,
+                                         when=kept.bundle.created_at.isoformat())))
     return chosen
 
 
@@ -196,9 +199,9 @@ def collect_bundles(paths: list[Path], roster: Roster, catalogue: Catalogue, key
     audit = Audit(kind="collect", roster=str(roster.path), roster_problems=roster.problems, rejected=rejected,
                   catalogue=catalogue.versions())
     if not files:
-        audit.notes.append("no bundle (*.json) found in " + ", ".join(str(p) for p in paths))
+        audit.notes.append(_("no bundle (*.json) found in {paths}").format(paths=", ".join(str(p) for p in paths)))
     if key is None and any(item.bundle.signature for item in chosen.values()):
-        audit.notes.append("bundles are signed but no --key-file was given: signatures were not checked")
+        audit.notes.append(_("bundles are signed but no --key-file was given: signatures were not checked"))
     policies: dict[str, PolicyInfo] = {}
     for item in chosen.values():
         ref = item.bundle.policy
@@ -208,28 +211,29 @@ def collect_bundles(paths: list[Path], roster: Roster, catalogue: Catalogue, key
         audit.rules = rules_of(policy, catalogue, lang)
         differing = sorted(p.name for sha, p in policies.items() if sha != policy_sha)
         if differing:
-            audit.notes.append("some bundles were judged under another policy "
-                               f"({', '.join(differing)}); their readings were re-judged under {policy.name}")
+            audit.notes.append(_("some bundles were judged under another policy ({others}); their readings were "
+                                 "re-judged under {policy}").format(others=", ".join(differing), policy=policy.name))
     else:
         audit.policies = list(policies.values())
         audit.rules = _rules_from_bundles(list(chosen.values()), catalogue, lang)
         if len(policies) > 1:
-            audit.notes.append(f"bundles were judged under {len(policies)} different policies; "
-                               "give --policy to judge them all under the organisation's")
+            audit.notes.append(_("bundles were judged under {n} different policies; give --policy to judge them all "
+                                 "under the organisation's").format(n=len(policies)))
     for person in roster.people():
         rows = roster.rows_of(person)
         item = chosen.get(person)
         if item is None:
             audit.missing.extend(Missing(person=r.person, team=r.team, email=r.email, platform=r.platform,
-                                         account=r.account, roster_line=r.line, reason="no bundle handed in")
+                                         account=r.account, roster_line=r.line, reason=_("no bundle handed in"))
                                  for r in rows)
             continue
         for row, account in _pair(rows, item.bundle.accounts):
             if account is None:
                 audit.missing.append(Missing(person=row.person, team=row.team, email=row.email,
                                              platform=row.platform, account=row.account, roster_line=row.line,
-                                             reason=f"not in {item.path.name} (no {row.platform} account "
-                                                    f"{row.account!r} was scanned)"))
+                                             reason=_("not in {file} (no {platform} account {account!r} was "
+                                                      "scanned)").format(file=item.path.name, platform=row.platform,
+                                                                         account=row.account)))
                 continue
             if policy is not None:
                 findings, status = _reevaluate(account, policy, catalogue, lang)

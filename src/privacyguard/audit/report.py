@@ -17,7 +17,7 @@ from privacyguard.audit.html import render_html
 from privacyguard.audit.matrix import MISSING, Matrix, Rate, build_matrix, matrix_dict
 from privacyguard.audit.model import Audit
 from privacyguard.errors import BadInput
-from privacyguard.i18n import N_
+from privacyguard.i18n import N_, _
 from privacyguard.reports.layout import Col, FitTable
 
 Renderer = Callable[[Matrix, Audit], str]
@@ -51,32 +51,35 @@ def _pct(rate: Rate) -> str:
 def table_renderable(matrix: Matrix, audit: Audit) -> Group:
     """A short terminal summary: overall rate, rates per rule/team/platform, missing, errors, rejected."""
     people = len({a.person for a in audit.accounts} | {m.person for m in audit.missing})
-    parts: list = [Text(f"Audit of {people} people, {len(audit.accounts) + len(audit.missing)} "
-                        f"accounts · compliant: {_pct(matrix.overall)}", style="bold")]
+    parts: list = [Text(_("Audit of {people} people, {accounts} accounts · compliant: {rate}").format(
+        people=people, accounts=len(audit.accounts) + len(audit.missing), rate=_pct(matrix.overall)),
+        style="bold")]
     titles = {r.setting: r.title for r in matrix.rules}
-    for title, rates in ((N_("Rule"), matrix.by_rule), (N_("Team"), matrix.by_team),
-                         (N_("Platform"), matrix.by_platform)):
-        trend = (matrix.trend or {}).get(f"by_{title.lower()}", {})
-        by_rule = title == "Rule"
+    for key, title, heading, rates in (
+            ("rule", N_("Rule"), _("Compliance per rule"), matrix.by_rule),
+            ("team", N_("Team"), _("Compliance per team"), matrix.by_team),
+            ("platform", N_("Platform"), _("Compliance per platform"), matrix.by_platform)):
+        trend = (matrix.trend or {}).get(f"by_{key}", {})
+        by_rule = key == "rule"
         columns = ([Col(N_("Setting"), heading=True), Col(N_("Id"), whole=True, below=True)] if by_rule
                    else [Col(title, whole=True, heading=True)])
         columns += [Col(N_("Compliant"), whole=True)] + ([Col(N_("Change"), whole=True)] if trend else [])
-        table = FitTable(columns, title=f"Compliance per {title.lower()}")
+        table = FitTable(columns, title=heading)
         for name, rate in rates.items():
             row: list = [titles.get(name, name), Text(name, style="dim")] if by_rule else [name]
             row.append(_pct(rate))
             if trend:
                 change = trend.get(name, {}).get("change")
-                row.append("—" if change is None else f"{change * 100:+.0f} pts")
+                row.append("—" if change is None else _("{change} pts").format(change=f"{change * 100:+.0f}"))
             table.add_row(*row)
         parts.append(table)
-    for title, items in (("Not handed in", [f"{m['person']} ({m['platform']}:{m['account']}): {m['reason']}"
+    for title, items in ((_("Not handed in"), [f"{m['person']} ({m['platform']}:{m['account']}): {m['reason']}"
                                             for m in matrix.not_handed_in]),
-                         ("Errors", [f"{e['person']} ({e['platform']}:{e['account']}): {e['error']}"
+                         (_("Errors"), [f"{e['person']} ({e['platform']}:{e['account']}): {e['error']}"
                                      for e in matrix.errors]),
-                         ("Rejected bundles", [f"{r.file}: {r.reason}" for r in audit.rejected]),
-                         ("Roster problems", [p.describe() for p in audit.roster_problems]),
-                         ("Notes", audit.notes)):
+                         (_("Rejected bundles"), [f"{r.file}: {r.reason}" for r in audit.rejected]),
+                         (_("Roster problems"), [p.describe() for p in audit.roster_problems]),
+                         (_("Notes"), audit.notes)):
         if items:
             parts.append(Text(f"{title}:", style="bold"))
             parts.extend(Text(f"  {item}") for item in items)

@@ -40,8 +40,15 @@ from privacyguard.cli import audit as audit_cmd  # issue 6
 from privacyguard.cli import flows as flows_cmd
 from privacyguard.cli._common import err_console, settings
 from privacyguard.errors import BadInput, BrowserNotFound, PrivacyGuardError
+from privacyguard.i18n import _
 
 EXIT_BAD_INPUT = 3
+
+
+def error_prefix() -> str:
+    """The "error:" prefix of every message main() prints, in the current language."""
+    return _("error:")
+
 EXIT_UNVERIFIED = 2
 
 app = typer.Typer(
@@ -136,25 +143,25 @@ def main(argv: list[str] | None = None) -> None:
             typer.echo(exc.message)
         code = 0
     except click_exc.UsageError as exc:
-        err_console.print(f"[bold red]error:[/] {escape(exc.format_message())}", highlight=False)
+        err_console.print(f"[bold red]{error_prefix()}[/] {escape(exc.format_message())}", highlight=False)
         code = EXIT_BAD_INPUT
     except (typer.Abort, KeyboardInterrupt):
-        err_console.print("aborted")
+        err_console.print(_("aborted"))
         code = 130
     except BadInput as exc:
-        err_console.print(f"[bold red]error:[/] {escape(str(exc))}", markup=True, highlight=False)
+        err_console.print(f"[bold red]{error_prefix()}[/] {escape(str(exc))}", markup=True, highlight=False)
         code = EXIT_BAD_INPUT
     except BrowserNotFound as exc:
-        err_console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False)
+        err_console.print(f"[bold red]{error_prefix()}[/] {escape(str(exc))}", highlight=False)
         code = EXIT_UNVERIFIED
     except PrivacyGuardError as exc:
-        err_console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False)
+        err_console.print(f"[bold red]{error_prefix()}[/] {escape(str(exc))}", highlight=False)
         code = EXIT_UNVERIFIED
     except Exception as exc:
         if logs.debugging():
             raise
         logging.getLogger("privacyguard").debug("internal error", exc_info=True)
-        err_console.print(f"[bold red]internal error:[/] {type(exc).__name__} "
-                          "(run with -vv or PRIVACYGUARD_DEBUG=1 for details)", highlight=False)
+        err_console.print("[bold red]" + _("internal error:") + f"[/] {type(exc).__name__} "
+                          + _("(run with -vv or PRIVACYGUARD_DEBUG=1 for details)"), highlight=False)
         code = EXIT_UNVERIFIED
     sys.exit(code or 0)

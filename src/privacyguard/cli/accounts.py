@@ -18,6 +18,7 @@ from privacyguard.accounts import Account, get_account
 from privacyguard.catalogue import load_catalogue
 from privacyguard.cli._common import TableOrJson, TableOrJsonOpt, console, echo_json, err_console, platform_name
 from privacyguard.errors import BadInput
+from privacyguard.i18n import N_, _
 from privacyguard.sandbox import load_variant
 from privacyguard.secrets import read_stdin_secrets
 from privacyguard.snapshot import now_utc
@@ -33,13 +34,13 @@ TotpStdin = Annotated[bool, typer.Option("--totp-stdin", help="Read the two-step
 
 def _read_secrets(password_stdin: bool, ask_password: bool, totp_stdin: bool) -> tuple[str | None, str | None]:
     if password_stdin and ask_password:
-        raise BadInput("--password-stdin and --ask-password exclude each other")
+        raise BadInput(_("--password-stdin and --ask-password exclude each other"))
     password = secret = None
     if password_stdin or totp_stdin:
         password, secret = read_stdin_secrets(sys.stdin.read(), password_stdin, totp_stdin)
     if ask_password:
         # Asked once: a mistyped password shows at the first sign-in as "wrong password", never stored silently.
-        password = typer.prompt("Password", hide_input=True, err=True)
+        password = typer.prompt(_("Password"), hide_input=True, err=True)
     return password, secret
 
 
@@ -62,13 +63,15 @@ def add(
     password, secret = _read_secrets(password_stdin, ask_password, totp_stdin)
     account = credentials.register(Account(name=name, platform=platform, username=username, sandbox=sandbox),
                                    catalogue, password, secret)
-    kind = f"simulated ({account.sandbox})" if account.sandbox else "real"
-    stored = [what for what, has in (("password", account.has_password), ("two-step secret", account.has_totp))
-              if has]
-    console.print(f"added {kind} {account.platform} account {account.name!r}"
-                  + (f"; {' and '.join(stored)} stored in the keyring" if stored else ""))
+    kind = _("simulated ({variant})").format(variant=account.sandbox) if account.sandbox else _("real")
+    stored = [what for what, has in ((_("password"), account.has_password),
+                                     (_("two-step secret"), account.has_totp)) if has]
+    console.print(_("added {kind} {platform} account {name!r}").format(kind=kind, platform=account.platform,
+                                                                        name=account.name)
+                  + (_("; {what} stored in the keyring").format(what=_(" and ").join(stored)) if stored else ""))
     if not account.has_password and not account.sandbox:
-        console.print(f"next: privacyguard login {account.name}   (sign in once in a browser window)")
+        console.print(_("next: privacyguard login {name}   (sign in once in a browser window)").format(
+            name=account.name))
     return 0
 
 
@@ -82,15 +85,18 @@ def list_cmd(fmt: TableOrJsonOpt = TableOrJson.table) -> int:
                     "session_saved_at": s.session_saved_at, "sign_in_paused": s.account.sign_in_paused}
                    for s in credentials.statuses()])
         return 0
-    table = Table(title="Accounts", title_justify="left")
-    for column in ("Name", "Platform", "Username", "Kind", "Password", "Two-step", "Session", "Sign-in"):
-        table.add_column(column)
+    table = Table(title=_("Accounts"), title_justify="left")
+    for column in (N_("Name"), N_("Platform"), N_("Username"), N_("Kind"), N_("Password"), N_("Two-step"),
+                   N_("Session"), N_("Sign-in")):
+        table.add_column(_(column))
     for status in credentials.statuses():
         account = status.account
-        table.add_row(account.name, account.platform, account.username or "—", status.kind,
-                      "keyring" if account.has_password else "—", "keyring" if account.has_totp else "—",
-                      credentials.age(status.session_saved_at, now) + (" old" if status.session_saved_at else ""),
-                      f"paused: {account.sign_in_paused}" if account.sign_in_paused else "ok")
+        table.add_row(account.name, account.platform, account.username or "—",
+                      _("sandbox: {variant}").format(variant=account.sandbox) if account.sandbox else _("real"),
+                      _("keyring") if account.has_password else "—", _("keyring") if account.has_totp else "—",
+                      _("{age} old").format(age=credentials.age(status.session_saved_at, now))
+                      if status.session_saved_at else credentials.age(status.session_saved_at, now),
+                      _("paused: {since}").format(since=account.sign_in_paused) if account.sign_in_paused else "ok")
     console.print(table)
     return 0
 
@@ -112,7 +118,7 @@ def update(
     account = credentials.update(name, username=username, password=password, totp_secret=secret,
                                  forget_password=forget_password, forget_totp=forget_totp,
                                  forget_session=forget_session)
-    console.print(f"updated account {account.name!r}")
+    console.print(_("updated account {name!r}").format(name=account.name))
     return 0
 
 
@@ -122,14 +128,16 @@ def remove(name: Annotated[str, typer.Argument(help="The account to forget.")]) 
     gone = credentials.forget(name)
     extra = []
     if gone.session_removed:
-        extra.append("saved session")
+        extra.append(_("saved session"))
     if gone.secrets_removed:
-        extra.append("keyring entries: " + ", ".join(gone.secrets_removed))
-    console.print(f"removed {gone.account.platform} account {gone.account.name!r}"
+        extra.append(_("keyring entries: {names}").format(names=", ".join(gone.secrets_removed)))
+    console.print(_("removed {platform} account {name!r}").format(platform=gone.account.platform,
+                                                                  name=gone.account.name)
                   + (f" ({'; '.join(extra)})" if extra else ""))
     if gone.keyring_problem:
-        err_console.print(f"[bold red]warning:[/] its secrets could not be removed from the keyring "
-                          f"({gone.keyring_problem}); remove the entries of service 'privacyguard' named "
-                          f"'{name}/…' by hand", highlight=False)
+        err_console.print("[bold red]" + _("warning:") + "[/] " + _(
+            "its secrets could not be removed from the keyring ({problem}); remove the entries of service "
+            "'privacyguard' named '{name}/…' by hand").format(problem=gone.keyring_problem, name=name),
+            highlight=False)
         return 2
     return 0

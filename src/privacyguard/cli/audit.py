@@ -45,13 +45,14 @@ KeyOpt = Annotated[Path | None, typer.Option("--key-file", help="The organisatio
 
 def _summary(result: Audit, out: Path) -> None:
     err_console.print(audit_lib.summary(result))
-    err_console.print(f"audit written to {out}")
+    err_console.print(_("audit written to {path}").format(path=out))
 
 
 def _exit(result: Audit) -> int:
     if result.rejected or result.roster_problems:
-        err_console.print(f"[bold red]error:[/] {len(result.roster_problems)} roster row(s) skipped and "
-                          f"{len(result.rejected)} bundle(s) rejected (see above); the rest was processed")
+        err_console.print("[bold red]" + _("error:") + "[/] " + _(
+            "{rows} roster row(s) skipped and {bundles} bundle(s) rejected (see above); the rest was processed")
+            .format(rows=len(result.roster_problems), bundles=len(result.rejected)))
         return EXIT_BAD_INPUT
     return result.exit_code()
 
@@ -71,9 +72,11 @@ def submit(
     with run_progress(_("Reading settings")) as progress:
         result = audit_lib.submit(org_policy, who, out, key_file, account or [], lang.value, on_progress=progress)
     console.print(build_renderable(result.report))
-    signed = f"signed (key id {result.bundle.signature.key_id})" if result.bundle.signature else "unsigned"
-    err_console.print(f"bundle for {result.bundle.who} written to {out}: {len(result.bundle.accounts)} account(s), "
-                      f"{signed}; it holds statuses and values only, no password and no page content")
+    signed = _("signed (key id {key})").format(key=result.bundle.signature.key_id) if result.bundle.signature \
+        else _("unsigned")
+    err_console.print(_("bundle for {who} written to {path}: {n} account(s), {signed}; it holds statuses and values "
+                        "only, no password and no page content").format(
+        who=result.bundle.who, path=out, n=len(result.bundle.accounts), signed=signed))
     return result.report.exit_code()
 
 
@@ -116,6 +119,7 @@ def report(
                                           "or table (a terminal summary).")] = AuditFmt.table,
     previous: Annotated[Path | None, typer.Option("--previous", help="An earlier audit, for the trend.")] = None,
     output: OutputOpt = None,
+    lang: LangOpt = Lang.en,
 ) -> int:
     """The compliance matrix person × rule, rates per rule/team/platform, who has not handed in, the trend."""
     current = Audit.load(audit_file)
@@ -126,7 +130,7 @@ def report(
     text = audit_lib.report_text(current, fmt.value, before)
     if output is not None:
         write_output(output, text)
-        err_console.print(f"report written to {output}")
+        err_console.print(_("report written to {path}").format(path=output))
     else:
         typer.echo(text, nl=False)
     return current.exit_code()
@@ -158,10 +162,11 @@ def keygen(out: Annotated[Path, typer.Option("--out", help="Key file to create (
                                             callback=checked("--out"))]) -> int:
     """Make a signing key for bundles. Hand it to staff privately; keep it out of e-mail and chat logs."""
     if out.exists():
-        raise BadInput(f"{out} already exists; a new key would make every bundle signed with the old one fail")
+        raise BadInput(_("{path} already exists; a new key would make every bundle signed with the old one fail")
+                       .format(path=out))
     key = new_key()
     write_output(out, key + "\n", "--out", mode=0o600, exclusive=True)
-    console.print(f"key written to {out} (key id {key_id(key.encode())})")
+    console.print(_("key written to {path} (key id {key})").format(path=out, key=key_id(key.encode())))
     return 0
 
 
@@ -173,8 +178,8 @@ def browser_server(
     """Serve this machine's Chromium to `audit run --browser-endpoint` (stop with Ctrl-C)."""
     server = BrowserServer(host=host, port=port)
     endpoint = server.start()
-    console.print(f"browser server listening: {endpoint}")
-    console.print("anyone who can reach this address can drive the browser: keep it on a private network")
+    console.print(_("browser server listening: {endpoint}").format(endpoint=endpoint))
+    console.print(_("anyone who can reach this address can drive the browser: keep it on a private network"))
     stop = {signal.SIGINT, signal.SIGTERM}
     # sigwait only takes signals that are blocked; unblocked, Ctrl-C went to Python's handler and the
     # wait went on. The server's own processes are already running, so they keep their signal mask.

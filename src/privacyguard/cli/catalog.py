@@ -42,7 +42,8 @@ def catalog(
         }, indent=2, ensure_ascii=False))
         return 0
     for flow in flows:
-        table = FitTable(CATALOG_COLUMNS, title=f"{flow.name} (catalogue {flow.version})")
+        table = FitTable(CATALOG_COLUMNS, title=_("{name} (catalogue {version})").format(
+            name=flow.name, version=flow.version))
         for s in flow.settings:
             title = Text(pick(s.title, lang.value))
             if s.retired:

@@ -16,6 +16,7 @@ from privacyguard.config import (
     set_smtp_password,
     shown_target,
 )
+from privacyguard.i18n import _
 
 app = typer.Typer(help="The config file (config.toml under the home) and the SMTP password in the keyring.",
                   no_args_is_help=True)
@@ -41,16 +42,17 @@ def show(fmt: TableOrJsonOpt = TableOrJson.table) -> int:
             data["smtp"]["password"] = password_state(config.smtp)
         echo_json(data)
         return 0
-    typer.echo(f"config file: {config.path or str(config_path()) + ' (not present: defaults)'}")
-    typer.echo(f"[sweep] policy={config.sweep.policy} lang={config.sweep.lang} "
-                  f"accounts={', '.join(config.sweep.accounts) or 'all registered'}")
-    notify = ", ".join(map(shown_target, config.alerts.notify)) or "none"
+    typer.echo(_("config file: {path}").format(
+        path=config.path or _("{path} (not present: defaults)").format(path=config_path())))
+    accounts = ", ".join(config.sweep.accounts) or _("all registered")
+    notify = ", ".join(map(shown_target, config.alerts.notify)) or _("none")
+    typer.echo(f"[sweep] policy={config.sweep.policy} lang={config.sweep.lang} accounts={accounts}")
     typer.echo(f"[alerts] notify={notify} retries={config.alerts.webhook_retries} "
-                  f"backoff={config.alerts.webhook_backoff_seconds}s")
+               f"backoff={config.alerts.webhook_backoff_seconds}s")
     if config.smtp:
         typer.echo(f"[smtp] {config.smtp.host}:{config.smtp.port} user={config.smtp.user or '—'} "
                       f"from={config.smtp.from_address} starttls={config.smtp.starttls} ssl={config.smtp.ssl} "
-                      f"password: {password_state(config.smtp)}")
+                      + _("password: {state}").format(state=password_state(config.smtp)))
     return 0
 
 
@@ -59,11 +61,11 @@ def set_password() -> int:
     """Store the SMTP password in the keyring (read from standard input, or asked for on a terminal)."""
     config = load_config()
     if sys.stdin.isatty():
-        password = getpass.getpass("SMTP password (not shown): ")
+        password = getpass.getpass(_("SMTP password (not shown): "))
     else:
         password = sys.stdin.readline().rstrip("\r\n")
     entry = set_smtp_password(config, password)
-    err_console.print(f"SMTP password stored in the keyring ({entry})", markup=False)
+    err_console.print(_("SMTP password stored in the keyring ({entry})").format(entry=entry), markup=False)
     return 0
 
 
@@ -71,6 +73,6 @@ def set_password() -> int:
 def delete_password() -> int:
     """Remove the SMTP password from the keyring."""
     removed = delete_smtp_password(load_config())
-    err_console.print("SMTP password removed from the keyring" if removed else "no SMTP password was stored",
+    err_console.print(_("SMTP password removed from the keyring") if removed else _("no SMTP password was stored"),
                       markup=False)
     return 0

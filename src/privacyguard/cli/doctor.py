@@ -6,7 +6,8 @@ import typer
 from rich.table import Table
 
 from privacyguard.cli._common import TableOrJson, TableOrJsonOpt, console, echo_json
-from privacyguard.doctor import Level, run_checks
+from privacyguard.doctor import LEVEL_LABEL, Level, run_checks
+from privacyguard.i18n import _
 
 STYLE = {Level.OK: "green", Level.WARN: "yellow", Level.FAIL: "bold red"}
 
@@ -18,15 +19,16 @@ def doctor(fmt: TableOrJsonOpt = TableOrJson.table) -> int:
     if fmt is TableOrJson.json:
         echo_json([{"check": c.name, "level": c.level.value, "detail": c.detail, "advice": c.advice} for c in checks])
         return code
-    table = Table(title="privacyguard doctor", title_justify="left", show_lines=True)
-    for column in ("Check", "", "Detail"):
+    table = Table(title=_("privacyguard doctor"), title_justify="left", show_lines=True)
+    for column in (_("Check"), "", _("Detail")):
         table.add_column(column)
     for check in checks:
-        table.add_row(check.name, f"[{STYLE[check.level]}]{check.level.value}[/]", check.detail)
+        level = _(LEVEL_LABEL[check.level])
+        table.add_row(check.name, f"[{STYLE[check.level]}]{level}[/]", check.detail)
     console.print(table)
     for check in checks:
         if check.advice:
-            console.print(f"\n{check.name}: {check.advice}")
+            console.print(f"\n{check.name}: {_(check.advice)}")
     return code
 
 

@@ -93,7 +93,7 @@ def fix(
     Exit 0 all fixed, 1 a change failed or a FAIL remains, 2 something could not be read, 3 bad input.
     """
     if sandbox is not None and account:
-        raise BadInput("--sandbox and --account exclude each other: a sandbox fix uses its own simulated accounts")
+        raise BadInput(_("--sandbox and --account exclude each other: a sandbox fix uses its own simulated accounts"))
     mode: Mode = "apply"
     interactive = False
     if dry_run:

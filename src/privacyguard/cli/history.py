@@ -62,13 +62,16 @@ def list_sweeps(
         typer.echo(json.dumps([{**row.model_dump(mode="json"), "drift": drift[row.id]} for row in rows], indent=2))
         return 0
     if not rows:
-        console.print("no sweeps yet" + (f" of {account}" if account else "") + "; run `privacyguard sweep`")
+        console.print(_("no sweeps yet of {account}; run `privacyguard sweep`").format(account=account) if account
+                      else _("no sweeps yet; run `privacyguard sweep`"))
         return 0
-    table = FitTable(HISTORY_COLUMNS, title="Sweeps" + (f" of {account}" if account else ""))
+    table = FitTable(HISTORY_COLUMNS, title=_("Sweeps of {account}").format(account=account) if account
+                     else _("Sweeps"))
     for row in rows:
         table.add_row(f"#{row.id}", f"{row.started_at:%Y-%m-%d %H:%M}", row.policy, _scores(row.scores),
                       _counts(row.summary), str(drift[row.id]),
-                      Text(f"{row.alerts_failed} failed", style="bold yellow") if row.alerts_failed else "—",
+                      Text(_("{n} failed").format(n=row.alerts_failed), style="bold yellow") if row.alerts_failed
+                      else "—",
                       str(row.exit_code))
     console.print(table)
     return 0
@@ -96,7 +99,7 @@ def diff(
 ) -> int:
     """What changed between two sweeps (same definitions as a sweep's drift)."""
     if first == second:
-        raise BadInput("history diff: give two different sweep ids")
+        raise BadInput(_("history diff: give two different sweep ids"))
     older, newer = sorted((first, second))
     with History(create=False) as history:
         newer_record = history.sweep(newer)
@@ -107,8 +110,8 @@ def diff(
                               indent=2, ensure_ascii=False))
         return 0
     if not items:
-        console.print(f"no drift between sweep #{older} and #{newer}")
+        console.print(_("no drift between sweep #{older} and #{newer}").format(older=older, newer=newer))
         return 0
     with use_lang(newer_lang):  # the words of the newer sweep's language, as its values
-        console.print(drift_table(items, f"Drift from sweep #{older} to #{newer}"))
+        console.print(drift_table(items, _("Drift from sweep #{older} to #{newer}").format(older=older, newer=newer)))
     return 0

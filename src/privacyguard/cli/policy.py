@@ -11,7 +11,8 @@ from rich.table import Table
 
 from privacyguard.catalogue import load_catalogue
 from privacyguard.cli._common import Lang, LangOpt, TableOrJson, TableOrJsonOpt, console, echo_json, err_console
-from privacyguard.i18n import ngettext, pick
+from privacyguard.i18n import _, ngettext, pick
+from privacyguard.labels import expected_label, level_label, severity_label
 from privacyguard.policy import builtin_names, load_policy, policy_problems
 
 app = typer.Typer(help="List, show and validate policies.", no_args_is_help=True)
@@ -25,8 +26,8 @@ def list_policies(fmt: TableOrJsonOpt = TableOrJson.table) -> int:
         policies = [load_policy(name, catalogue) for name in builtin_names()]
         echo_json([{"name": p.name, "rules": len(p.rules), "extends": p.chain[1:]} for p in policies])
         return 0
-    table = Table(title="Built-in policies", title_justify="left")
-    for column in ("Name", "Rules", "Extends"):
+    table = Table(title=_("Built-in policies"), title_justify="left")
+    for column in (_("Name"), _("Rules"), _("Extends")):
         table.add_column(column)
     for name in builtin_names():
         policy = load_policy(name, catalogue)
@@ -39,16 +40,18 @@ def list_policies(fmt: TableOrJsonOpt = TableOrJson.table) -> int:
 def show(name: Annotated[str, typer.Argument(help="Built-in name or policy file.")], lang: LangOpt = Lang.en) -> int:
     """Every rule of a policy, with its rationale."""
     policy = load_policy(name, load_catalogue())
-    table = Table(title=f"Policy {policy.name}", title_justify="left", expand=True, show_lines=True)
-    for column in ("Setting", "Expect", "Level", "Severity", "Why"):
+    table = Table(title=_("Policy {name}").format(name=policy.name), title_justify="left", expand=True,
+                  show_lines=True)
+    for column in (_("Setting"), _("Expect"), _("Level"), _("Severity"), _("Why")):
         table.add_column(column)
     for rule in policy.rules.values():
-        table.add_row(rule.setting, rule.expect.describe(), rule.level.value, rule.severity.value,
-                      pick(rule.rationale, lang.value))
+        table.add_row(rule.setting, expected_label(rule.setting, rule.expect.describe()), level_label(rule.level),
+                      severity_label(rule.severity), pick(rule.rationale, lang.value))
     console.print(table)
     for mute in policy.mutes:
-        console.print(f"muted: {mute.setting} for {', '.join(mute.accounts or ['all accounts'])} "
-                      f"until {mute.until}: {mute.reason}")
+        console.print(_("muted: {setting} for {accounts} until {until}: {reason}").format(
+            setting=mute.setting, accounts=", ".join(mute.accounts or [_("all accounts")]), until=mute.until,
+            reason=mute.reason))
     return 0
 
 
@@ -58,11 +61,12 @@ def validate(path: Annotated[Path, typer.Argument(help="Policy file to check.")]
     catalogue = load_catalogue()
     problems = policy_problems(path, catalogue)
     for problem in problems:
-        err_console.print(f"[bold red]error:[/] {escape(str(problem))}", highlight=False)
+        err_console.print("[bold red]" + _("error:") + f"[/] {escape(str(problem))}", highlight=False)
     if problems:
         err_console.print(ngettext("{path}: {n} problem", "{path}: {n} problems", len(problems)).format(
             path=path, n=len(problems)), highlight=False, markup=False)
         return 3
     policy = load_policy(path, catalogue)  # what it extends, and the rules the chain adds up to
-    console.print(f"{path}: valid ({len(policy.rules)} rules, extends: {', '.join(policy.chain[1:]) or 'nothing'})")
+    console.print(_("{path}: valid ({n} rules, extends: {extends})").format(
+        path=path, n=len(policy.rules), extends=", ".join(policy.chain[1:]) or _("nothing")))
     return 0

@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 
 from privacyguard.cli._common import TableOrJson, TableOrJsonOpt, console, echo_json
+from privacyguard.i18n import _, ngettext
 from privacyguard.sandbox import list_variants, load_variant, reset_state
 
 app = typer.Typer(help="The simulated platforms used by --sandbox.", no_args_is_help=True)
@@ -22,8 +23,8 @@ def list_cmd(fixtures: Annotated[Path | None, typer.Option("--fixtures", help="A
         echo_json([{"platform": platform, "variant": name, "description": load_variant(platform, name, fixtures)
                     .description} for platform, names in list_variants(fixtures).items() for name in names])
         return 0
-    table = Table(title="Sandbox variants", title_justify="left", expand=True)
-    for column in ("Platform", "Variant", "Description"):
+    table = Table(title=_("Sandbox variants"), title_justify="left", expand=True)
+    for column in (_("Platform"), _("Variant"), _("Description")):
         table.add_column(column)
     for platform, names in list_variants(fixtures).items():
         for name in names:
@@ -36,5 +37,6 @@ def list_cmd(fixtures: Annotated[Path | None, typer.Option("--fixtures", help="A
 def reset() -> int:
     """Forget every change made to simulated accounts (they return to their variant's values)."""
     removed = reset_state()
-    console.print(f"sandbox reset: {removed} saved account state(s) removed")
+    console.print(ngettext("sandbox reset: {n} saved account state removed",
+                           "sandbox reset: {n} saved account states removed", removed).format(n=removed))
     return 0

@@ -45,13 +45,14 @@ def scan(
 ) -> int:
     """Read privacy settings and judge them. Exit 0 all pass, 1 FAIL, 2 unverified, 3 bad input."""
     if sandbox is not None and account:
-        raise BadInput("--sandbox and --account exclude each other: a sandbox scan uses its own simulated accounts")
+        raise BadInput(_("--sandbox and --account exclude each other: a sandbox scan uses its own simulated "
+                         "accounts"))
     with run_progress(_("Reading settings")) as progress:
         result = api.scan(platform or [], sandbox, policy, lang.value, fixtures, accounts=account or [],
                           on_progress=progress)
     if save_snapshot is not None:
         result.snapshot.save(save_snapshot, "--save-snapshot")
-        err_console.print(f"snapshot saved to {save_snapshot}")
+        err_console.print(_("snapshot saved to {path}").format(path=save_snapshot))
     emit(result.report, fmt.value, output, warn_fails=junit_warn_fails)
     hint = api.record_hint(result.snapshot)
     if hint:

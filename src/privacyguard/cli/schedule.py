@@ -10,6 +10,7 @@ import typer
 from privacyguard import schedule as scheduler
 from privacyguard.cli._common import TableOrJson, TableOrJsonOpt, console, echo_json, err_console
 from privacyguard.config import load_config
+from privacyguard.i18n import _
 from privacyguard.sweep import SweepRequest, plan_sweep
 
 app = typer.Typer(help="Run `privacyguard sweep --quiet` every week (systemd timer, cron, launchd or Task Scheduler).",
@@ -30,15 +31,17 @@ def install(
     config = load_config()
     plan_sweep(SweepRequest(notify=notify), config)  # the job must be able to run: accounts, policy, alerts
     record = scheduler.install(weekly, at, notify, backend)
-    console.print(f"scheduled ({record['backend']}): {record['when']}", highlight=False, markup=False)
-    console.print(f"runs: {shlex.join(scheduler.shown_command(record['command']))}", highlight=False, markup=False)
+    console.print(_("scheduled ({backend}): {when}").format(backend=record["backend"], when=record["when"]),
+                  highlight=False, markup=False)
+    console.print(_("runs: {command}").format(command=shlex.join(scheduler.shown_command(record["command"]))),
+                  highlight=False, markup=False)
     for path in record.get("files", []):
-        console.print(f"wrote {path}", highlight=False, markup=False)
+        console.print(_("wrote {path}").format(path=path), highlight=False, markup=False)
     if record.get("cron_line"):
         console.print(f"crontab: {record['cron_line']}", highlight=False, markup=False)
     if not notify and not config.alerts.notify:
-        err_console.print("note: no alert targets configured; the job only records sweeps "
-                          "(add [alerts] notify to config.toml, see docs/config.md)", markup=False, highlight=False)
+        err_console.print(_("note: no alert targets configured; the job only records sweeps "
+                            "(add [alerts] notify to config.toml, see docs/config.md)"), markup=False, highlight=False)
     return 0
 
 
@@ -56,14 +59,17 @@ def status(fmt: TableOrJsonOpt = TableOrJson.table) -> int:
                    if last else None})
         return 0 if state is not None and state["state"].get("ok") else 1
     if state is None:
-        console.print("no weekly sweep installed; `privacyguard schedule install` sets one up")
+        console.print(_("no weekly sweep installed; `privacyguard schedule install` sets one up"))
         return 1
     details = state["state"]
-    console.print(f"installed ({state['backend']}) {state['installed_at'][:16]}: {state['when']}",
+    console.print(_("installed ({backend}) {at}: {when}").format(backend=state["backend"],
+                                                                 at=state["installed_at"][:16], when=state["when"]),
                   highlight=False, markup=False)
-    console.print(f"runs: {shlex.join(scheduler.shown_command(state['command']))}", highlight=False, markup=False)
+    console.print(_("runs: {command}").format(command=shlex.join(scheduler.shown_command(state["command"]))),
+                  highlight=False, markup=False)
     for path, present in details.get("files", {}).items():
-        console.print(f"{'ok     ' if present else 'MISSING'} {path}", highlight=False, markup=False)
+        mark = _("ok") if present else _("MISSING")
+        console.print(f"{mark:7} {path}", highlight=False, markup=False)
     for key in ("cron_line", "enabled", "next", "loaded", "registered"):
         if key in details and details[key] is not None:
             console.print(f"{key}: {details[key]}", highlight=False, markup=False)
@@ -71,10 +77,11 @@ def status(fmt: TableOrJsonOpt = TableOrJson.table) -> int:
 
     with History(create=False) as history:
         last = history.sweeps(limit=1)
-    console.print(f"last sweep: #{last[0].id} {last[0].started_at:%Y-%m-%d %H:%M} UTC, exit {last[0].exit_code}"
-                  if last else "last sweep: none yet", highlight=False, markup=False)
+    console.print(_("last sweep: #{id} {when} UTC, exit {code}").format(
+                      id=last[0].id, when=f"{last[0].started_at:%Y-%m-%d %H:%M}", code=last[0].exit_code)
+                  if last else _("last sweep: none yet"), highlight=False, markup=False)
     if not details.get("ok"):
-        err_console.print("the installed job is incomplete; run `privacyguard schedule install` again")
+        err_console.print(_("the installed job is incomplete; run `privacyguard schedule install` again"))
         return 1
     return 0
 
@@ -84,9 +91,10 @@ def remove(backend: BackendOpt = None) -> int:
     """Remove exactly what `schedule install` installed."""
     record, removed = scheduler.remove(backend)
     if record is None:
-        console.print("no weekly sweep was installed")
+        console.print(_("no weekly sweep was installed"))
         return 0
-    console.print(f"removed the weekly sweep ({record['backend']})", highlight=False, markup=False)
+    console.print(_("removed the weekly sweep ({backend})").format(backend=record["backend"]),
+                  highlight=False, markup=False)
     for item in removed:
-        console.print(f"removed {item}", highlight=False, markup=False)
+        console.print(_("removed {item}").format(item=item), highlight=False, markup=False)
     return 0

@@ -44,13 +44,15 @@ def sweep(
     emit(result.report, fmt.value, output, result.view, quiet=quiet, warn_fails=junit_warn_fails)
     for outcome in result.alerts:
         if not outcome.ok:
-            err_console.print(f"[bold yellow]warning:[/] alert to {escape(outcome.target)} failed after "
-                              f"{outcome.attempts} attempt(s): {escape(outcome.error or '')}; the sweep is saved as "
-                              f"#{result.sweep_id}", highlight=False)
+            message = _("alert to {target} failed after {n} attempt(s): {error}; the sweep is saved as #{id}")
+            err_console.print("[bold yellow]" + _("warning:") + "[/] " + escape(message.format(
+                target=outcome.target, n=outcome.attempts, error=outcome.error or "", id=result.sweep_id)),
+                highlight=False)
         elif not quiet:
-            err_console.print(f"alert sent to {outcome.target}", highlight=False, markup=False)
+            err_console.print(_("alert sent to {target}").format(target=outcome.target), highlight=False,
+                              markup=False)
     if not quiet:
-        err_console.print(f"sweep #{result.sweep_id} saved; see `privacyguard history show {result.sweep_id}`",
+        err_console.print(_("sweep #{id} saved; see `privacyguard history show {id}`").format(id=result.sweep_id),
                           highlight=False)
     return result.exit_code
 

@@ -11,6 +11,7 @@ from privacyguard.cli.fix import Fmt, FormatOpt, _emit
 from privacyguard.fix.model import Change
 from privacyguard.fix.render import result_line
 from privacyguard.fix.session import undo as run_undo
+from privacyguard.i18n import _, ngettext
 
 
 def undo(
@@ -28,10 +29,12 @@ def undo(
 
     run = run_undo(account or [], dry_run=dry_run, on_change=on_change)
     if run.run_id is None:
-        out.print("Nothing to undo: no fix run has changes left to restore"
-                  + (f" for {', '.join(account)}." if account else "."))
+        out.print(_("Nothing to undo: no fix run has changes left to restore for {accounts}.").format(
+            accounts=", ".join(account)) if account else _("Nothing to undo: no fix run has changes left to restore."))
     elif dry_run:
-        out.print(f"Dry run: would restore {len(run.changes)} change(s) of fix run {run.run_id}; nothing is changed.")
+        out.print(ngettext("Dry run: would restore {n} change of fix run {run}; nothing is changed.",
+                           "Dry run: would restore {n} changes of fix run {run}; nothing is changed.",
+                           len(run.changes)).format(n=len(run.changes), run=run.run_id))
     _emit(run, fmt, output, out)
     return run.exit_code
 

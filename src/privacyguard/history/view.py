@@ -18,8 +18,12 @@ def titles(catalogue: Catalogue | None, lang: str) -> dict[str, str]:
     return {sid: pick(catalogue.setting(sid).title, lang) for sid in catalogue.setting_ids}
 
 
-def _policy_key(header: dict) -> tuple:
-    return header.get("name"), header.get("source")
+def _policy_changed(before: dict, after: dict) -> bool:
+    """Judged under a different policy? Compared by content (the resolved rules' hash) where both sweeps
+    recorded it, so an edited policy file counts and a renamed copy does not; older sweeps by name and source."""
+    if before.get("sha256") and after.get("sha256"):
+        return before["sha256"] != after["sha256"]
+    return (before.get("name"), before.get("source")) != (after.get("name"), after.get("source"))
 
 
 def _rejudged(state: AccountState | None, policy: Policy, catalogue: Catalogue, lang: str) -> AccountState | None:
@@ -49,7 +53,7 @@ def sweep_view(history: History, record: SweepRecord, catalogue: Catalogue | Non
         judge = True
         if baseline is not None:
             old_policy = history.policy_of(baseline.sweep_id)
-            if _policy_key(old_policy) != _policy_key(record.policy):
+            if _policy_changed(old_policy, record.policy):
                 can_rejudge = policy is not None and catalogue is not None
                 if can_rejudge:
                     before = _rejudged(before, policy, catalogue, record.lang)

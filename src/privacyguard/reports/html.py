@@ -143,6 +143,7 @@ def _render(report: Report, sweep: SweepView | None, lang: str) -> str:
         report=report, sweep=sweep, names=platform_names(), accounts=accounts, drift=drift, first=first, lang=lang,
         _=_, ngettext=ngettext, status_label=status_label, account_status_label=account_status_label,
         value_label=value_label, expected_label=expected_label,
-        heading=drift_heading(sweep) if sweep else "", policy_note=policy_change_text(sweep) if sweep else None,
+        heading=drift_heading(sweep, len(drift)) if sweep else "",
+        policy_note=policy_change_text(sweep) if sweep else None,
         chart=trend_chart(sweep), weight=KIND_WEIGHT,
         alert_failures=failed_alerts_text(sweep) if sweep else [], version=report.tool.get("version", ""))

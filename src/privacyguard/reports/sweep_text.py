@@ -33,16 +33,19 @@ KIND_WEIGHT = {
 }
 
 
-def drift_heading(sweep: SweepView) -> str:
+def drift_heading(sweep: SweepView, shown: int | None = None) -> str:
+    """The drift's one-line heading; `shown` is how many changes the format lists (the HTML lists each
+    changed setting once, so its count is of those lines, not of the drift items behind them)."""
+    count = len(sweep.drift) if shown is None else shown
     compared = sorted({b for b in sweep.baselines.values() if b is not None})
     if not compared:
         return _("Sweep #{id}: first sweep, nothing to compare with yet").format(id=sweep.sweep_id)
     since = ", ".join(f"#{b}" for b in compared)
-    if not sweep.drift:
+    if not count:
         return _("Sweep #{id}: no drift since the last sweep ({since})").format(id=sweep.sweep_id, since=since)
     return ngettext("Sweep #{id}: {n} change since the last sweep ({since})",
                     "Sweep #{id}: {n} changes since the last sweep ({since})",
-                    len(sweep.drift)).format(id=sweep.sweep_id, n=len(sweep.drift), since=since)
+                    count).format(id=sweep.sweep_id, n=count, since=since)
 
 
 def policy_change_text(sweep: SweepView) -> str | None:
@@ -51,13 +54,16 @@ def policy_change_text(sweep: SweepView) -> str | None:
     if change is None:
         return None
     since = ", ".join(f"#{b}" for b in change.since)
+    if change.before == change.after:  # the same policy, edited: its rules are not what they were
+        changed = _("The rules of policy {after} changed since sweep {since}.")
+    else:
+        changed = _("The policy changed from {before} to {after} since sweep {since}.")
     if change.rejudged:
-        return _("The policy changed from {before} to {after} since sweep {since}. That is not drift: the earlier "
-                 "readings were judged again under {after}, so the changes below are changes on the account.").format(
-            before=change.before, after=change.after, since=since)
-    return _("The policy changed from {before} to {after} since sweep {since}. That is not drift: only the readings "
-             "are compared below, not what passed or failed.").format(before=change.before, after=change.after,
-                                                                      since=since)
+        meaning = _("That is not drift: the earlier readings were judged again under {after}, so the changes below "
+                    "are changes on the account.")
+    else:
+        meaning = _("That is not drift: only the readings are compared below, not what passed or failed.")
+    return (changed + " " + meaning).format(before=change.before, after=change.after, since=since)
 
 
 def drift_value(item: DriftItem, shown: str | None) -> str:

@@ -28,6 +28,7 @@ from privacyguard.collect.browser import launch
 from privacyguard.collect.locate import find_one
 from privacyguard.collect.pages import PageOutcome, load
 from privacyguard.errors import SignInError
+from privacyguard.i18n import N_
 from privacyguard.sandbox.fixtures import load_variant
 from privacyguard.sandbox.server import SandboxAccount
 from privacyguard.signin.layer import SignInLayer
@@ -40,17 +41,17 @@ Person = Callable[[Page], Awaitable[None]]  # plays the person in tests
 StateCallback = Callable[[Seen], None]
 
 WHAT_TO_DO = {
-    Seen.SIGN_IN_FORM: "sign in in the browser window",
-    Seen.SIGNED_OUT: "sign in in the browser window",
-    Seen.WRONG_PASSWORD: "the platform did not accept the password: try again in the browser window",
-    Seen.ACCOUNT_LOCKED: "the platform says the account is locked or disabled: follow its steps in the window",
-    Seen.TWO_STEP: "enter your two-step code in the browser window",
-    Seen.TWO_STEP_REJECTED: "the code was not accepted: try again in the browser window",
-    Seen.CAPTCHA: "answer the security check (captcha) in the browser window",
-    Seen.CHECKPOINT: "the platform wants to confirm it's you: answer it in the browser window",
-    Seen.RATE_LIMITED: "the platform says it has temporarily blocked you: close the window and try later",
-    Seen.CONSENT: "answer the cookie dialog in the browser window",
-    Seen.SIGNED_IN: "signed in; checking that the settings pages open",
+    Seen.SIGN_IN_FORM: N_("sign in in the browser window"),
+    Seen.SIGNED_OUT: N_("sign in in the browser window"),
+    Seen.WRONG_PASSWORD: N_("the platform did not accept the password: try again in the browser window"),
+    Seen.ACCOUNT_LOCKED: N_("the platform says the account is locked or disabled: follow its steps in the window"),
+    Seen.TWO_STEP: N_("enter your two-step code in the browser window"),
+    Seen.TWO_STEP_REJECTED: N_("the code was not accepted: try again in the browser window"),
+    Seen.CAPTCHA: N_("answer the security check (captcha) in the browser window"),
+    Seen.CHECKPOINT: N_("the platform wants to confirm it's you: answer it in the browser window"),
+    Seen.RATE_LIMITED: N_("the platform says it has temporarily blocked you: close the window and try later"),
+    Seen.CONSENT: N_("answer the cookie dialog in the browser window"),
+    Seen.SIGNED_IN: N_("signed in; checking that the settings pages open"),
 }
 
 
