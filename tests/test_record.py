@@ -165,7 +165,7 @@ DUTCH = ("facebook.lookup_by_email", "Wie kan je vinden via het e-mailadres dat 
 
 
 def _flow_wordings(flow: dict, setting_id: str) -> list[str]:
-    setting = next(s for s in flow["settings"] if s["id"] == setting_id)
+    setting = next(s for s in flow["settings"] if s.get("id") == setting_id)  # includes have no id
     found: list[str] = []
 
     def walk(node: object) -> None:
@@ -211,7 +211,7 @@ def test_suggest_ranks_the_relabelled_control_first_and_its_snippet_reads_it(tmp
     # The flow as an older release had it: it knew these settings by their words only (no CSS anchors).
     relabelled = {**{sid: new for sid, (_, new) in RELABELLED.items()}, DUTCH[0]: DUTCH[1]}
     for setting in flow["settings"]:
-        if setting["id"] in relabelled:
+        if setting.get("id") in relabelled:
             setting["locators"] = [loc for loc in setting["locators"] if "css" not in loc]
     for setting_id, (shown, new) in RELABELLED.items():
         assert _relabel(english.variant.folder, [shown, *_flow_wordings(flow, setting_id)], new) >= 1
@@ -239,7 +239,7 @@ def test_suggest_ranks_the_relabelled_control_first_and_its_snippet_reads_it(tmp
 
     # Pasting each snippet into a copy of the flow makes the setting read right.
     for setting in flow["settings"]:
-        if setting["id"] in snippets:
+        if setting.get("id") in snippets:
             setting["locators"] = yaml.safe_load(snippets[setting["id"]]) + setting["locators"]
     monkeypatch.setenv("PRIVACYGUARD_FLOWS", str(_flows_copy(tmp_path / "flows-new", flow)))
     mended = {c.variant: c for c in api.check_flows(out, platforms=["facebook"])}

@@ -110,7 +110,8 @@ def test_catalog_lists_four_platforms_and_the_closed_networks_in_both_languages(
         table = run_cli("catalog", "--lang", lang, home=pg_home)
         flat = " ".join(table.stdout.split())
         assert table.returncode == 0 and all(word in flat for word in words), (lang, flat[-800:])
-        assert all(name in flat for name in ("LinkedIn", "Facebook", "X (catalogue", "Instagram"))
+        catalogue_word = {"en": "catalogue", "nl": "catalogus"}[lang]
+        assert all(name in flat for name in ("LinkedIn", "Facebook", f"X ({catalogue_word}", "Instagram"))
 
 
 def test_every_report_format_carries_all_four_platforms(pg_home: Path, tmp_path: Path) -> None:
