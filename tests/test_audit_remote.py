@@ -106,3 +106,25 @@ def test_no_reachable_endpoint_is_an_error_not_a_hang(tmp_path: Path, pg_home: P
     bad = run_cli("audit", "run", str(roster), "--policy", str(policy), "--browser-endpoint", "http://host:1",
                   "--out", str(tmp_path / "a.json"), home=pg_home)
     assert bad.returncode == 3 and "expected ws://" in bad.stderr
+
+
+def test_browser_server_stops_cleanly_on_ctrl_c_right_after_it_says_listening(tmp_path: Path) -> None:
+    """Ctrl-C the moment "listening" is printed is a clean stop (exit 0), not an interrupted run (130)."""
+    import os
+    import re
+    import signal
+    import subprocess
+    import sys
+
+    env = dict(os.environ, PRIVACYGUARD_HOME=str(tmp_path / "home"), NO_COLOR="1")
+    for _attempt in range(3):
+        server = subprocess.Popen([sys.executable, "-m", "privacyguard", "audit", "browser-server", "--port", "0"],
+                                  env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                  start_new_session=True)
+        assert server.stdout is not None
+        first = server.stdout.readline()
+        assert re.search(r"listening: ws://127\.0\.0\.1:\d+/", first), first
+        os.killpg(server.pid, signal.SIGINT)
+        rest, _ = server.communicate(timeout=60)
+        assert server.returncode == 0, first + rest
+        assert "Traceback" not in rest

@@ -178,12 +178,13 @@ def browser_server(
     """Serve this machine's Chromium to `audit run --browser-endpoint` (stop with Ctrl-C)."""
     server = BrowserServer(host=host, port=port)
     endpoint = server.start()
-    console.print(_("browser server listening: {endpoint}").format(endpoint=endpoint))
-    console.print(_("anyone who can reach this address can drive the browser: keep it on a private network"))
     stop = {signal.SIGINT, signal.SIGTERM}
     # sigwait only takes signals that are blocked; unblocked, Ctrl-C went to Python's handler and the
     # wait went on. The server's own processes are already running, so they keep their signal mask.
+    # Blocked before "listening" is printed: a Ctrl-C that follows the line at once is a clean stop too.
     signal.pthread_sigmask(signal.SIG_BLOCK, stop)
+    console.print(_("browser server listening: {endpoint}").format(endpoint=endpoint))
+    console.print(_("anyone who can reach this address can drive the browser: keep it on a private network"))
     try:
         signal.sigwait(stop)
     finally:
