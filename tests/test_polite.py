@@ -33,7 +33,8 @@ def test_backoff_prefers_retry_after_then_doubles() -> None:
 def _scripted(monkeypatch: pytest.MonkeyPatch, answers: list[LoadedPage]) -> list[float]:
     slept: list[float] = []
 
-    async def fake_load(page: object, flow: object, url: str, timeout_ms: float = 0) -> LoadedPage:
+    async def fake_load(page: object, flow: object, url: str, timeout_ms: float = 0,
+                        settings: object = None) -> LoadedPage:
         return answers.pop(0)
 
     async def fake_sleep(seconds: float) -> None:

@@ -11,6 +11,7 @@ import asyncio
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from privacyguard.accounts import get_account, list_accounts
 from privacyguard.catalogue import Catalogue, load_catalogue
@@ -21,12 +22,13 @@ from privacyguard.evaluate import evaluate
 from privacyguard.findings import Finding, Report, Status
 from privacyguard.i18n import SUPPORTED_LANGS
 from privacyguard.policy import Policy, load_policy
-from privacyguard.record.check import CheckedVariant, check_variants
-from privacyguard.record.recorder import RecordResult
-from privacyguard.record.recorder import record as record_pages
 from privacyguard.sandbox.fixtures import list_variants, load_variant
 from privacyguard.signin.layer import SignInLayer
 from privacyguard.snapshot import ReadStatus, Snapshot
+
+if TYPE_CHECKING:  # imported where used: a scan needs neither (start-up cost, docs/architecture.md)
+    from privacyguard.record.check import CheckedVariant
+    from privacyguard.record.recorder import RecordResult
 
 DEFAULT_POLICY = "recommended"
 
@@ -121,6 +123,8 @@ def record(platform: str, out: Path, *, sandbox: str | None = None, account: str
            only: list[str] | None = None, name: str | None = None, redact: list[str] | None = None,
            fixtures: Path | None = None) -> RecordResult:
     """Save the settings pages a scan of one account reads as a scrubbed fixture variant (docs/recording.md)."""
+    from privacyguard.record.recorder import record as record_pages
+
     return record_pages(platform, out, sandbox=sandbox, account=account, only=only, name=name, redact=redact,
                         fixtures=fixtures)
 
@@ -128,6 +132,8 @@ def record(platform: str, out: Path, *, sandbox: str | None = None, account: str
 def check_flows(fixtures: Path, variant: str | None = None, platforms: list[str] | None = None,
                 suggest: bool = False) -> list[CheckedVariant]:
     """Read fixture variants (recorded or any) and say what the flows make of every setting."""
+    from privacyguard.record.check import check_variants
+
     return check_variants(fixtures, variant, platforms, suggest)
 
 

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 import sys
 from typing import Annotated, Any
@@ -18,26 +19,6 @@ except ImportError:  # pragma: no cover
     from click import exceptions as click_exc  # type: ignore[no-redef]
 
 from privacyguard import __version__, logs
-from privacyguard.cli import (  # issue 5, issue 3
-    accounts,
-    catalog,
-    config,
-    demo,
-    doctor,
-    evaluate,
-    fix,
-    history,
-    login,
-    policy,
-    record,
-    sandbox,
-    scan,
-    schedule,
-    sweep,
-    undo,
-)
-from privacyguard.cli import audit as audit_cmd  # issue 6
-from privacyguard.cli import flows as flows_cmd
 from privacyguard.cli._common import err_console, settings
 from privacyguard.errors import BadInput, BrowserNotFound, PrivacyGuardError
 from privacyguard.i18n import _
@@ -51,7 +32,7 @@ def error_prefix() -> str:
 
 EXIT_UNVERIFIED = 2
 
-app = typer.Typer(
+_APP_OPTIONS = dict(
     name="privacyguard",
     help="Read, judge and fix the privacy settings of your social-media accounts.",
     no_args_is_help=True,
@@ -66,7 +47,6 @@ def _print_version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
 def root(
     version: Annotated[bool, typer.Option("--version", callback=_print_version, is_eager=True,
                                           help="Print the version and exit.")] = False,
@@ -80,18 +60,45 @@ def root(
     logs.configure(verbose, quiet, err_console)
 
 
-for module in (scan, evaluate, demo, catalog, sweep, login, doctor, record):
-    module.register(app)
-for module in (fix, undo):  # issue 4
-    module.register(app)
-app.add_typer(policy.app, name="policy")
-app.add_typer(sandbox.app, name="sandbox")
-app.add_typer(accounts.app, name="accounts")
-app.add_typer(history.app, name="history")
-app.add_typer(schedule.app, name="schedule")
-app.add_typer(config.app, name="config")
-app.add_typer(audit_cmd.app, name="audit")
-app.add_typer(flows_cmd.app, name="flows")
+# Every subcommand: its name, its module under privacyguard.cli, and whether the module is a group
+# (an `app` of its own) or registers one command. A run imports only the module of the command it
+# names (`_app_for`): importing all of them cost a read-only scan ~0.4 s of CPU (docs/architecture.md).
+COMMANDS: dict[str, tuple[str, bool]] = {
+    "scan": ("scan", False), "evaluate": ("evaluate", False), "demo": ("demo", False),
+    "catalog": ("catalog", False), "sweep": ("sweep", False), "login": ("login", False),
+    "doctor": ("doctor", False), "record": ("record", False), "fix": ("fix", False), "undo": ("undo", False),
+    "policy": ("policy", True), "sandbox": ("sandbox", True), "accounts": ("accounts", True),
+    "history": ("history", True), "schedule": ("schedule", True), "config": ("config", True),
+    "audit": ("audit", True), "flows": ("flows", True),
+}
+
+
+def _add(target: typer.Typer, name: str) -> None:
+    module_name, group = COMMANDS[name]
+    module = importlib.import_module(f"privacyguard.cli.{module_name}")
+    if group:
+        target.add_typer(module.app, name=name)
+    else:
+        module.register(target)
+
+
+def _invoked(argv: list[str]) -> str | None:
+    """The subcommand a command line names, if it names one (the root options take no values)."""
+    for arg in argv:
+        if arg == "--":
+            return None
+        if not arg.startswith("-"):
+            return arg if arg in COMMANDS else None
+    return None
+
+
+def _app_for(name: str | None) -> typer.Typer:
+    """The root app with one subcommand (or, for help and mistakes, all of them)."""
+    target = typer.Typer(**_APP_OPTIONS)
+    target.callback()(root)
+    for each in [name] if name is not None else COMMANDS:
+        _add(target, each)
+    return target
 
 
 def _metavar(param: Any) -> str:
@@ -122,22 +129,23 @@ def tidy(command: Any) -> Any:
     return command
 
 
-def command() -> Any:
-    """The click command behind the app, with tidied help (built once per process)."""
-    global _COMMAND
-    if _COMMAND is None:
-        _COMMAND = tidy(typer.main.get_command(app))
-    return _COMMAND
+def command(name: str | None = None) -> Any:
+    """The click command behind the app for subcommand `name` (None: all), with tidied help (built
+    once per process and subcommand)."""
+    if name not in _COMMANDS:
+        _COMMANDS[name] = tidy(typer.main.get_command(_app_for(name)))
+    return _COMMANDS[name]
 
 
-_COMMAND: Any = None
+_COMMANDS: dict[str | None, Any] = {}
 
 
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI and turn every deliberate error into a message and an exit code."""
     settings.verbose, settings.quiet = 0, False
     try:
-        code = command().main(args=argv, standalone_mode=False, prog_name="privacyguard")
+        args = sys.argv[1:] if argv is None else argv
+        code = command(_invoked(args)).main(args=args, standalone_mode=False, prog_name="privacyguard")
     except click_exc.NoArgsIsHelpError as exc:
         if exc.message:  # Rich already printed the help while the error was made; plain click did not
             typer.echo(exc.message)

@@ -7,17 +7,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 
 from privacyguard.files import check_output, write_output
-from privacyguard.findings import Report
 from privacyguard.i18n import LANG_ENV, _, set_lang
 from privacyguard.reports import FORMATS, render
-from privacyguard.reports.context import SweepView
-from privacyguard.reports.table import build_renderable
+
+if TYPE_CHECKING:
+    from privacyguard.findings import Report
+    from privacyguard.reports.context import SweepView
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
@@ -100,6 +101,8 @@ def emit(report: Report, fmt: str, output: Path | None, sweep: SweepView | None 
     if quiet:
         return
     if fmt == "table":
+        from privacyguard.reports.table import build_renderable  # Rich tables: only for this format
+
         console.print(build_renderable(report, sweep))
     else:
         typer.echo(render(report, fmt, sweep, warn_fails=warn_fails), nl=False)

@@ -12,16 +12,6 @@ import contextlib
 import threading
 from collections.abc import Callable, Iterator
 
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    SpinnerColumn,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
-
 from privacyguard.cli._common import err_console, settings
 from privacyguard.i18n import _
 
@@ -40,6 +30,18 @@ class RunProgress:
     """A bar over the accounts (or changes) of one run, fed by the library's progress callback."""
 
     def __init__(self, description: str) -> None:
+        # Imported here: off a terminal (scripts, CI, the bench) no display is drawn, and Rich's
+        # progress machinery is a noticeable part of a short run's start-up.
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            SpinnerColumn,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
+
         self.progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
                                  MofNCompleteColumn(), TextColumn("·"), TimeElapsedColumn(),
                                  TextColumn("· " + _("time left")), TimeRemainingColumn(),

@@ -99,15 +99,16 @@ async def collect_account(page: Page, flow: PlatformFlow, account: str, sandbox:
             loaded = LoadedPage(PageOutcome.RATE_LIMITED, url, note=stop)
         else:
             loaded = await load_politely(page, flow, url, options.page_timeout_ms, options.retries,
-                                         options.backoff_seconds)
+                                         options.backoff_seconds, [flow.by_id[sid] for sid in group])
         if loaded.blocks_account:
             for sid in pending:
                 snapshot.readings[sid] = _reading_for_unloaded(flow.by_id[sid], loaded)
             snapshot.error = AccountError(kind=loaded.outcome.value, message=loaded.note or loaded.outcome.value)
             break
+        first = loaded.look.first if loaded.look is not None else None
         quick, settled = (await read_settings(page, [flow.by_id[sid] for sid in group], loaded.url, loaded.lang,
-                                              options.settle_seconds, requests) if loaded.outcome is PageOutcome.OK
-                          else ({}, False))
+                                              options.settle_seconds, requests, first)
+                          if loaded.outcome is PageOutcome.OK else ({}, False))
         for sid in group:
             setting = flow.by_id[sid]
             if loaded.outcome is PageOutcome.OK:

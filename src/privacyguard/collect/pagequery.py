@@ -43,26 +43,32 @@ _JS = files("privacyguard.collect") / "js"
 _BODY = ((_JS / "playwright_aria.js").read_text(encoding="utf-8") + CONTROLS_JS
          + (_JS / "pagequery.js").read_text(encoding="utf-8") + (_JS / "reader.js").read_text(encoding="utf-8"))
 KEY = "__privacyguardQuery"
-ENTRIES = {"query": KEY, "read": "__privacyguardRead", "pick": "__privacyguardPick"}
-_FUNCTIONS = {"query": "privacyguardQuery", "read": "privacyguardRead", "pick": "privacyguardPick"}
+ENTRIES = {"query": KEY, "read": "__privacyguardRead", "pick": "__privacyguardPick", "look": "__privacyguardLook"}
+_FUNCTIONS = {"query": "privacyguardQuery", "read": "privacyguardRead", "pick": "privacyguardPick",
+              "look": "privacyguardLook"}
 # Installed in every new document of a context (runner.new_context), so that a query sends a short
 # call instead of ~90 KB of script each time, and the reader can tell how long the page has been
 # quiet. Not writable or configurable: page scripts that run later cannot replace it.
-INSTALL = ("(() => {\n" + _BODY + "\nwatchMutations();\n"
-           + "".join(f"Object.defineProperty(window, {ENTRIES[name]!r}, {{value: {function}, enumerable: false, "
-                     "writable: false, configurable: false});\n" for name, function in _FUNCTIONS.items())
+# Each entry takes and gives JSON text (with the JSON functions the document started with): one
+# string each way instead of a tree of values, which Playwright's Python side would check and
+# convert value by value (measured: a fifth of a scan's Python work, docs/architecture.md).
+INSTALL = ("(() => {\n" + _BODY + "\nwatchMutations();\nconst pgParse = JSON.parse, pgStringify = JSON.stringify;\n"
+           + "".join(f"Object.defineProperty(window, {ENTRIES[name]!r}, {{value: (text) => pgStringify({function}("
+                     "pgParse(text))), enumerable: false, writable: false, configurable: false});\n"
+                     for name, function in _FUNCTIONS.items())
            + "})();")
-_CALL = "(args) => { const query = window[args.entry]; return query ? query(args.payload) : null; }"
+_CALL = {name: f"(text) => {{ const query = window[{entry!r}]; return query ? query(text) : null; }}"
+         for name, entry in ENTRIES.items()}
 _FULL = {name: f"(args) => {{\n{_BODY}\nreturn {function}(args);\n}}" for name, function in _FUNCTIONS.items()}
 
 
 async def _evaluate(page: Page, name: str, payload: dict[str, Any]) -> Any:
     """Call one of the installed entries (or send the whole script where it is not installed)."""
     await frames.tick(page)  # lean path: what the page builds on its next frame is there to be read
-    result = await page.evaluate(_CALL, {"entry": ENTRIES[name], "payload": payload})
-    if result is None:  # not installed in this document (a context runner.new_context did not make)
-        result = await page.evaluate(_FULL[name], payload)
-    return result
+    text = await page.evaluate(_CALL[name], json.dumps(payload))
+    if text is None:  # not installed in this document (a context runner.new_context did not make)
+        return await page.evaluate(_FULL[name], payload)
+    return json.loads(text)
 
 
 async def install(context: BrowserContext) -> None:
@@ -185,7 +191,8 @@ def _key(answer: dict[str, Any]) -> str:
 
 
 async def read_settings(page: Page, settings: list[Setting], url: str, lang: str, settle_seconds: float = 0.0,
-                        requests: Requests | None = None) -> tuple[dict[str, Reading | None], bool]:
+                        requests: Requests | None = None,
+                        first: dict[str, Any] | None = None) -> tuple[dict[str, Reading | None], bool]:
     """Read the settings on the open page with the reader (js/reader.js), patiently.
 
     Waits only while some control is still missing (at most `settle_seconds`, once for the page),
@@ -193,6 +200,8 @@ async def read_settings(page: Page, settings: list[Setting], url: str, lang: str
     (`requests`), no DOM change for QUIET_SECONDS. A value that changed and did not hold is no
     reading. Returns (readings, settled): a setting maps to None only where the reader failed on
     it (the Playwright path decides); `settled` is False when the page could not be asked at all.
+    `first`: the first reading, already taken by the page's first look (`look`) for these settings
+    in this language.
     """
     started = time.monotonic()
     deadline = started + settle_seconds
@@ -203,7 +212,7 @@ async def read_settings(page: Page, settings: list[Setting], url: str, lang: str
     quiet = True
     while True:
         try:
-            result = await _evaluate(page, "read", payload)
+            result = first if first is not None and not history else await _evaluate(page, "read", payload)
         except PlaywrightError:
             return {s.id: None for s in settings}, False
         answers, activity = result["settings"], result["page"]
@@ -265,6 +274,64 @@ async def pick(page: Page, specs: list[Locator], lang: str) -> tuple[PwLocator |
     if answer.get("count") == 1 and not answer.get("shared") and "error" not in answer:
         return page.locator(f"[data-privacyguard-pick='{token}']"), answer, descs
     return None, answer, descs
+
+
+def _langs(specs: list[Locator]) -> set[str]:
+    """Every language a locator (or what it is within) gives a text in."""
+    found: set[str] = set()
+    for spec in specs:
+        for texts in (spec.name, spec.label, spec.text, spec.question, spec.has_text):
+            if isinstance(texts, dict):
+                found.update(texts)
+        if spec.within is not None:
+            found |= _langs([spec.within])
+    return found
+
+
+_OTHER = "*"  # any language no locator gives a text in: chains() then keeps the flows' own order
+
+
+@dataclass
+class Look:
+    """A page's first look (`look`): its language, whether a rate-limit marker shows (None: the
+    marker query failed, ask again the usual way) and the reader's first raw result for the
+    settings, for read_settings to start from."""
+
+    lang: str
+    marker_shown: bool | None
+    first: dict[str, Any]
+
+
+async def look(page: Page, markers: list[Locator], settings: list[Setting]) -> Look | None:
+    """A freshly loaded page's language, rate-limit markers and first reading, in one evaluation
+    (and one frame) instead of three. None where that did not work (the page went away, or a
+    script broke it): the caller then asks each the usual way, as it would have anyway."""
+    specs = [*markers, *(spec for setting in settings for spec in setting.locators)]
+    langs = sorted(_langs(specs))
+    variants: list[dict[str, Any]] = []
+    index: dict[str, int] = {}
+    seen: dict[str, int] = {}
+    for key in [*langs, _OTHER]:
+        variant = {"markers": ({"queries": [{"candidates": [steps for steps, _ in chains(spec, key)],
+                                             "control": None} for spec in markers]} if markers else None),
+                   "read": {"settings": [_setting_query(setting, key)[0] for setting in settings]}}
+        text = json.dumps(variant, sort_keys=True)
+        if text not in seen:
+            seen[text] = len(variants)
+            variants.append(variant)
+        index[key] = seen[text]
+    try:
+        result = await _evaluate(page, "look", {"langs": langs, "variants": variants, "index": index})
+    except PlaywrightError:
+        return None
+    lang = str(result["shown"]).split("-")[0].lower()
+    if result["key"] != (lang if lang in langs else _OTHER):  # JavaScript lower-cased it otherwise
+        return None
+    shown: bool | None = False
+    if result["markers"] is not None:
+        answers = result["markers"]["answers"]
+        shown = None if any("error" in a for a in answers) else any(a["count"] > 0 for a in answers)
+    return Look(lang, shown, result["read"])
 
 
 async def shows_any(page: Page, markers: list[Locator], lang: str) -> bool | None:

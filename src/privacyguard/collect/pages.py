@@ -10,9 +10,9 @@ from urllib.parse import urlsplit
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Page
 
-from privacyguard.catalogue import Locator, PlatformFlow
+from privacyguard.catalogue import Locator, PlatformFlow, Setting
 from privacyguard.collect.locate import build
-from privacyguard.collect.pagequery import shows_any
+from privacyguard.collect.pagequery import Look, look, shows_any
 from privacyguard.sandbox.fixtures import url_key
 
 
@@ -33,6 +33,7 @@ class LoadedPage:
     note: str | None = None
     status: int | None = None  # the HTTP status of the page (for backoff)
     retry_after: float | None = None  # seconds, when the platform said how long to wait
+    look: Look | None = None  # the page's first look, when `load` was given the settings to read
 
     @property
     def blocks_account(self) -> bool:
@@ -62,8 +63,10 @@ def classify(flow: PlatformFlow, requested: str, final: str, status: int | None)
     return PageOutcome.OK, None
 
 
-async def load(page: Page, flow: PlatformFlow, url: str, timeout_ms: float = 30_000) -> LoadedPage:
-    """Navigate once and classify the result."""
+async def load(page: Page, flow: PlatformFlow, url: str, timeout_ms: float = 30_000,
+               settings: list[Setting] | None = None) -> LoadedPage:
+    """Navigate once and classify the result. With the `settings` to be read on the page, its
+    language, the rate-limit markers and the first reading come from one evaluation (`look`)."""
     try:
         response = await page.goto(url, wait_until="domcontentloaded", timeout=timeout_ms)
         await page.wait_for_load_state("domcontentloaded")  # settle client-side redirects
@@ -75,13 +78,20 @@ async def load(page: Page, flow: PlatformFlow, url: str, timeout_ms: float = 30_
     # After a redirect the response belongs to the first URL; its status says nothing of the last page.
     status = response.status if response is not None and response.url == page.url else None
     outcome, note = classify(flow, url, page.url, status)
-    lang = "en"
+    lang, first = "en", None
     if outcome is PageOutcome.OK:
-        lang = (await page.evaluate("document.documentElement.lang || 'en'")).split("-")[0].lower()
-        if flow.sign_in.rate_limit_markers and await _shows_any(page, flow.sign_in.rate_limit_markers, lang):
+        markers = flow.sign_in.rate_limit_markers
+        first = await look(page, markers, settings) if settings else None
+        if first is not None:
+            lang, blocked = first.lang, first.marker_shown
+        else:
+            lang, blocked = (await page.evaluate("document.documentElement.lang || 'en'")).split("-")[0].lower(), None
+        if blocked is None:
+            blocked = bool(markers) and await _shows_any(page, markers, lang)
+        if blocked:
             outcome, note = PageOutcome.RATE_LIMITED, "temporarily blocked by the platform (it said so on the page)"
     return LoadedPage(outcome, page.url, lang=lang, note=note, status=status,
-                      retry_after=_retry_after(response.headers if response else {}))
+                      retry_after=_retry_after(response.headers if response else {}), look=first)
 
 
 async def _shows_any(page: Page, markers: list[Locator], lang: str) -> bool:

@@ -12,7 +12,7 @@ import random
 
 from playwright.async_api import Page
 
-from privacyguard.catalogue import PlatformFlow
+from privacyguard.catalogue import PlatformFlow, Setting
 from privacyguard.collect.pages import LoadedPage, PageOutcome, load
 
 MAX_WAIT_SECONDS = 120.0  # a longer Retry-After is not waited out: the platform is told we stopped
@@ -33,12 +33,12 @@ def worth_retrying(loaded: LoadedPage, flow: PlatformFlow) -> bool:
 
 
 async def load_politely(page: Page, flow: PlatformFlow, url: str, timeout_ms: float = 30_000, retries: int = 0,
-                        backoff_seconds: float = 0.0) -> LoadedPage:
-    """Load a page; on 429/5xx wait and try again up to `retries` times."""
-    loaded = await load(page, flow, url, timeout_ms)
+                        backoff_seconds: float = 0.0, settings: list[Setting] | None = None) -> LoadedPage:
+    """Load a page; on 429/5xx wait and try again up to `retries` times. `settings`: see pages.load."""
+    loaded = await load(page, flow, url, timeout_ms, settings)
     for attempt in range(retries):
         if not worth_retrying(loaded, flow):
             break
         await asyncio.sleep(backoff_delay(attempt, backoff_seconds, loaded.retry_after))
-        loaded = await load(page, flow, url, timeout_ms)
+        loaded = await load(page, flow, url, timeout_ms, settings)
     return loaded

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from privacyguard.findings import Report
-from privacyguard.reports.context import SweepView
+
+if TYPE_CHECKING:
+    from privacyguard.reports.context import SweepView
 
 _FINDING_FIELDS = ("uid", "setting", "title", "status", "severity", "level", "expected", "actual",
                    "reason", "rationale", "remediation", "automatable", "target")

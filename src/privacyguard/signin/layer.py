@@ -22,7 +22,6 @@ from typing import Any
 
 from playwright.async_api import BrowserContext, Page
 
-from privacyguard import secrets, sessions
 from privacyguard.accounts import Account, list_accounts, update_account
 from privacyguard.catalogue import PlatformFlow
 from privacyguard.collect.pages import PageOutcome
@@ -79,6 +78,8 @@ class SignInLayer:
         account = self.accounts.get(account_name) if registered else None
         if account is None:
             return True, SandboxSignIn()
+        from privacyguard import secrets, sessions  # the keyring and cryptography: only for registered accounts
+
         password = secrets.get_password(account.name) if account.has_password else None
         totp = secrets.get_totp(account.name) if account.has_totp else None
         self_sign_in = not account.has_password and not sessions.has_session(account.name)
@@ -90,6 +91,8 @@ class SignInLayer:
         account = self.accounts.get(account_name)
         if account is None:  # an unregistered simulated account (`scan --sandbox`): nothing to sign in
             return await read()
+        from privacyguard import sessions  # the keyring and cryptography: only for registered accounts
+
         try:
             state = sessions.load_session(account.name)
         except SessionError as exc:
@@ -153,6 +156,8 @@ class SignInLayer:
         username = account.username or (account.name if sandbox is not None else None)
         if not username:
             return account_error("no_username", account.name, flow.name)
+        from privacyguard import secrets  # the keyring: only for registered accounts
+
         try:
             password = secrets.get_password(account.name)
             totp_secret = secrets.get_totp(account.name) if account.has_totp else None

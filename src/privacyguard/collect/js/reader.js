@@ -353,3 +353,20 @@ function privacyguardPick(args) {
   }
   return answer;
 }
+
+// A page's first look, in one evaluation right after it loaded: its language, the rate-limit
+// markers (privacyguardQuery) and the first reading of its settings (privacyguardRead). Chains
+// depend on the language (its labels first), so both come once per language the locators name
+// (`langs`) and once for any other ("*"); the page's own language picks which.
+function privacyguardLook(args) {
+  const shown = document.documentElement.lang || "en";
+  const lang = shown.split("-")[0].toLowerCase();
+  const key = args.langs.includes(lang) ? lang : "*";
+  const variant = args.variants[args.index[key]];
+  return {
+    shown,
+    key,
+    markers: variant.markers ? privacyguardQuery(variant.markers) : null,
+    read: privacyguardRead(variant.read),
+  };
+}
