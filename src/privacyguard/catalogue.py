@@ -452,12 +452,17 @@ def load_flow(path: Path) -> PlatformFlow:
 
 
 _CACHE: dict[Path, Catalogue] = {}
+_DEFAULT_FOLDER: dict[str | None, Path] = {}  # PRIVACYGUARD_FLOWS → the default flows folder
 
 
 def load_catalogue(directory: Path | None = None) -> Catalogue:
     """All flows in a folder (default: the shipped flows/), cached per folder (in this process, and
     between runs: `_cached`)."""
-    folder = (directory or flows_dir()).resolve()
+    if directory is None:  # asked for again and again (every report label): resolve the default folder once
+        env = os.environ.get("PRIVACYGUARD_FLOWS")
+        folder = _DEFAULT_FOLDER.get(env) or _DEFAULT_FOLDER.setdefault(env, flows_dir().resolve())
+    else:
+        folder = directory.resolve()
     if folder not in _CACHE:
         files = [path for path in sorted(folder.glob("*.yaml")) if not path.name.startswith("_")]
         if not files:

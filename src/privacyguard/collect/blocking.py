@@ -21,9 +21,9 @@ def unneeded(request: Request) -> bool:
 
 
 async def install(context: BrowserContext) -> None:
-    """Abort unneeded requests of this context. Registered after the sandbox's route, so it is
-    asked first (Playwright asks the newest route first); everything else falls through to it
-    (or to the network, for real hosts)."""
+    """Abort unneeded requests of this context (real hosts); everything else goes to the network.
+    A simulated account's context needs no route of its own: the sandbox's route asks `unneeded`
+    first (SandboxAccount.block), which spares Playwright a second handler call per request."""
 
     async def handle(route: Route, request: Request) -> None:
         if unneeded(request):

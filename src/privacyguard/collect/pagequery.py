@@ -24,6 +24,7 @@ import json
 import re
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.resources import files
 from typing import Any
@@ -62,13 +63,30 @@ _CALL = {name: f"(text) => {{ const query = window[{entry!r}]; return query ? qu
 _FULL = {name: f"(args) => {{\n{_BODY}\nreturn {function}(args);\n}}" for name, function in _FUNCTIONS.items()}
 
 
-async def _evaluate(page: Page, name: str, payload: dict[str, Any]) -> Any:
-    """Call one of the installed entries (or send the whole script where it is not installed)."""
+async def _evaluate(page: Page, name: str, payload: dict[str, Any] | str) -> Any:
+    """Call one of the installed entries (or send the whole script where it is not installed).
+    `payload`: the arguments, or their JSON text (made once for what is asked again and again)."""
     await frames.tick(page)  # lean path: what the page builds on its next frame is there to be read
-    text = await page.evaluate(_CALL[name], json.dumps(payload))
+    text = await page.evaluate(_CALL[name], payload if isinstance(payload, str) else json.dumps(payload))
     if text is None:  # not installed in this document (a context runner.new_context did not make)
-        return await page.evaluate(_FULL[name], payload)
+        return await page.evaluate(_FULL[name], json.loads(payload) if isinstance(payload, str) else payload)
     return json.loads(text)
+
+
+_MEMO: dict[tuple[Any, ...], tuple[tuple[object, ...], Any]] = {}
+
+
+def _memo(objects: tuple[object, ...], key: tuple[Any, ...], make: Callable[[], Any]) -> Any:
+    """make(), once per (these very objects, key). The flows' settings and markers live as long as
+    the process (privacyguard.catalogue caches them) and their queries are the same for every page
+    and account: building them anew each time was a tenth of an audit run's Python work."""
+    memo_key = (*map(id, objects), *key)
+    hit = _MEMO.get(memo_key)
+    if hit is not None and len(hit[0]) == len(objects) and all(a is b for a, b in zip(hit[0], objects, strict=True)):
+        return hit[1]
+    value = make()
+    _MEMO[memo_key] = (objects, value)
+    return value
 
 
 async def install(context: BrowserContext) -> None:
@@ -149,6 +167,10 @@ class Requests:
 
 def _setting_query(setting: Setting, lang: str) -> tuple[dict[str, Any], list[list[str]]]:
     """The reader's query for one setting, and each chain's description (for evidence)."""
+    return _memo((setting,), (lang,), lambda: _make_setting_query(setting, lang))  # type: ignore[no-any-return]
+
+
+def _make_setting_query(setting: Setting, lang: str) -> tuple[dict[str, Any], list[list[str]]]:
     described = [chains(spec, lang) for spec in setting.locators]
     query = {"id": setting.id, "control": setting.control,
              "specs": [[steps for steps, _ in spec_chains] for spec_chains in described]}
@@ -206,7 +228,7 @@ async def read_settings(page: Page, settings: list[Setting], url: str, lang: str
     started = time.monotonic()
     deadline = started + settle_seconds
     described = [_setting_query(s, lang) for s in settings]
-    payload = {"settings": [query for query, _ in described]}
+    payload = _memo(tuple(settings), ("read", lang), lambda: json.dumps({"settings": [q for q, _ in described]}))
     history: list[tuple[float, list[str]]] = []
     answers: list[dict[str, Any]] = []
     quiet = True
@@ -302,26 +324,29 @@ class Look:
     first: dict[str, Any]
 
 
-async def look(page: Page, markers: list[Locator], settings: list[Setting]) -> Look | None:
-    """A freshly loaded page's language, rate-limit markers and first reading, in one evaluation
-    (and one frame) instead of three. None where that did not work (the page went away, or a
-    script broke it): the caller then asks each the usual way, as it would have anyway."""
+def _look_payload(markers: list[Locator], settings: list[Setting]) -> tuple[list[str], str]:
+    """The languages the locators name, and the look's arguments as JSON text (see `look`)."""
     specs = [*markers, *(spec for setting in settings for spec in setting.locators)]
     langs = sorted(_langs(specs))
     variants: list[dict[str, Any]] = []
     index: dict[str, int] = {}
-    seen: dict[str, int] = {}
     for key in [*langs, _OTHER]:
         variant = {"markers": ({"queries": [{"candidates": [steps for steps, _ in chains(spec, key)],
                                              "control": None} for spec in markers]} if markers else None),
                    "read": {"settings": [_setting_query(setting, key)[0] for setting in settings]}}
-        text = json.dumps(variant, sort_keys=True)
-        if text not in seen:
-            seen[text] = len(variants)
+        if variant not in variants:
             variants.append(variant)
-        index[key] = seen[text]
+        index[key] = variants.index(variant)
+    return langs, json.dumps({"langs": langs, "variants": variants, "index": index})
+
+
+async def look(page: Page, markers: list[Locator], settings: list[Setting]) -> Look | None:
+    """A freshly loaded page's language, rate-limit markers and first reading, in one evaluation
+    (and one frame) instead of three. None where that did not work (the page went away, or a
+    script broke it): the caller then asks each the usual way, as it would have anyway."""
+    langs, payload = _memo((*markers, *settings), ("look", len(markers)), lambda: _look_payload(markers, settings))
     try:
-        result = await _evaluate(page, "look", {"langs": langs, "variants": variants, "index": index})
+        result = await _evaluate(page, "look", payload)
     except PlaywrightError:
         return None
     lang = str(result["shown"]).split("-")[0].lower()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from importlib.resources import files
@@ -21,6 +22,7 @@ def normalise(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
+@functools.lru_cache(maxsize=4096)  # the same few wordings, for every control of every account
 def fold(text: str) -> str:
     """Case, whitespace, punctuation and diacritics set aside: "Alleen  jíj!" -> "alleen jij"."""
     bare = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))

@@ -161,7 +161,10 @@ class CollectRun:
         else:
             options = self.real_options
         if work is None and self.block_unneeded:
-            await blocking.install(context)
+            if sandbox is not None:  # the sandbox's own route asks first: one handler per request, not two
+                sandbox.block = blocking.unneeded
+            else:
+                await blocking.install(context)
         page = await context.new_page()
         await frames.attach(page)  # lean browsers only (read-only runs): frames on demand
 

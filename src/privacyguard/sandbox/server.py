@@ -81,6 +81,8 @@ class SandboxAccount:
         self.page_loads: list[str] = []
         self.blocked_requests: list[str] = []
         self.asset_requests: list[str] = []  # served images, fonts, scripts and beacons (`render: heavy`)
+        # Requests a read-only run does not load (privacyguard.collect.blocking.unneeded), aborted first.
+        self.block: Callable[[Request], bool] | None = None
 
     # --- state -------------------------------------------------------------------------------
     def _state_path(self, platform: str) -> Path:
@@ -133,6 +135,9 @@ class SandboxAccount:
         return self.session_check is not None and self.session_check(self, platform, value)
 
     async def _handle(self, route: Route, request: Request) -> None:
+        if self.block is not None and self.block(request):
+            await route.abort("blockedbyclient")
+            return
         host = urlsplit(request.url).hostname or ""
         platform = self.hosts.get(host)
         if platform is None:
