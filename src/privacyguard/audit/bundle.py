@@ -25,7 +25,7 @@ from privacyguard.errors import AuditKeyError, BundleError
 from privacyguard.evaluate import evaluate_account
 from privacyguard.files import write_output
 from privacyguard.findings import AccountReport, Status
-from privacyguard.loaders import load_json
+from privacyguard.loaders import load_json_with
 from privacyguard.policy import Policy
 from privacyguard.snapshot import AccountError, AccountSnapshot, Reading, ReadStatus, Snapshot, now_utc
 
@@ -217,18 +217,22 @@ def write_bundle(bundle: Bundle, path: Path) -> None:
 
 # --- reading a bundle ------------------------------------------------------------------------------
 def parse_bundle(path: Path) -> tuple[dict[str, Any], Bundle]:
-    """The raw data (for signature checks) and the validated bundle, or BundleError saying why not."""
-    data = load_json(path, BundleError)
+    """The raw data (for signature checks) and the validated bundle, or BundleError saying why not.
+    Every check of load_json applies; a bundle's schema nests 5 levels, so the loader need not walk
+    the tree of one that validates (see load_json_with)."""
+    return load_json_with(path, BundleError, lambda data: (data, _validated(path, data)))
+
+
+def _validated(path: Path, data: Any) -> Bundle:
     if not isinstance(data, dict) or data.get("format") != BUNDLE_FORMAT:
         raise BundleError(path, None, f"not a privacyguard bundle (no \"format\": \"{BUNDLE_FORMAT}\")")
     if data.get("format_version") != BUNDLE_VERSION:
         raise BundleError(path, None, f"bundle format version {data.get('format_version')!r} is not supported "
                           f"(this privacyguard reads version {BUNDLE_VERSION})")
     try:
-        bundle = Bundle.model_validate(data)
+        return Bundle.model_validate(data)
     except ValidationError as exc:
         first = exc.errors(include_url=False)[0]
         where = ".".join(str(p) for p in first["loc"]) or "(top level)"
         more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
         raise BundleError(path, None, f"{where}: {first['msg']}{more}") from None
-    return data, bundle
