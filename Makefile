@@ -22,7 +22,7 @@ demo: setup
 	$(BIN)/privacyguard demo
 
 test: setup test-services
-	$(BIN)/python -m pytest -n 2 -q
+	$(BIN)/python -m pytest -n 2 -q --durations=15
 
 # gnome-keyring + D-Bus (a real Secret Service keyring) and Xvfb (headed login), where apt-get works.
 test-services:
@@ -43,9 +43,10 @@ bench: setup
 fuzz: $(STAMP)
 	$(BIN)/python scripts/fuzz.py $(FUZZ_ARGS)
 
-# 50 random SIGINT/SIGKILL interruptions of `fix --yes`, each followed by undo and a scan (docs/fix.md).
+# 50 random faults (SIGINT, SIGKILL, a full disk, a dying browser) in fix --yes, undo and sweep, each
+# judged by the simulated platforms' own state, the journals and the history (docs/fix.md#faults-tested).
 faults: setup
-	$(BIN)/python scripts/fault_fix.py --runs $(or $(RUNS),50) --jobs $(or $(JOBS),1)
+	$(BIN)/python scripts/faults.py --runs $(or $(RUNS),50) --jobs $(or $(JOBS),1) $(FAULTS_ARGS)
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .ruff_cache
