@@ -15,10 +15,10 @@ from pathlib import Path
 from privacyguard.audit.bundle import (
     Bundle,
     BundleAccount,
-    canonical_body,
     check_signature,
     content_hash,
     parse_bundle,
+    validated_body,
 )
 from privacyguard.audit.model import (
     Audit,
@@ -92,7 +92,7 @@ def _validate(paths: list[Path], roster: Roster, key: bytes | None, max_age_days
             rejected.append(Rejected(file=str(path), reason=_("malformed: {problem}").format(
                 problem=f"{where}{exc.problem}")))
             continue
-        body = canonical_body(data)
+        body = validated_body(data)
         if key is not None:
             problem = check_signature(data, key, body)
             if problem:
