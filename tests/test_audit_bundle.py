@@ -263,3 +263,20 @@ def test_validated_body_of_numbers_and_oddities_is_the_canonical_body(change: di
 def test_the_documented_example_takes_the_fast_path_and_verifies() -> None:
     data = json.loads((EXAMPLES / "bundle.json").read_text(encoding="utf-8"))
     assert validated_body(data) == canonical_body(data) and b"\n" not in validated_body(data)
+
+
+def test_bundle_files_resolve_as_path_resolve_does(tmp_path: Path) -> None:
+    """Folders are resolved once per folder (issue 14); symlinked files and folders still resolve."""
+    from privacyguard.audit.merge import _resolved, bundle_files
+
+    real = tmp_path / "real"
+    (real / "sub").mkdir(parents=True)
+    (real / "a.json").write_text("{}", encoding="utf-8")
+    (real / "sub" / "b.json").write_text("{}", encoding="utf-8")
+    (tmp_path / "link").symlink_to(real)
+    (real / "c.json").symlink_to(real / "sub" / "b.json")
+    (real / "sub" / "up").symlink_to(real / "sub")
+    paths = [tmp_path / "link" / "a.json", tmp_path / "link" / "sub" / "b.json", real / "c.json",
+             real / "sub" / "up" / "b.json", tmp_path / "link" / ".." / "real" / "a.json"]
+    assert _resolved(paths) == [p.resolve() for p in paths]
+    assert bundle_files([tmp_path / "link", real]) == [real.resolve() / "a.json", real.resolve() / "sub" / "b.json"]
