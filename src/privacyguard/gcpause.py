@@ -12,19 +12,24 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+BULK = 500_000  # live objects made in a block, above which freezing them pays (10,000 bundles: ~1 million)
+
 
 @contextmanager
 def cycles_uncollected() -> Iterator[None]:
     """Pause the cyclic collector for the block (nests; restores what it found).
 
-    On leaving the outermost block, what exists then is frozen (gc.freeze): else the first
-    collection after it would walk the million objects once more (half a second). Frozen objects
-    are still freed by reference counting when unused; only a cycle among them would stay."""
+    On leaving the outermost block after bulk work (over BULK objects made and still alive), what
+    exists then is frozen (gc.freeze): else the first collection after it would walk the million
+    objects once more (half a second). Frozen objects are still freed by reference counting when
+    unused; only a cycle among them would stay, so small blocks (tests, a handful of bundles) are
+    not frozen and leave the collector as they found it."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if was_enabled:
-            gc.freeze()
+            if gc.get_count()[0] > BULK:
+                gc.freeze()
             gc.enable()
