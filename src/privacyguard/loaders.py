@@ -14,8 +14,9 @@ import codecs
 import json
 import re
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 
@@ -101,16 +102,26 @@ def check_tree(data: Any, path: Path | str, error: ErrorType, max_depth: int = M
 
 
 # --- JSON ----------------------------------------------------------------------------------------
-def parse_json(text: str, path: Path | str, error: ErrorType, max_depth: int = MAX_DEPTH) -> Any:
-    """Parse JSON text; syntax errors name the line, over-deep nesting is refused."""
+# A JSON escape that decodes to a surrogate (\ud800-\udfff). UTF-8 text cannot hold a surrogate
+# itself, so without such an escape parsed JSON cannot hold a lone one.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+T = TypeVar("T")
+
+
+def _loads(text: str, path: Path | str, error: ErrorType, max_depth: int) -> Any:
     try:
-        data = json.loads(text)
+        return json.loads(text)
     except json.JSONDecodeError as exc:
         raise error(path, exc.lineno, f"not valid JSON: {exc.msg}") from None
     except RecursionError:
         raise error(path, None, f"nested more than {max_depth} levels deep") from None
     except ValueError as exc:  # e.g. an integer longer than Python's digit limit
         raise error(path, None, f"not valid JSON: {exc}") from None
+
+
+def parse_json(text: str, path: Path | str, error: ErrorType, max_depth: int = MAX_DEPTH) -> Any:
+    """Parse JSON text; syntax errors name the line, over-deep nesting is refused."""
+    data = _loads(text, path, error, max_depth)
     check_tree(data, path, error, max_depth)
     return data
 
@@ -118,6 +129,28 @@ def parse_json(text: str, path: Path | str, error: ErrorType, max_depth: int = M
 def load_json(path: Path, error: ErrorType, *, max_bytes: int = MAX_BYTES, max_depth: int = MAX_DEPTH) -> Any:
     """Read and parse a JSON file through every check above."""
     return parse_json(read_text(path, error, max_bytes=max_bytes), path, error, max_depth)
+
+
+def load_json_with(path: Path, error: ErrorType, read: Callable[[Any], T], *, max_bytes: int = MAX_BYTES,
+                   max_depth: int = MAX_DEPTH) -> T:
+    """`read(load_json(path, error))`, with the same result and the same error for every file, but
+    without walking the whole tree of a file that `read` accepts (10,000 bundles: 1.7 s).
+
+    Only for a `read` that accepts nothing nested deeper than `max_depth` (a schema of fixed depth,
+    such as a bundle's: a test holds it to that). The tree is walked only when it may hold a lone
+    surrogate (the text has a surrogate escape) or when `read` refuses the data: then the loader's
+    own reason (too deep, a lone surrogate) comes first, as in load_json.
+    """
+    text = read_text(path, error, max_bytes=max_bytes)
+    data = _loads(text, path, error, max_depth)
+    if _SURROGATE_ESCAPE.search(text):
+        check_tree(data, path, error, max_depth)
+        return read(data)
+    try:
+        return read(data)
+    except Exception:
+        check_tree(data, path, error, max_depth)
+        raise
 
 
 # --- TOML ----------------------------------------------------------------------------------------
