@@ -25,6 +25,7 @@ from privacyguard.errors import AuditKeyError, BundleError
 from privacyguard.evaluate import evaluate_account
 from privacyguard.files import write_output
 from privacyguard.findings import AccountReport, Status
+from privacyguard.i18n import _
 from privacyguard.loaders import load_json
 from privacyguard.policy import Policy
 from privacyguard.snapshot import AccountError, AccountSnapshot, Reading, ReadStatus, Snapshot, now_utc
@@ -134,10 +135,11 @@ def load_key(path: Path) -> bytes:
     try:
         key = path.read_bytes().strip()
     except OSError as exc:
-        raise AuditKeyError(f"{path}: cannot read key file: {exc.strerror}") from None
+        raise AuditKeyError(_("{path}: cannot read key file: {reason}").format(path=path,
+                                                                                 reason=exc.strerror)) from None
     if len(key) < MIN_KEY_BYTES:
-        raise AuditKeyError(f"{path}: a key needs at least {MIN_KEY_BYTES} bytes; "
-                            "make one with `privacyguard audit keygen`")
+        raise AuditKeyError(_("{path}: a key needs at least {n} bytes; make one with `privacyguard audit "
+                              "keygen`").format(path=path, n=MIN_KEY_BYTES))
     return key
 
 
@@ -161,16 +163,16 @@ def check_signature(data: dict[str, Any], key: bytes, body: bytes | None = None)
     `body`: canonical_body(data), when already made."""
     signature = data.get("signature")
     if not signature:
-        return "unsigned, but the organisation requires signed bundles (--key-file)"
+        return _("unsigned, but the organisation requires signed bundles (--key-file)")
     if not isinstance(signature, dict) or signature.get("alg") != SIGNATURE_ALG or not isinstance(
             signature.get("value"), str):
-        return "the signature field is malformed"
+        return _("the signature field is malformed")
     # Compared as bytes: compare_digest refuses a str with non-ASCII characters (TypeError).
     if not hmac.compare_digest(signature_of(data, key, body).encode(), signature["value"].encode("utf-8")):
         if signature.get("key_id") not in (None, key_id(key)):
-            return (f"signed with another key (key id {str(signature.get('key_id'))[:40]}, "
-                    f"the organisation's is {key_id(key)})")
-        return "the signature does not match: the bundle was changed after it was signed"
+            return _("signed with another key (key id {theirs}, the organisation's is {ours})").format(
+                theirs=str(signature.get("key_id"))[:40], ours=key_id(key))
+        return _("the signature does not match: the bundle was changed after it was signed")
     return None
 
 
@@ -220,10 +222,12 @@ def parse_bundle(path: Path) -> tuple[dict[str, Any], Bundle]:
     """The raw data (for signature checks) and the validated bundle, or BundleError saying why not."""
     data = load_json(path, BundleError)
     if not isinstance(data, dict) or data.get("format") != BUNDLE_FORMAT:
-        raise BundleError(path, None, f"not a privacyguard bundle (no \"format\": \"{BUNDLE_FORMAT}\")")
+        raise BundleError(path, None, _('not a privacyguard bundle (no "format": "{format}")').format(
+            format=BUNDLE_FORMAT))
     if data.get("format_version") != BUNDLE_VERSION:
-        raise BundleError(path, None, f"bundle format version {data.get('format_version')!r} is not supported "
-                          f"(this privacyguard reads version {BUNDLE_VERSION})")
+        raise BundleError(path, None, _("bundle format version {found!r} is not supported (this privacyguard reads "
+                                        "version {known})").format(found=data.get("format_version"),
+                                                                   known=BUNDLE_VERSION))
     try:
         bundle = Bundle.model_validate(data)
     except ValidationError as exc:
