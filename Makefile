@@ -4,7 +4,7 @@ VENV    := .venv
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 
-.PHONY: setup browser demo test lint bench fuzz faults clean test-services messages
+.PHONY: setup browser demo test lint bench fuzz faults shakeout clean test-services messages
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -22,7 +22,7 @@ demo: setup
 	$(BIN)/privacyguard demo
 
 test: setup test-services
-	$(BIN)/python -m pytest -n 2 -q
+	$(BIN)/python -m pytest -n 2 -q --durations=15
 
 # gnome-keyring + D-Bus (a real Secret Service keyring) and Xvfb (headed login), where apt-get works.
 test-services:
@@ -43,9 +43,14 @@ bench: setup
 fuzz: $(STAMP)
 	$(BIN)/python scripts/fuzz.py $(FUZZ_ARGS)
 
-# 50 random SIGINT/SIGKILL interruptions of `fix --yes`, each followed by undo and a scan (docs/fix.md).
+# 50 random faults (SIGINT, SIGKILL, a full disk, a dying browser) in fix --yes, undo and sweep, each
+# judged by the simulated platforms' own state, the journals and the history (docs/fix.md#faults-tested).
 faults: setup
-	$(BIN)/python scripts/fault_fix.py --runs $(or $(RUNS),50) --jobs $(or $(JOBS),1)
+	$(BIN)/python scripts/faults.py --runs $(or $(RUNS),50) --jobs $(or $(JOBS),1) $(FAULTS_ARGS)
+
+# The browser tests, many times in parallel beside CPU burners: timing bugs show only under load.
+shakeout: setup
+	$(BIN)/python scripts/shakeout.py $(SHAKEOUT_ARGS)
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .ruff_cache

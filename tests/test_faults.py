@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -73,7 +74,7 @@ def test_an_interrupted_change_is_journalled_before_its_click_and_undo_settles_i
 
 
 def _fault_script():  # type: ignore[no-untyped-def]
-    spec = importlib.util.spec_from_file_location("fault_fix", REPO / "scripts" / "fault_fix.py")
+    spec = importlib.util.spec_from_file_location("faults", REPO / "scripts" / "faults.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # its dataclasses look themselves up there
@@ -81,13 +82,60 @@ def _fault_script():  # type: ignore[no-untyped-def]
     return module
 
 
-def test_random_sigint_and_sigkill_during_fix_then_undo_restores_every_setting(capsys: pytest.CaptureFixture) -> None:
-    """A small sample of `make faults` (scripts/fault_fix.py): real processes, real signals, a scan at the end."""
-    code = _fault_script().main(["--runs", "3", "--seed", "1"])  # seed 1: SIGINT, SIGINT, SIGKILL
+def test_random_interruptions_of_fix_undo_and_sweep_leave_the_platforms_and_history_right(
+        capsys: pytest.CaptureFixture) -> None:
+    """A small sample of `make faults` (scripts/faults.py): real processes, real signals at random (seeded)
+    points; judged by the simulated platforms' stored state, the journals, a scan and the history itself."""
+    kinds = "fix:SIGKILL,undo:SIGINT,sweep:SIGKILL"
+    code = _fault_script().main(["--runs", "3", "--seed", "5", "--kinds", kinds])
     out = capsys.readouterr().out
-    assert "2 SIGINT, 1 SIGKILL" in out, out
-    assert "3 fully restored, 0 not" in out and "0 setting(s) left at a wrong value" in out, out
+    for kind in kinds.split(","):
+        command, fault = kind.split(":")
+        assert f"{command:5} {fault:12}   1 trial(s)" in out, out
+    assert "3 trials: 3 right, 0 wrong" in out, out
     assert code == 0
+
+
+@pytest.mark.parametrize("when", ["at-open", "while-storing"])
+def test_a_full_disk_during_a_sweep_keeps_the_history_where_it_is(
+        when: str, pg_home: Path, catalogue: Catalogue, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A full disk is not a damaged history: the sweep fails naming the history and the full disk (exit 2),
+    the history is not set aside, every earlier sweep stays readable, and the next sweep is stored."""
+    import resource
+
+    from privacyguard.accounts import Account, add_account
+    from privacyguard.errors import StateNotWritable
+    from privacyguard.history.db import History
+    from privacyguard.snapshot import Snapshot
+    from privacyguard.sweep import SweepRequest, run_sweep
+    from sweep_helpers import linkedin
+
+    add_account(Account(name="li", platform="linkedin", sandbox="default"), catalogue)
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+
+    def plain(targets, on_progress):  # type: ignore[no-untyped-def]
+        return Snapshot(accounts=[linkedin("li", ai="on")])
+
+    def filling(targets, on_progress):  # type: ignore[no-untyped-def]
+        resource.setrlimit(resource.RLIMIT_FSIZE, (0, hard))  # the disk fills while the accounts are read
+        return plain(targets, on_progress)
+
+    assert run_sweep(SweepRequest(notify=[]), collector=plain).sweep_id == 1
+    db = pg_home / "history.sqlite3"
+    if when == "at-open":  # full before the sweep starts: the history's -wal and -shm files cannot be made
+        resource.setrlimit(resource.RLIMIT_FSIZE, (0, hard))
+    try:
+        with pytest.raises(StateNotWritable) as raised:
+            run_sweep(SweepRequest(notify=[]), collector=filling if when == "while-storing" else plain)
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+    said = str(raised.value)
+    assert str(db) in said and "disk is full" in said and "the sweeps stored before are kept" in said, said
+    assert ("the sweep was read but cannot be stored" in said) == (when == "while-storing"), said
+    assert sorted(p.name for p in pg_home.iterdir() if "damaged" in p.name) == []
+    with History() as history:
+        assert history.latest_id() == 1 and history.sweep(1).runs[0].account == "li"
+    assert run_sweep(SweepRequest(notify=[]), collector=plain).sweep_id == 2  # room again: stored
 
 
 def test_a_journal_that_cannot_be_written_stops_the_fix_before_that_click(
@@ -162,3 +210,21 @@ def test_a_browser_that_dies_mid_change_leaves_a_change_undo_restores(monkeypatc
     report = undo()
     assert [(c.setting, c.result) for c in report.changes] == [(EMAIL, Result.APPLIED)]
     assert collect_sandbox(catalogue, "linkedin", "default").readings[EMAIL].value == "everyone"
+
+
+def test_a_ctrl_c_while_the_cli_is_still_loading_is_exit_130_without_a_traceback(pg_home: Path) -> None:
+    """Loading the CLI takes seconds on a busy machine; a Ctrl-C then is as quiet as one later."""
+    import os
+    import subprocess
+
+    code = ("import sys\n"
+            "class Interrupt:  # Ctrl-C arrives while privacyguard.cli is being imported\n"
+            "    def find_spec(self, name, path=None, target=None):\n"
+            "        if name == 'privacyguard.cli':\n"
+            "            raise KeyboardInterrupt\n"
+            "sys.meta_path.insert(0, Interrupt())\n"
+            "from privacyguard.__main__ import run\n"
+            "run()\n")
+    done = subprocess.run([sys.executable, "-c", code, "sweep"], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "PRIVACYGUARD_HOME": str(pg_home)}, check=False)
+    assert done.returncode == 130 and "Traceback" not in done.stderr, (done.returncode, done.stderr)

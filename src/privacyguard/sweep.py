@@ -25,7 +25,7 @@ from privacyguard.config import Config, load_config
 from privacyguard.errors import BadInput, NothingToScan
 from privacyguard.evaluate import evaluate
 from privacyguard.findings import Report
-from privacyguard.history.db import History, HistoryDamaged, set_aside
+from privacyguard.history.db import History, HistoryDamaged, cannot_write, set_aside
 from privacyguard.history.models import AlertOutcome
 from privacyguard.history.view import sweep_view
 from privacyguard.i18n import _, use_lang
@@ -108,6 +108,10 @@ def run_sweep(request: SweepRequest | None = None, on_progress: ProgressCallback
             sweep_id, view = _store(history, snapshot, report, started, plan, catalogue, policy)
         except (HistoryDamaged, sqlite3.DatabaseError) as exc:  # damage quick_check did not see: keep the sweep
             history.close()
+            refused = cannot_write(history.path, exc, storing=True) \
+                if isinstance(exc, sqlite3.Error) else None
+            if refused is not None:  # a full disk is not damage: the history stays where it is
+                raise refused from None
             detail = exc.detail if isinstance(exc, HistoryDamaged) else f"{type(exc).__name__}: {exc}"
             history = open_history(history_path, notes, damaged=HistoryDamaged(history.path, detail))
             sweep_id, view = _store(history, snapshot, report, started, plan, catalogue, policy)

@@ -60,6 +60,26 @@ class HistoryDamaged(HistoryError):
                            "does that itself and starts a new history)").format(path=path, detail=detail))
 
 
+# SQLite's primary result codes that mean the disk or the file system refused, not a damaged file:
+# SQLITE_PERM, SQLITE_READONLY, SQLITE_IOERR, SQLITE_FULL, SQLITE_CANTOPEN.
+_CANNOT_WRITE = {3, 8, 10, 13, 14}
+_IOERR_SHORT_READ = 522  # a file shorter than its header says: damage, not the disk
+
+
+def cannot_write(path: Path, exc: sqlite3.Error, storing: bool = False) -> StateNotWritable | None:
+    """The error to give when SQLite failed because the disk is full or refused a write (None: it did
+    not). A full disk must never be taken for a damaged history: that would set a sound one aside."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is None or code == _IOERR_SHORT_READ or code & 0xFF not in _CANNOT_WRITE:
+        return None
+    why = (_("the disk is full (or a file size limit was reached)") if code & 0xFF in (10, 13)
+           else _("the file system refused the write"))
+    message = (_("the sweep was read but cannot be stored in {path}: {why} ({detail}); the sweeps stored before "
+                 "are kept") if storing else
+               _("cannot record sweeps in {path}: {why} ({detail}); the sweeps stored before are kept"))
+    return StateNotWritable(message.format(path=path, why=why, detail=exc))
+
+
 def set_aside(path: Path) -> Path:
     """Move a damaged database (and its -wal/-shm files) aside, keeping it for inspection."""
     stamp = now_utc().strftime("%Y%m%dT%H%M%SZ")
@@ -100,6 +120,9 @@ def _reading(method: Callable[..., T]) -> Callable[..., T]:
         except (sqlite3.DatabaseError, ValueError, TypeError, KeyError, AttributeError) as exc:
             # ValueError covers broken JSON and a stored report that fails validation; the others a
             # row whose JSON has the wrong shape (a list where a mapping was written, a NULL date)
+            refused = cannot_write(self.path, exc) if isinstance(exc, sqlite3.Error) else None
+            if refused is not None:
+                raise refused from None
             raise HistoryDamaged(self.path, _("a stored sweep cannot be read: {error}").format(
                 error=f"{type(exc).__name__}: {_first(exc)}")) from None
 
@@ -144,6 +167,9 @@ class History:
         except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:  # damaged header text decodes badly too
             with contextlib.suppress(Exception):
                 self.db.close()
+            refused = cannot_write(self.path, exc) if isinstance(exc, sqlite3.Error) else None
+            if refused is not None:
+                raise refused from None
             raise HistoryDamaged(self.path, f"{exc}") from None
         if check != ["ok"]:
             self.db.close()
@@ -189,7 +215,9 @@ class History:
         try:
             yield self.db
         except BaseException:
-            self.db.execute("ROLLBACK")
+            # SQLite may have rolled back already (a full disk does that): the first error is the one to tell
+            with contextlib.suppress(sqlite3.Error):
+                self.db.execute("ROLLBACK")
             raise
         self.db.execute("COMMIT")
 
