@@ -39,7 +39,7 @@ from privacyguard.cli import (  # issue 5, issue 3
 from privacyguard.cli import audit as audit_cmd  # issue 6
 from privacyguard.cli import flows as flows_cmd
 from privacyguard.cli._common import Lang, choose_lang, err_console, settings
-from privacyguard.cli.help_text import localize, settle_lang, usage_error
+from privacyguard.cli.help_text import localize, only_lang, settle_lang, usage_error
 from privacyguard.errors import BadInput, BrowserNotFound, PrivacyGuardError
 from privacyguard.i18n import _
 
@@ -136,8 +136,10 @@ _COMMAND: Any = None
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI and turn every deliberate error into a message and an exit code."""
     settings.verbose, settings.quiet = 0, False
-    args = sys.argv[1:] if argv is None else argv
+    args = sys.argv[1:] if argv is None else list(argv)
     settle_lang(args)
+    if only_lang(args):
+        args.append("--help")
     try:
         code = localize(command()).main(args=args, standalone_mode=False, prog_name="privacyguard")
     except click_exc.NoArgsIsHelpError as exc:

@@ -54,7 +54,6 @@ USAGE_ERRORS = (
     N_("Missing parameter {name}."),
     N_("Invalid value for {name} (env var: {var}): {problem}"),
     N_("Invalid value for {name}: {problem}"),
-    N_("Value error, {problem}"),
     N_("Invalid value: {problem}"),
     N_("{value} is not one of {choices}."),
     N_("Value {value} is not a valid {kind}."),
@@ -83,6 +82,7 @@ _ERROR_PATTERNS = [(_pattern(t), t) for t in USAGE_ERRORS]
 
 def usage_error(message: str) -> str:
     """Click's English error text in the current language; left as it is when it matches no known form."""
+    message = message.removeprefix("Value error, ")  # typer's wrapping of a ValueError: the reason is enough
     for pattern, template in _ERROR_PATTERNS:
         found = pattern.fullmatch(message)
         if found:
@@ -104,6 +104,13 @@ def lang_in(argv: list[str]) -> str | None:
         elif arg.startswith("--lang="):
             found = arg.split("=", 1)[1]
     return found if found in SUPPORTED_LANGS else None
+
+
+def only_lang(argv: list[str]) -> bool:
+    """`privacyguard --lang nl` and nothing else: the same as bare `privacyguard`, help (not "Missing command")."""
+    rest = [a for i, a in enumerate(argv) if not (a == "--lang" or a.startswith("--lang=")
+                                                   or (i > 0 and argv[i - 1] == "--lang"))]
+    return lang_in(argv) is not None and not rest
 
 
 def settle_lang(argv: list[str]) -> None:
@@ -192,4 +199,4 @@ def extract(fileobj: Any, keywords: Any, comment_tags: Any, options: Any) -> Ite
             yield 0, "_", text, ["--help"]
 
 
-__all__ = ["extract", "help_texts", "lang_in", "localize", "settle_lang", "usage_error"]
+__all__ = ["extract", "help_texts", "lang_in", "localize", "only_lang", "settle_lang", "usage_error"]
