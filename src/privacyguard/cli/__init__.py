@@ -103,7 +103,9 @@ def _metavar(param: Any) -> str:
     descriptor = getattr(param, "type_descriptor", None)
     choices = getattr(descriptor, "choices", None) or getattr(getattr(param, "type", None), "choices", None)
     if choices:
-        return "|".join(str(getattr(c, "value", c)) for c in choices)
+        values = [str(getattr(c, "value", c)) for c in choices]
+        # a long list gets spaces, so a narrow terminal wraps it between choices, never inside one
+        return "|".join(values) if len("|".join(values)) <= 24 else " | ".join(values)
     return (param.name or "value").upper()
 
 
