@@ -104,8 +104,11 @@ def _metavar(param: Any) -> str:
     choices = getattr(descriptor, "choices", None) or getattr(getattr(param, "type", None), "choices", None)
     if choices:
         values = [str(getattr(c, "value", c)) for c in choices]
-        # a long list gets spaces, so a narrow terminal wraps it between choices, never inside one
-        return "|".join(values) if len("|".join(values)) <= 24 else " | ".join(values)
+        if len("|".join(values)) <= 24:
+            return "|".join(values)
+        # a long list goes into the help text, where it wraps between words (help_text.localize)
+        param.privacyguard_choices = values
+        return next((o.lstrip("-") for o in param.opts if o.startswith("--")), param.name or "value").upper()
     return (param.name or "value").upper()
 
 

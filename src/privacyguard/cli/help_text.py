@@ -38,6 +38,8 @@ TYPER_WORDS = {
     "ABORTED_TEXT": N_("Aborted."),
 }
 USAGE = N_("Usage:")
+# The placeholders of the usage line ("privacyguard audit [OPTIONS] COMMAND [ARGS]...").
+METAVARS = {"options_metavar": N_("[OPTIONS]"), "subcommand_metavar": N_("COMMAND [ARGS]...")}
 # Typer's own gettext calls (typer.core), looked up in our catalogue: "No such command", plain help.
 TYPER_CORE_WORDS = (N_("Missing command."), N_("No such command {name!r}."), N_("default: {default}"),
                     N_("required"), N_("env var: {var}"), N_("(dynamic)"), N_("Aborted!"))
@@ -175,8 +177,15 @@ def localize(command: Any) -> Any:
             text = _english(part, attr)
             if text:
                 setattr(part, attr, _shown(_(text)))
+        choices = getattr(part, "privacyguard_choices", None)
+        if choices:  # a list too long for the metavar column (cli.tidy)
+            part.help = (part.help or "") + " " + _shown(_("One of: {choices}.").format(choices=", ".join(choices)))
         if hasattr(part, "collect_usage_pieces"):
             part.format_usage = _format_usage(part)
+            for attr, english in METAVARS.items():
+                if getattr(part, attr, None) == english or vars(part).get(f"_privacyguard_en_{attr}"):
+                    _english(part, attr)
+                    setattr(part, attr, _(english))
     if rich_utils is not None:
         for constant, english in TYPER_WORDS.items():
             setattr(rich_utils, constant, _(english))
