@@ -16,7 +16,7 @@ import re
 import tomllib
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, BinaryIO, TypeVar
 
 import yaml
 
@@ -43,12 +43,23 @@ def read_text(path: Path, error: ErrorType, *, max_bytes: int = MAX_BYTES) -> st
         if path.is_dir():
             raise error(path, None, "is a folder, not a file")
         with path.open("rb") as handle:
-            data = handle.read(max_bytes + 1)
+            data = _read_at_most(handle, max_bytes + 1)
     except OSError as exc:
         raise error(path, None, f"cannot read: {exc.strerror or exc}") from None
     if len(data) > max_bytes:
         raise error(path, None, f"too large (over {max_bytes / (1024 * 1024):g} MiB); is this the right file?")
     return decode(data, path, error)
+
+
+def _read_at_most(handle: BinaryIO, limit: int) -> bytes:
+    """Up to `limit` bytes, in chunks: read(limit) would set aside `limit` bytes of memory up front,
+    which for a large limit (audit files) is hundreds of MiB for a file of a few KB."""
+    chunks: list[bytes] = []
+    size = 0
+    while size < limit and (chunk := handle.read(min(1 << 20, limit - size))):
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
 
 
 def decode(data: bytes, path: Path | str, error: ErrorType) -> str:
