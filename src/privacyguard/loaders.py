@@ -14,8 +14,9 @@ import codecs
 import json
 import re
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO, TypeVar
 
 import yaml
 
@@ -43,13 +44,24 @@ def read_text(path: Path, error: ErrorType, *, max_bytes: int = MAX_BYTES) -> st
         if path.is_dir():
             raise error(path, None, _("is a folder, not a file"))
         with path.open("rb") as handle:
-            data = handle.read(max_bytes + 1)
+            data = _read_at_most(handle, max_bytes + 1)
     except OSError as exc:
         raise error(path, None, _("cannot read: {reason}").format(reason=exc.strerror or exc)) from None
     if len(data) > max_bytes:
         raise error(path, None, _("too large (over {size:g} MiB); is this the right file?").format(
             size=max_bytes / (1024 * 1024)))
     return decode(data, path, error)
+
+
+def _read_at_most(handle: BinaryIO, limit: int) -> bytes:
+    """Up to `limit` bytes, in chunks: read(limit) would set aside `limit` bytes of memory up front,
+    which for a large limit (audit files) is hundreds of MiB for a file of a few KB."""
+    chunks: list[bytes] = []
+    size = 0
+    while size < limit and (chunk := handle.read(min(1 << 20, limit - size))):
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
 
 
 def decode(data: bytes, path: Path | str, error: ErrorType) -> str:
@@ -105,16 +117,26 @@ def check_tree(data: Any, path: Path | str, error: ErrorType, max_depth: int = M
 
 
 # --- JSON ----------------------------------------------------------------------------------------
-def parse_json(text: str, path: Path | str, error: ErrorType, max_depth: int = MAX_DEPTH) -> Any:
-    """Parse JSON text; syntax errors name the line, over-deep nesting is refused."""
+# A JSON escape that decodes to a surrogate (\ud800-\udfff). UTF-8 text cannot hold a surrogate
+# itself, so without such an escape parsed JSON cannot hold a lone one.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+T = TypeVar("T")
+
+
+def _loads(text: str, path: Path | str, error: ErrorType, max_depth: int) -> Any:
     try:
-        data = json.loads(text)
+        return json.loads(text)
     except json.JSONDecodeError as exc:
         raise error(path, exc.lineno, _("not valid JSON: {problem}").format(problem=exc.msg)) from None
     except RecursionError:
         raise error(path, None, _("nested more than {n} levels deep").format(n=max_depth)) from None
     except ValueError as exc:  # e.g. an integer longer than Python's digit limit
         raise error(path, None, _("not valid JSON: {problem}").format(problem=exc)) from None
+
+
+def parse_json(text: str, path: Path | str, error: ErrorType, max_depth: int = MAX_DEPTH) -> Any:
+    """Parse JSON text; syntax errors name the line, over-deep nesting is refused."""
+    data = _loads(text, path, error, max_depth)
     check_tree(data, path, error, max_depth)
     return data
 
@@ -122,6 +144,28 @@ def parse_json(text: str, path: Path | str, error: ErrorType, max_depth: int = M
 def load_json(path: Path, error: ErrorType, *, max_bytes: int = MAX_BYTES, max_depth: int = MAX_DEPTH) -> Any:
     """Read and parse a JSON file through every check above."""
     return parse_json(read_text(path, error, max_bytes=max_bytes), path, error, max_depth)
+
+
+def load_json_with(path: Path, error: ErrorType, read: Callable[[Any], T], *, max_bytes: int = MAX_BYTES,
+                   max_depth: int = MAX_DEPTH) -> T:
+    """`read(load_json(path, error))`, with the same result and the same error for every file, but
+    without walking the whole tree of a file that `read` accepts (10,000 bundles: 1.7 s).
+
+    Only for a `read` that accepts nothing nested deeper than `max_depth` (a schema of fixed depth,
+    such as a bundle's: a test holds it to that). The tree is walked only when it may hold a lone
+    surrogate (the text has a surrogate escape) or when `read` refuses the data: then the loader's
+    own reason (too deep, a lone surrogate) comes first, as in load_json.
+    """
+    text = read_text(path, error, max_bytes=max_bytes)
+    data = _loads(text, path, error, max_depth)
+    if _SURROGATE_ESCAPE.search(text):
+        check_tree(data, path, error, max_depth)
+        return read(data)
+    try:
+        return read(data)
+    except Exception:
+        check_tree(data, path, error, max_depth)
+        raise
 
 
 # --- TOML ----------------------------------------------------------------------------------------

@@ -25,6 +25,9 @@ from privacyguard.snapshot import now_utc
 
 AUDIT_FORMAT = "privacyguard-audit"
 AUDIT_VERSION = 1
+# `audit collect` of 10,000 bundles (20,000 accounts) writes 66 MB: far over the loader's 16 MiB for
+# files people write, which would leave `audit report` unable to read it.
+AUDIT_MAX_BYTES = 512 * 1024 * 1024
 
 
 class RuleInfo(BaseModel):
@@ -134,7 +137,7 @@ class Audit(BaseModel):
 
     @classmethod
     def load(cls, path: Path) -> Audit:
-        data: Any = load_json(path, BundleError)
+        data: Any = load_json(path, BundleError, max_bytes=AUDIT_MAX_BYTES)
         if not isinstance(data, dict) or data.get("format") != AUDIT_FORMAT:
             raise BundleError(path, None, _("not a privacyguard audit (made by `audit collect` or `audit run`)"))
         try:
