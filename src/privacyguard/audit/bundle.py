@@ -26,9 +26,11 @@ from privacyguard.errors import AuditKeyError, BundleError
 from privacyguard.evaluate import evaluate_account
 from privacyguard.files import write_output
 from privacyguard.findings import AccountReport, Status
+from privacyguard.i18n import _, ngettext
 from privacyguard.loaders import load_json_with
 from privacyguard.policy import Policy
 from privacyguard.snapshot import AccountError, AccountSnapshot, Reading, ReadStatus, Snapshot, now_utc
+from privacyguard.yamlfile import problem_text
 
 BUNDLE_FORMAT = "privacyguard-audit-bundle"
 BUNDLE_VERSION = 1
@@ -154,10 +156,11 @@ def load_key(path: Path) -> bytes:
     try:
         key = path.read_bytes().strip()
     except OSError as exc:
-        raise AuditKeyError(f"{path}: cannot read key file: {exc.strerror}") from None
+        raise AuditKeyError(_("{path}: cannot read key file: {reason}").format(path=path,
+                                                                                 reason=exc.strerror)) from None
     if len(key) < MIN_KEY_BYTES:
-        raise AuditKeyError(f"{path}: a key needs at least {MIN_KEY_BYTES} bytes; "
-                            "make one with `privacyguard audit keygen`")
+        raise AuditKeyError(_("{path}: a key needs at least {n} bytes; make one with `privacyguard audit "
+                              "keygen`").format(path=path, n=MIN_KEY_BYTES))
     return key
 
 
@@ -181,16 +184,16 @@ def check_signature(data: dict[str, Any], key: bytes, body: bytes | None = None)
     `body`: canonical_body(data), when already made."""
     signature = data.get("signature")
     if not signature:
-        return "unsigned, but the organisation requires signed bundles (--key-file)"
+        return _("unsigned, but the organisation requires signed bundles (--key-file)")
     if not isinstance(signature, dict) or signature.get("alg") != SIGNATURE_ALG or not isinstance(
             signature.get("value"), str):
-        return "the signature field is malformed"
+        return _("the signature field is malformed")
     # Compared as bytes: compare_digest refuses a str with non-ASCII characters (TypeError).
     if not hmac.compare_digest(signature_of(data, key, body).encode(), signature["value"].encode("utf-8")):
         if signature.get("key_id") not in (None, key_id(key)):
-            return (f"signed with another key (key id {str(signature.get('key_id'))[:40]}, "
-                    f"the organisation's is {key_id(key)})")
-        return "the signature does not match: the bundle was changed after it was signed"
+            return _("signed with another key (key id {theirs}, the organisation's is {ours})").format(
+                theirs=str(signature.get("key_id"))[:40], ours=key_id(key))
+        return _("the signature does not match: the bundle was changed after it was signed")
     return None
 
 
@@ -245,14 +248,17 @@ def parse_bundle(path: Path) -> tuple[dict[str, Any], Bundle]:
 
 def _validated(path: Path, data: Any) -> Bundle:
     if not isinstance(data, dict) or data.get("format") != BUNDLE_FORMAT:
-        raise BundleError(path, None, f"not a privacyguard bundle (no \"format\": \"{BUNDLE_FORMAT}\")")
+        raise BundleError(path, None, _('not a privacyguard bundle (no "format": "{format}")').format(
+            format=BUNDLE_FORMAT))
     if data.get("format_version") != BUNDLE_VERSION:
-        raise BundleError(path, None, f"bundle format version {data.get('format_version')!r} is not supported "
-                          f"(this privacyguard reads version {BUNDLE_VERSION})")
+        raise BundleError(path, None, _("bundle format version {found!r} is not supported (this privacyguard reads "
+                                        "version {known})").format(found=data.get("format_version"),
+                                                                   known=BUNDLE_VERSION))
     try:
         return Bundle.model_validate(data)
     except ValidationError as exc:
         first = exc.errors(include_url=False)[0]
-        where = ".".join(str(p) for p in first["loc"]) or "(top level)"
-        more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
-        raise BundleError(path, None, f"{where}: {first['msg']}{more}") from None
+        where = ".".join(str(p) for p in first["loc"]) or _("(top level)")
+        rest = exc.error_count() - 1
+        more = ngettext(" (and {n} more problem)", " (and {n} more problems)", rest).format(n=rest) if rest else ""
+        raise BundleError(path, None, f"{where}: {problem_text(first)}{more}") from None

@@ -64,7 +64,7 @@ def bundle_files(paths: list[Path]) -> list[Path]:
         elif path.is_file():
             found.append(path)
         else:
-            raise BadInput(f"{path}: no such file or folder")
+            raise BadInput(_("{path}: no such file or folder").format(path=path))
     return list(dict.fromkeys(_resolved(found)))
 
 
@@ -87,10 +87,11 @@ def _resolved(found: list[Path]) -> list[Path]:
 def _age_problem(bundle: Bundle, now: dt.datetime, max_age_days: float | None) -> str | None:
     created = bundle.created_at if bundle.created_at.tzinfo else bundle.created_at.replace(tzinfo=dt.UTC)
     if created > now + FUTURE_SKEW:
-        return f"dated in the future ({created.isoformat()})"
+        return _("dated in the future ({date})").format(date=created.isoformat())
     if max_age_days is not None and now - created > dt.timedelta(days=max_age_days):
         days = (now - created).total_seconds() / 86400
-        return f"stale: made {days:.0f} days ago ({created.date()}), older than --max-age {max_age_days:g} days"
+        return _("stale: made {days:.0f} days ago ({date}), older than --max-age {max_age:g} days").format(
+            days=days, date=created.date(), max_age=max_age_days)
     return None
 
 

@@ -18,7 +18,7 @@ from privacyguard.catalogue import Catalogue
 from privacyguard.errors import BundleError
 from privacyguard.files import write_output
 from privacyguard.findings import Finding, Status
-from privacyguard.i18n import pick
+from privacyguard.i18n import _, pick
 from privacyguard.loaders import load_json
 from privacyguard.policy import Policy
 from privacyguard.snapshot import now_utc
@@ -139,7 +139,7 @@ class Audit(BaseModel):
     def load(cls, path: Path) -> Audit:
         data: Any = load_json(path, BundleError, max_bytes=AUDIT_MAX_BYTES)
         if not isinstance(data, dict) or data.get("format") != AUDIT_FORMAT:
-            raise BundleError(path, None, "not a privacyguard audit (made by `audit collect` or `audit run`)")
+            raise BundleError(path, None, _("not a privacyguard audit (made by `audit collect` or `audit run`)"))
         try:
             return cls.model_validate(data)
         except ValidationError as exc:

@@ -16,7 +16,7 @@ from rich.text import Text
 from privacyguard.audit.html import render_html
 from privacyguard.audit.matrix import MISSING, Matrix, Rate, build_matrix, matrix_dict
 from privacyguard.audit.model import Audit
-from privacyguard.errors import BadInput
+from privacyguard.errors import BadInput, unknown_format
 from privacyguard.i18n import N_, _
 from privacyguard.reports.layout import Col, FitTable
 
@@ -110,5 +110,5 @@ def render_audit(audit: Audit, fmt: str, previous: Audit | None = None) -> str:
     try:
         renderer = FORMATS[fmt]
     except KeyError:
-        raise BadInput(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}") from None
+        raise BadInput(unknown_format(fmt, FORMATS)) from None
     return renderer(build_matrix(audit, previous, with_rows=renderer is not render_table), audit)

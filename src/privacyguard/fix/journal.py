@@ -25,6 +25,7 @@ from privacyguard.errors import BadInput
 from privacyguard.files import write_state
 from privacyguard.fix.model import Result
 from privacyguard.home import privacyguard_home
+from privacyguard.i18n import _
 
 JOURNAL_SCHEMA = 1
 # An intent without an outcome: the steps were about to start when the run stopped, so the value
@@ -121,14 +122,15 @@ def save_run(run: FixRun) -> Path:
     """Write a run atomically and durably (fsync): readers see the old file or the new one."""
     path = run_path(run.run_id)
     data = json.dumps(run.model_dump(mode="json"), indent=2, ensure_ascii=False)
-    return write_state(path, data, "the fix journal")
+    return write_state(path, data, _("the fix journal"))
 
 
 def load_run(path: Path) -> FixRun:
     try:
         return FixRun.model_validate_json(path.read_text(encoding="utf-8"))
     except (OSError, ValidationError, ValueError) as exc:
-        raise BadInput(f"{path}: not a readable fix journal ({type(exc).__name__}); move it aside") from None
+        raise BadInput(_("{path}: not a readable fix journal ({error}); move it aside").format(
+            path=path, error=type(exc).__name__)) from None
 
 
 def list_runs() -> list[FixRun]:

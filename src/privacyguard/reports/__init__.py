@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Protocol
 
-from privacyguard.errors import BadInput
+from privacyguard.errors import BadInput, unknown_format
 from privacyguard.i18n import use_lang
 
 if TYPE_CHECKING:
@@ -39,7 +39,7 @@ def renderer(fmt: str) -> Renderer:
     try:
         module, function = FORMATS[fmt]
     except KeyError:
-        raise BadInput(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}") from None
+        raise BadInput(unknown_format(fmt, FORMATS)) from None
     return getattr(importlib.import_module(f"privacyguard.reports.{module}"), function)  # type: ignore[no-any-return]
 
 

@@ -24,6 +24,7 @@ from privacyguard.alerts.webhook import forget_webhook, is_secret_url, store_web
 from privacyguard.config import shown_target
 from privacyguard.errors import BadInput
 from privacyguard.home import privacyguard_home
+from privacyguard.i18n import _
 from privacyguard.schedule import cron, launchd, systemd, windows
 from privacyguard.schedule.common import write_file
 from privacyguard.schedule.job import Job, job_name, make_job
@@ -36,7 +37,8 @@ def detect_backend() -> str:
     forced = os.environ.get("PRIVACYGUARD_SCHEDULER")
     if forced:
         if forced not in BACKENDS:
-            raise BadInput(f"PRIVACYGUARD_SCHEDULER={forced!r}: use one of {', '.join(BACKENDS)}")
+            raise BadInput(_("PRIVACYGUARD_SCHEDULER={name!r}: use one of {names}").format(
+                name=forced, names=", ".join(BACKENDS)))
         return forced
     if sys.platform == "darwin":
         return "launchd"
@@ -58,7 +60,8 @@ def load_record() -> dict[str, Any] | None:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, OSError):
-        raise BadInput(f"{path}: damaged; remove the scheduled job by hand and delete this file") from None
+        raise BadInput(_("{path}: damaged; remove the scheduled job by hand and delete this file").format(
+            path=path)) from None
 
 
 def render(job: Job, backend: str) -> dict[str, str | bytes]:
