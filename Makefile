@@ -22,7 +22,7 @@ demo: setup
 	$(BIN)/privacyguard demo
 
 test: setup test-services
-	$(BIN)/python -m pytest -n 2 -q
+	$(BIN)/python -m pytest -n 2 -q --durations=15
 
 # gnome-keyring + D-Bus (a real Secret Service keyring) and Xvfb (headed login), where apt-get works.
 test-services:

@@ -96,3 +96,40 @@ def test_language_comes_from_the_environment(monkeypatch):
     assert i18n._initial_lang() == "nl"
     monkeypatch.setenv(i18n.LANG_ENV, "de")
     assert i18n._initial_lang() == "en"
+
+
+def test_every_help_text_has_a_dutch_translation():
+    """Every `--help` text of the CLI (walked from the typer app, not a list) is extracted into the catalogue
+    and translated: a new option whose help has no Dutch, or a lost translation, fails here."""
+    from privacyguard.cli import command
+    from privacyguard.cli.help_text import help_texts
+
+    texts = set(help_texts(command()))
+    assert len(texts) > 100 and "Show this message and exit." in texts  # click's own option too
+    assert texts <= extracted(), "babel.cfg no longer feeds the help texts to the catalogue"
+    translated = {m.id for m in catalogue() if m.id and m.string and not m.fuzzy}
+    assert sorted(texts - translated) == []
+    with use_lang("nl"):
+        assert _("Show this message and exit.") == "Toon deze hulptekst en stop."
+
+
+def test_clicks_usage_errors_are_said_in_the_chosen_language():
+    from privacyguard.cli.help_text import usage_error
+
+    with use_lang("nl"):
+        assert usage_error("No such option: --bogus") == "Optie bestaat niet: --bogus"
+        assert usage_error("Invalid value for '--lang': 'fr' is not one of 'en', 'nl'.") == \
+            "Ongeldige waarde voor '--lang': 'fr' is niet een van 'en', 'nl'."
+        assert usage_error("something click never said") == "something click never said"
+    with use_lang("en"):
+        assert usage_error("No such option: --bogus") == "No such option: --bogus"
+
+
+def test_the_language_is_read_from_the_command_line_before_parsing():
+    from privacyguard.cli.help_text import lang_in
+
+    assert lang_in(["--lang", "nl", "scan", "--help"]) == "nl"
+    assert lang_in(["scan", "--lang=nl"]) == "nl"
+    assert lang_in(["--lang", "nl", "scan", "--lang", "en"]) == "en"  # the command's own --lang is the last word
+    assert lang_in(["scan", "--", "--lang", "nl"]) is None
+    assert lang_in(["scan", "--lang", "fr"]) is None  # click says what is wrong with it

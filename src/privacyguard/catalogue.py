@@ -208,6 +208,9 @@ class SignInForm(_Strict):
     username: list[Locator] = Field(min_length=1)
     password: list[Locator] = Field(min_length=1)
     submit: list[Locator] = Field(min_length=1)
+    # A form in two screens (X): the button that leads from the name to the password. Pressed only
+    # when the password field is not there yet after the name is typed.
+    next: list[Locator] | None = None
 
 
 class TwoStep(_Strict):

@@ -10,8 +10,9 @@ Two kinds of text:
 - **Data text** from flow and policy files (setting titles, rationales, page labels) is a plain
   string or a mapping of language to text: `pick()`, `all_variants()`, `pick_list()`.
 
-The language is chosen once per command (`--lang`, else $PRIVACYGUARD_LANG, else English) with
-`set_lang()`; code that renders for a given language uses `use_lang(lang)`.
+The language is chosen once per run (`--lang`, else $PRIVACYGUARD_LANG, else English) with
+`set_lang()`, before the command line is parsed so that `--help` speaks it too (cli/help_text.py);
+code that renders for a given language uses `use_lang(lang)`.
 """
 
 from __future__ import annotations
@@ -58,6 +59,12 @@ def translations(lang: str) -> _gettext.NullTranslations:
 def get_lang() -> str:
     """The language UI text is shown in now."""
     return _current.get() or _initial_lang()
+
+
+def chosen_lang() -> str | None:
+    """The language asked for (--lang, else $PRIVACYGUARD_LANG), or None when nobody asked for one."""
+    lang = _current.get() or os.environ.get(LANG_ENV, "").strip().lower()[:2]
+    return lang if lang in SUPPORTED_LANGS else None
 
 
 def set_lang(lang: str | None) -> str:

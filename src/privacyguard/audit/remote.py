@@ -15,7 +15,6 @@ import contextlib
 import json
 import os
 import subprocess
-import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -83,11 +82,10 @@ class BrowserServer:
         executable = executable_for(choice, self.headless)
         if executable is not None:
             options["executablePath"] = executable
-        script = Path(tempfile.mkdtemp(prefix="pg-browser-server-")) / "server.js"
-        script.write_text(_SERVER_JS, encoding="utf-8")
         env = dict(os.environ, **get_driver_env(), PG_PLAYWRIGHT_PACKAGE=str(Path(cli).parent),
                    PG_LAUNCH_OPTIONS=json.dumps(options))
-        self.process = subprocess.Popen([node, str(script)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+        # The script is given inline: a file for it would be one more thing left behind in /tmp.
+        self.process = subprocess.Popen([node, "-e", _SERVER_JS], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                         stderr=subprocess.PIPE, text=True, env=env)
         line = self._first_line(timeout)
         if not line.startswith("ws"):

@@ -38,7 +38,8 @@ from privacyguard.cli import (  # issue 5, issue 3
 )
 from privacyguard.cli import audit as audit_cmd  # issue 6
 from privacyguard.cli import flows as flows_cmd
-from privacyguard.cli._common import err_console, settings
+from privacyguard.cli._common import Lang, choose_lang, err_console, settings
+from privacyguard.cli.help_text import localize, settle_lang, usage_error
 from privacyguard.errors import BadInput, BrowserNotFound, PrivacyGuardError
 from privacyguard.i18n import _
 
@@ -74,6 +75,9 @@ def root(
                                          help="Say more on stderr (-v: what is done, -vv: debug detail and "
                                          "tracebacks; also PRIVACYGUARD_DEBUG=1).")] = 0,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only errors on stderr; no progress display.")] = False,
+    lang: Annotated[Lang | None, typer.Option("--lang", callback=choose_lang, show_default=False,
+                                              help="Language of every message, help text and report "
+                                              "(default: $PRIVACYGUARD_LANG, else en).")] = None,
 ) -> None:
     """Read, judge and fix the privacy settings of your social-media accounts."""
     settings.verbose, settings.quiet = verbose, quiet
@@ -104,14 +108,10 @@ def _metavar(param: Any) -> str:
 
 
 def tidy(command: Any) -> Any:
-    """Readable help for every command: metavars without Python types, no metavar on flags, and
-    help texts shown as written (Rich would take "[alerts]" in "default: config.toml [alerts]" for markup)."""
-    if command.help:
-        command.help = command.help.replace("[", "\\[")
+    """Readable help for every command: metavars without Python types, no metavar on flags (the
+    texts themselves are put in the run's language, as written, by help_text.localize)."""
     help_option = command.get_help_option(command.context_class(command))  # made on first use, then kept
     for param in [*command.params, *([help_option] if help_option is not None else [])]:
-        if getattr(param, "help", None):
-            param.help = param.help.replace("[", "\\[")
         if param.param_type_name == "argument":  # its NAME says what it is; "<str>" would only add noise
             param.display_type_rich = lambda ctx: None
         elif param.param_type_name == "option" and param.metavar is None:
@@ -136,14 +136,17 @@ _COMMAND: Any = None
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI and turn every deliberate error into a message and an exit code."""
     settings.verbose, settings.quiet = 0, False
+    args = sys.argv[1:] if argv is None else argv
+    settle_lang(args)
     try:
-        code = command().main(args=argv, standalone_mode=False, prog_name="privacyguard")
+        code = localize(command()).main(args=args, standalone_mode=False, prog_name="privacyguard")
     except click_exc.NoArgsIsHelpError as exc:
         if exc.message:  # Rich already printed the help while the error was made; plain click did not
             typer.echo(exc.message)
         code = 0
     except click_exc.UsageError as exc:
-        err_console.print(f"[bold red]{error_prefix()}[/] {escape(exc.format_message())}", highlight=False)
+        err_console.print(f"[bold red]{error_prefix()}[/] {escape(usage_error(exc.format_message()))}",
+                          highlight=False)
         code = EXIT_BAD_INPUT
     except (typer.Abort, KeyboardInterrupt):
         err_console.print(_("aborted"))

@@ -14,7 +14,7 @@ from rich.console import Console
 
 from privacyguard.files import check_output, write_output
 from privacyguard.findings import Report
-from privacyguard.i18n import LANG_ENV, _, set_lang
+from privacyguard.i18n import LANG_ENV, _, get_lang, set_lang
 from privacyguard.reports import FORMATS, render
 from privacyguard.reports.context import SweepView
 from privacyguard.reports.table import build_renderable
@@ -65,13 +65,15 @@ def platform_name(value: str | list[str] | None) -> str | list[str] | None:
 
 
 PolicyOpt = Annotated[str, typer.Option("--policy", help="Built-in profile (recommended, strict) or a policy file.")]
-def choose_lang(value: Lang | None) -> Lang | None:
-    """--lang sets the language of every message and report of this command (privacyguard.i18n)."""
-    set_lang(value.value if value else None)
-    return value
+def choose_lang(ctx: typer.Context, param: typer.CallbackParam, value: Lang | None) -> Lang:
+    """--lang on the command line sets the language of every message and report of this run; else the
+    language main() settled before parsing stays (`privacyguard --lang nl CMD`, $PRIVACYGUARD_LANG, en)."""
+    if value is not None and getattr(ctx.get_parameter_source(param.name or ""), "name", "") == "COMMANDLINE":
+        set_lang(value.value)
+    return Lang(get_lang())
 
 
-LangOpt = Annotated[Lang, typer.Option("--lang", envvar=LANG_ENV, callback=choose_lang,
+LangOpt = Annotated[Lang, typer.Option("--lang", envvar=LANG_ENV, callback=choose_lang, show_default=False,
                                        help="Language of messages and reports (default: $PRIVACYGUARD_LANG, else en).")]
 FormatOpt = Annotated[Fmt, typer.Option("--format", help="Report format.")]
 def checked(option: str) -> Callable[[Path | None], Path | None]:

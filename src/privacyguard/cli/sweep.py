@@ -9,7 +9,7 @@ from rich.markup import escape
 
 from privacyguard.cli._common import Fmt, FormatOpt, JunitWarnOpt, Lang, OutputOpt, choose_lang, emit, err_console
 from privacyguard.cli.progress import run_progress
-from privacyguard.i18n import _, set_lang
+from privacyguard.i18n import _, chosen_lang, set_lang
 from privacyguard.sweep import SweepRequest, run_sweep
 
 
@@ -27,14 +27,15 @@ def sweep(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no report on the terminal "
                                         "(--output still writes one); for scheduled runs.")] = False,
     lang: Annotated[Lang | None, typer.Option("--lang", callback=choose_lang,
-                                              help="Language of the report; default: config.toml "
-                                              "[sweep] lang, else en.")] = None,
+                                              help="Language of the report; default: $PRIVACYGUARD_LANG, "
+                                              "else config.toml [sweep] lang, else en.")] = None,
 ) -> int:
     """Read-only scan of every registered account, stored in the history and compared with the last sweep.
 
     Exit 0 all pass, 1 FAIL, 2 unverified, 3 bad input. Drift is shown first in every format.
     """
-    request = SweepRequest(accounts=account or [], policy=policy, lang=lang.value if lang else None,
+    # --lang (here or before the command), else $PRIVACYGUARD_LANG, else config.toml's [sweep] lang, else en
+    request = SweepRequest(accounts=account or [], policy=policy, lang=chosen_lang(),
                            notify=notify or None, report_file=str(output.resolve()) if output else None)
     with run_progress(_("Sweeping accounts"), quiet) as progress:
         result = run_sweep(request, on_progress=progress)

@@ -52,6 +52,12 @@ async def _fill(page: Page, specs: list[Locator], value: str) -> bool:
     return True
 
 
+async def _visible_now(page: Page, specs: list[Locator]) -> bool:
+    """Whether a field is on the page at this moment (no waiting: it decides whether to press Next)."""
+    located = await find_one(page, specs, "en", settle_seconds=0)
+    return located.element is not None
+
+
 async def _click(page: Page, specs: list[Locator]) -> bool:
     located = await find_one(page, specs, "en", settle_seconds=5)
     if located.element is None:
@@ -87,8 +93,17 @@ async def sign_in(page: Page, flow: PlatformFlow, account: str, credentials: Cre
             return None
         if seen is not Seen.SIGN_IN_FORM:
             return _ended(seen, account, flow.name, "the sign-in page")
-        if not (await _fill(page, form.username, credentials.username)
-                and await _fill(page, form.password, credentials.password)):
+        if not await _fill(page, form.username, credentials.username):
+            return account_error("sign_in_failed", account, flow.name, "the sign-in form has changed")
+        if form.next and not await _visible_now(page, form.password):
+            if not await _click(page, form.next):
+                return account_error("sign_in_failed", account, flow.name, "the sign-in form's Next button has changed")
+            events.append("username_sent")
+        if not await _fill(page, form.password, credentials.password):
+            if form.next:  # the second screen did not come: perhaps the platform said why instead
+                seen = await wait_for(page, flow, tracker, {Seen.SIGN_IN_FORM, Seen.SIGNED_OUT, Seen.OTHER}, 2)
+                if seen in _SEEN_TO_KIND:
+                    return _ended(seen, account, flow.name, "after the name")
             return account_error("sign_in_failed", account, flow.name, "the sign-in form has changed")
         events.append("password_typed")
         if not await _click(page, form.submit):

@@ -96,8 +96,9 @@ async def observe(page: Page, flow: PlatformFlow, status: int | None = None) -> 
     for error in sign_in.errors:
         if await _visible(page, error.markers, lang):
             return Seen(error.kind)
-    if sign_in.form and await _visible(page, sign_in.form.password, lang):
-        return Seen.SIGN_IN_FORM
+    if sign_in.form and (await _visible(page, sign_in.form.password, lang)
+                         or (sign_in.form.next and await _visible(page, sign_in.form.username, lang))):
+        return Seen.SIGN_IN_FORM  # in a two-screen form, the first screen has the name only
     if url_key(page.url) == url_key(sign_in.url) or _path_in(page.url, sign_in.login_wall_paths):
         return Seen.SIGNED_OUT
     if await has_session_cookie(page, flow):
