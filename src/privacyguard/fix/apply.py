@@ -8,7 +8,6 @@ account's failure never stops the others; each change is journalled as soon as i
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import contextvars
 import threading
 from collections.abc import Callable
@@ -17,6 +16,7 @@ from enum import StrEnum
 from playwright.async_api import Browser, BrowserContext, Page
 
 from privacyguard.catalogue import Catalogue, PlatformFlow
+from privacyguard.collect.browser import BrowserClosed, browser_failure, close_quietly, unless_closed
 from privacyguard.collect.change import ChangeOutcome, change_setting
 from privacyguard.collect.engine import CollectOptions
 from privacyguard.collect.pages import LoadedPage, PageOutcome, load
@@ -39,11 +39,6 @@ class Decision(StrEnum):
 # Asked before each planned change (in a worker thread, so the browser keeps running).
 Decide = Callable[[PlannedChange], Decision]
 OnChange = Callable[[Change], None]
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).splitlines()[0] if str(exc) else ""
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
 def change_from_plan(item: PlannedChange, result: Result, reason: str | None = None,
@@ -149,13 +144,12 @@ class _Account:
             elif opened:
                 self.page = opened[0]
         except Exception as exc:  # one account's crash never stops the others
-            self.error = f"could not open the account: {_first_line(exc)}"
+            self.error = f"could not open the account: {browser_failure(exc)}"
         return self.page
 
     async def close(self) -> None:
         if self.context is not None:
-            with contextlib.suppress(Exception):
-                await self.context.close()
+            await close_quietly(self.context)
 
 
 def _key(item: PlannedChange) -> tuple[str, str, str]:
@@ -265,6 +259,13 @@ class Fixer:
         return changes
 
     async def _change(self, account: _Account, flow: PlatformFlow, item: PlannedChange) -> Change:
+        try:  # a browser that dies mid-change fails this change (its intent stays in the journal), not the run
+            return await unless_closed(getattr(account, "browser", None), self._change_in(account, flow, item))
+        except BrowserClosed as exc:
+            account.loaded = None
+            return change_from_plan(item, Result.FAILED, f"the browser failed: {exc}")
+
+    async def _change_in(self, account: _Account, flow: PlatformFlow, item: PlannedChange) -> Change:
         page = await account.open(item.setting.url)
         if page is None:
             return change_from_plan(item, Result.FAILED, account.error)
@@ -276,7 +277,7 @@ class Fixer:
             raise
         except Exception as exc:
             account.loaded = None
-            return change_from_plan(item, Result.FAILED, f"the browser failed: {_first_line(exc)}")
+            return change_from_plan(item, Result.FAILED, f"the browser failed: {browser_failure(exc)}")
         account.loaded = outcome.loaded
         result, reason = explain_outcome(outcome, item.value)
         before = outcome.before.value if outcome.before.ok else None
@@ -322,6 +323,14 @@ class Undoer:
         return list(reversed(changes))
 
     async def _restore(self, account: _Account, entry: Entry) -> Change:
+        try:  # a browser that dies mid-restore fails this one (undo may be run again), not the run
+            return await unless_closed(getattr(account, "browser", None), self._restore_in(account, entry))
+        except BrowserClosed as exc:
+            account.loaded = None
+            return Change(platform=entry.platform, account=entry.account, setting=entry.setting, target=entry.before
+                          or "", before=None, result=Result.FAILED, reason=f"the browser failed: {exc}")
+
+    async def _restore_in(self, account: _Account, entry: Entry) -> Change:
         assert entry.before is not None
         catalogue: Catalogue = self.run.catalogue
         base = {"platform": entry.platform, "account": entry.account, "setting": entry.setting,
@@ -344,7 +353,8 @@ class Undoer:
                                            account.options, expect_current=entry.left_at, current=account.loaded)
         except Exception as exc:
             account.loaded = None
-            return Change(**base, before=None, result=Result.FAILED, reason=f"the browser failed: {_first_line(exc)}")
+            return Change(**base, before=None, result=Result.FAILED,
+                          reason=f"the browser failed: {browser_failure(exc)}")
         account.loaded = outcome.loaded
         result, reason = explain_outcome(outcome, entry.before)
         if result is Result.UNCHANGED and entry.possibly_changed:
