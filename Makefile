@@ -4,7 +4,7 @@ VENV    := .venv
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 
-.PHONY: setup browser demo test lint bench fuzz faults clean test-services messages
+.PHONY: setup browser demo test lint bench fuzz faults shakeout clean test-services messages
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -47,6 +47,10 @@ fuzz: $(STAMP)
 # judged by the simulated platforms' own state, the journals and the history (docs/fix.md#faults-tested).
 faults: setup
 	$(BIN)/python scripts/faults.py --runs $(or $(RUNS),50) --jobs $(or $(JOBS),1) $(FAULTS_ARGS)
+
+# The browser tests, many times in parallel beside CPU burners: timing bugs show only under load.
+shakeout: setup
+	$(BIN)/python scripts/shakeout.py $(SHAKEOUT_ARGS)
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .ruff_cache
