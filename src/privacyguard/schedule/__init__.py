@@ -75,7 +75,7 @@ def check_record(data: Any, path: Path) -> dict[str, Any]:
 
     if not isinstance(data, dict):
         raise damaged(_("not a JSON object"))
-    if data.get("backend") not in BACKENDS:
+    if not isinstance(data.get("backend"), str) or data["backend"] not in BACKENDS:
         raise damaged(_("backend must be one of {names}").format(names=", ".join(BACKENDS)))
     for key in ("name", "when", "installed_at", "command"):
         if key not in data:
