@@ -255,3 +255,14 @@ def test_a_browser_killed_during_a_scan_is_said_plainly_exit_2(pg_home: Path) ->
     (account,) = json.loads(out)["accounts"]
     assert account["status"] == "ERROR" and "the browser closed unexpectedly" in account["error"], account
     assert all(f.get("actual") is None for f in account["findings"])
+
+
+def test_importing_privacyguard_is_instant_so_a_ctrl_c_reaches_the_cli() -> None:
+    """Found by `make faults`: a Ctrl-C 0.2 s after start landed in importlib.metadata (the package's
+    __version__) before the CLI listened. The version is now looked up on first use."""
+    import subprocess
+
+    code = ("import sys\nimport privacyguard\nassert 'importlib.metadata' not in sys.modules\n"
+            "from privacyguard import __version__\nassert __version__ and 'importlib.metadata' in sys.modules\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
