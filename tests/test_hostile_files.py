@@ -317,6 +317,19 @@ def test_an_unknown_behaviour_save_value_names_the_variant_file(tmp_path: Path) 
     assert str(folder / "variant.yaml") in str(caught.value)
 
 
+def test_a_page_url_urllib_cannot_split_names_the_variant_file(tmp_path: Path) -> None:
+    """Found by `make fuzz`: a bracketed host raised ValueError from urllib (a traceback)."""
+    root = tmp_path / "fixtures"
+    folder = root / "linkedin" / "odd"
+    folder.mkdir(parents=True)
+    (folder / "variant.yaml").write_text("description: odd\nextends: default\npages:\n"
+                                         "  - url: https://[[[[/x\n    template: x.html\n")
+    (root / "linkedin" / "default").symlink_to(fixtures_dir() / "linkedin" / "default")
+    with pytest.raises(FixtureError, match="a page URL is not valid") as caught:
+        load_variant("linkedin", "odd", root)
+    assert str(folder / "variant.yaml") in str(caught.value)
+
+
 def test_size_limit(tmp_path: Path) -> None:
     path = tmp_path / "big.json"
     path.write_bytes(b"[" + b"1," * 600 + b"1]")
