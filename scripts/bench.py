@@ -7,7 +7,9 @@
 2. How right the reader is on the variants with a truth file (scripts/readings_report.py).
 3. The `heavy` variant (pages at real weight): a scan with images, media, fonts and beacons
    blocked (what read-only runs do) and one loading everything, as alternating pairs.
-4. `privacyguard audit collect` of 10,000 signed bundles (20,000 accounts; goal: under 10 s).
+4. `privacyguard audit collect` of 10,000 signed bundles (20,000 accounts; goal: under 10 s), as
+   alternating runs with its floor (read, parse and check each signature, nothing else), and whether
+   its output on 1,000 bundles is what it was before issue 14 (tests/test_audit_collect_thousand.py).
 5. `privacyguard audit run` over N simulated accounts (half LinkedIn, half Facebook; goal: 200 in
    under 60 s), the floor program doing the same accounts' pages, and a naive baseline (one fresh
    browser per account, one after another; goal: the run at least 5x faster). Both runs must
@@ -20,6 +22,7 @@ before and after, and ratios of alternating pairs are what to compare across run
 Nothing leaves the machine: the sandbox answers the platforms' URLs.
 
     .venv/bin/python scripts/bench.py [--accounts 200] [--concurrency 6] [--pairs 5] [--bundles 10000]
+                                      [--collect-runs 3] [--only 4]
 """
 
 from __future__ import annotations
@@ -232,7 +235,9 @@ def heavy_scans(tmpdir: Path, count: int) -> None:
         sys.exit("bench invalid: the heavy scans read different values")
 
 
-def collect_at_scale(tmpdir: Path, bundles: int) -> None:
+def collect_at_scale(tmpdir: Path, bundles: int, count: int) -> None:
+    """`audit collect` of `bundles` signed bundles against the floor program, as alternating pairs, and
+    whether its output on 1,000 bundles is still what it was before issue 14 (the golden test)."""
     from privacyguard.testing import write_signed_inbox
 
     base = tmpdir / "collect"
@@ -242,31 +247,44 @@ def collect_at_scale(tmpdir: Path, bundles: int) -> None:
     write_signed_inbox(base / "inbox", base / "roster.csv", bundles, key)
     (base / "key").write_bytes(key)
     made = time.perf_counter() - started
-    result = measured(cli("audit", "collect", str(base / "inbox"), "--roster", str(base / "roster.csv"),
-                          "--key-file", str(base / "key"), "--out", str(base / "audit.json")),
-                      env_for(tmpdir / "home-collect"))
+    floor = [sys.executable, str(Path(__file__).resolve()), "--child", "collect-floor", str(base / "inbox"),
+             str(base / "key")]
+    product = cli("audit", "collect", str(base / "inbox"), "--roster", str(base / "roster.csv"),
+                  "--key-file", str(base / "key"), "--out", str(base / "audit.json"))
+    print(f"4. audit collect of {bundles} signed bundles ({2 * bundles} accounts; made in {made:.0f} s, not timed), "
+          f"{count} alternating runs with the floor program ({load()}):")
+    floors, collects = pairs(floor, product, env_for(tmpdir / "home-collect"), count)
     audit = json.loads((base / "audit.json").read_text(encoding="utf-8"))
-    floor = measured([sys.executable, str(Path(__file__).resolve()), "--child", "collect-floor", str(base / "inbox"),
-                      str(base / "key")], env_for(tmpdir / "home-collect"))
-    print(f"4. audit collect of {bundles} signed bundles ({len(audit['accounts'])} accounts, "
-          f"{len(audit['rejected'])} rejected; made in {made:.0f} s, not timed) ({load()}):")
-    print(f"   {result.wall:.1f} s wall, {result.cpu:.1f} s CPU, peak memory {result.peak_rss_mb:.0f} MB "
-          f"(goal: under 10 s) [{'met' if result.wall < 10 else 'NOT met'}]")
-    print(f"   floor (read, parse and check the signature of each bundle, nothing else): {floor.wall:.1f} s wall, "
-          f"{floor.cpu:.1f} s CPU; {floor.stdout.strip()}")
+    wall = statistics.median(m.wall for m in collects)
+    cpu = statistics.median(m.cpu for m in collects)
+    print(f"   audit collect: median {wall:.1f} s wall, {cpu:.1f} s CPU, peak memory "
+          f"{max(m.peak_rss_mb for m in collects):.0f} MB; {len(audit['accounts'])} accounts merged, "
+          f"{len(audit['rejected'])} rejected (goal: under 10 s) [wall: {'met' if wall < 10 else 'NOT met'}, "
+          f"CPU: {'met' if cpu < 10 else 'NOT met'}]")
+    print(f"   {runs('floor (read, parse and check the signature of each bundle, nothing else):', floors)}; "
+          f"{floors[0].stdout.strip()}")
+    print(f"   audit collect / floor: {ratios(floors, collects)[1]:.2f}x CPU (median of pairs); {load()}")
+    golden = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:randomly",
+                             "tests/test_audit_collect_thousand.py"], cwd=REPO, capture_output=True, text=True,
+                            env=env_for(tmpdir / "home-golden"))
+    last = (golden.stdout.strip().splitlines() or ["no output"])[-1]
+    print(f"   output on 1,000 bundles and 24 odd files identical to the code before issue 14 "
+          f"(tests/test_audit_collect_thousand.py): {'yes' if golden.returncode == 0 else 'NO'} ({last})")
 
 
 def collect_floor_child(inbox: str, key_file: str) -> None:
-    """The least any `audit collect` must do per bundle: read it, parse it, check its HMAC."""
+    """The least any `audit collect` must do per bundle: read it, parse it, check its HMAC over the canonical
+    JSON (made by orjson, as audit collect makes it)."""
     import hashlib
     import hmac
+
+    import orjson
 
     key = Path(key_file).read_bytes().strip()
     good = 0
     for path in sorted(Path(inbox).glob("*.json")):
         data = json.loads(path.read_bytes())
-        body = json.dumps({k: v for k, v in data.items() if k != "signature"}, sort_keys=True,
-                          separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+        body = orjson.dumps({k: v for k, v in data.items() if k != "signature"}, option=orjson.OPT_SORT_KEYS)
         good += hmac.compare_digest(hmac.new(key, body, hashlib.sha256).hexdigest(), data["signature"]["value"])
     print(f"{good} signatures good")
 
@@ -401,6 +419,7 @@ def main() -> None:
     parser.add_argument("--pairs", type=int, default=5, help="alternating pairs for the scan vs the floor")
     parser.add_argument("--heavy-pairs", type=int, default=3, help="alternating pairs for the heavy variant")
     parser.add_argument("--bundles", type=int, default=10_000, help="bundles for audit collect (0: skip)")
+    parser.add_argument("--collect-runs", type=int, default=3, help="alternating runs of audit collect and its floor")
     parser.add_argument("--sweep", default="", help="also time audit run at these concurrencies, e.g. 2,4,6,8")
     parser.add_argument("--policy", default=POLICY, help="policy for the audit run (default: recommended)")
     parser.add_argument("--no-baseline", action="store_true", help="skip the naive baseline (quick tuning)")
@@ -424,7 +443,7 @@ def main() -> None:
         if wanted(3):
             heavy_scans(tmpdir, args.heavy_pairs)
         if wanted(4) and args.bundles:
-            collect_at_scale(tmpdir, args.bundles)
+            collect_at_scale(tmpdir, args.bundles, args.collect_runs)
         if wanted(5):
             audit_section(tmpdir, args)
         print(f"done · {load()}")

@@ -185,7 +185,7 @@ def test_email_alert_arrives_at_a_local_smtp_server_with_the_keyring_password(
     message = message_from_bytes(raw)
     assert message["Subject"] == "privacyguard: 1 new FAIL"
     text = message.get_payload(decode=True).decode()
-    assert "Data for Generative AI Improvement is on, should be off" in text
+    assert "Data for Generative AI Improvement is On, should be Off" in text  # labels, as the reports show them
     assert "https://www.linkedin.com/mypreferences/d/settings/data-for-ai-improvement" in text
     assert SMTP_PASSWORD not in raw.decode()
 

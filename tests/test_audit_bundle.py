@@ -7,17 +7,21 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from audit_helpers import snapshot, snapshot_for, write_policy
 from conftest import REPO, run_cli
 from privacyguard.audit import collect
 from privacyguard.audit.bundle import (
     build_bundle,
+    canonical_body,
     check_signature,
     load_key,
     parse_bundle,
     policy_hash,
     sign,
+    validated_body,
     write_bundle,
 )
 from privacyguard.audit.model import Audit
@@ -210,3 +214,69 @@ def test_an_audit_file_that_is_not_one_is_bad_input(tmp_path: Path) -> None:
     path.write_text('{"format": "something-else"}')
     with pytest.raises(BundleError, match="not a privacyguard audit"):
         Audit.load(path)
+
+
+# --- issue 14: the fast canonical form is byte for byte the canonical form ----------------------------
+_TEXT = st.text(alphabet=st.characters(codec="utf-8"), max_size=12)  # any character but a surrogate
+_TRICKY = st.sampled_from(["", "\x00\x1f\x7f", "\\\"/", "\u2028\u2029", "\ufeff", "é", "z", "\uffff", "\U0001F600",
+                           "\b\f\n\r\t", "</script>"])
+
+
+def _bundle_data(texts: st.SearchStrategy[str]) -> st.SearchStrategy[dict]:
+    reading = st.fixed_dictionaries({"status": texts, "value": st.none() | texts})
+    finding = st.fixed_dictionaries({"setting": texts, "status": texts, "actual": st.none() | texts,
+                                     "reason": texts})
+    account = st.fixed_dictionaries({"platform": texts, "collected_at": st.none() | texts,
+                                     "readings": st.dictionaries(texts, reading, max_size=4),
+                                     "findings": st.lists(finding, max_size=3)})
+    return st.fixed_dictionaries({
+        "format": texts, "format_version": st.just(1), "who": texts, "created_at": texts,
+        "tool": st.dictionaries(texts, texts, max_size=3), "policy": st.fixed_dictionaries(
+            {"name": texts, "sha256": texts, "extends": st.lists(texts, max_size=2)}),
+        "accounts": st.lists(account, max_size=3),
+        "signature": st.none() | st.fixed_dictionaries({"alg": texts, "value": texts})})
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(_bundle_data(_TEXT | _TRICKY))
+def test_validated_body_is_the_canonical_body(data: dict) -> None:
+    assert validated_body(data) == canonical_body(data)
+
+
+@pytest.mark.parametrize("change", [{"format_version": 1.0}, {"format_version": True}, {"created_at": 1763640000.5},
+                                    {"created_at": 1e17}, {"accounts": [{"collected_at": 1763640000}]},
+                                    {"accounts": [{"collected_at": float("nan")}]}, {"who": "\ud800"},
+                                    {"tool": {"n": 2**70}}])
+def test_validated_body_of_numbers_and_oddities_is_the_canonical_body(change: dict) -> None:
+    data = json.loads((EXAMPLES / "bundle.json").read_text(encoding="utf-8")) | change
+    try:
+        want: object = canonical_body(data)
+    except (ValueError, UnicodeEncodeError) as exc:  # NaN, a lone surrogate: the loader refuses those first
+        want = type(exc)
+    try:
+        got: object = validated_body(data)
+    except (ValueError, UnicodeEncodeError) as exc:
+        got = type(exc)
+    assert got == want
+
+
+def test_the_documented_example_takes_the_fast_path_and_verifies() -> None:
+    data = json.loads((EXAMPLES / "bundle.json").read_text(encoding="utf-8"))
+    assert validated_body(data) == canonical_body(data) and b"\n" not in validated_body(data)
+
+
+def test_bundle_files_resolve_as_path_resolve_does(tmp_path: Path) -> None:
+    """Folders are resolved once per folder (issue 14); symlinked files and folders still resolve."""
+    from privacyguard.audit.merge import _resolved, bundle_files
+
+    real = tmp_path / "real"
+    (real / "sub").mkdir(parents=True)
+    (real / "a.json").write_text("{}", encoding="utf-8")
+    (real / "sub" / "b.json").write_text("{}", encoding="utf-8")
+    (tmp_path / "link").symlink_to(real)
+    (real / "c.json").symlink_to(real / "sub" / "b.json")
+    (real / "sub" / "up").symlink_to(real / "sub")
+    paths = [tmp_path / "link" / "a.json", tmp_path / "link" / "sub" / "b.json", real / "c.json",
+             real / "sub" / "up" / "b.json", tmp_path / "link" / ".." / "real" / "a.json"]
+    assert _resolved(paths) == [p.resolve() for p in paths]
+    assert bundle_files([tmp_path / "link", real]) == [real.resolve() / "a.json", real.resolve() / "sub" / "b.json"]

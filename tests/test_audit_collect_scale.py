@@ -51,7 +51,7 @@ def build_inbox(base: Path) -> None:
     (inbox / "stranger.json").write_text(json.dumps(stranger), encoding="utf-8")
 
 
-def outputs(base: Path) -> dict:
+def outputs(base: Path, key: bytes = KEY, now: dt.datetime = NOW) -> dict:
     """What the golden file holds: the merged audit and three reports, with times and paths neutral."""
     from privacyguard.audit import report_text
     from privacyguard.audit.merge import collect_bundles
@@ -60,8 +60,8 @@ def outputs(base: Path) -> dict:
 
     catalogue = load_catalogue()
     roster = load_roster(base / "roster.csv", catalogue)
-    audit = collect_bundles([base / "inbox"], roster, catalogue, KEY, now=NOW)
-    audit.created_at = NOW
+    audit = collect_bundles([base / "inbox"], roster, catalogue, key, now=now)
+    audit.created_at = now
 
     def neutral(text: str) -> str:
         return text.replace(str(base.resolve()), "<base>").replace(str(base), "<base>")
@@ -84,10 +84,10 @@ def test_collect_gives_what_it_gave_before(tmp_path: Path, pg_home: Path) -> Non
     assert got["csv"] == want["csv"]
     # The terminal table's layout is issue 12's (labels over ids, fitted columns); what it says must not change:
     # the same settings, people and figures, in the same order.
-    assert _table_facts(got["table"]) == _table_facts(want["table"])
+    assert table_facts(got["table"]) == table_facts(want["table"])
 
 
-def _table_facts(table: str) -> tuple[list[str], list[str]]:
+def table_facts(table: str) -> tuple[list[str], list[str]]:
     ids = re.findall(r"\b(?:facebook|linkedin|x|instagram)\.[a-z_]+\b", table)
     figures = re.findall(r"\d+% \(\d+/\d+\)|\b\d+/\d+\b", table)
     return ids, figures

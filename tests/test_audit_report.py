@@ -157,3 +157,20 @@ def test_html_report_renders_in_chromium_with_the_right_cells_and_fetches_nothin
         assert colour == "rgb(227, 244, 232)"
         browser.close()
     assert requests == [page_file.as_uri()], requests
+
+
+def test_an_audit_over_the_file_limit_for_hand_written_files_is_still_read(tmp_path: Path) -> None:
+    """An audit of 10,000 bundles is 66 MB: `audit report` must read what `audit collect` wrote (issue 14)."""
+    from privacyguard.audit.model import AUDIT_MAX_BYTES, AuditAccount, Cell
+    from privacyguard.findings import Status
+    from privacyguard.loaders import MAX_BYTES
+
+    cells = [Cell(setting=f"linkedin.s{i}", status=Status.PASS, expected="off", actual="off", reason="r" * 60)
+             for i in range(15)]
+    audit = Audit(kind="collect", roster="roster.csv", accounts=[
+        AuditAccount(person=f"P{i}", platform="linkedin", account=f"li-{i}", source="b.json", status=Status.PASS,
+                     cells=cells) for i in range(6000)])
+    path = tmp_path / "audit.json"
+    audit.save(path)
+    assert MAX_BYTES < path.stat().st_size < AUDIT_MAX_BYTES
+    assert Audit.load(path).accounts == audit.accounts

@@ -89,9 +89,9 @@ def dutch(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     home.mkdir()
     out: dict[str, str] = {}
 
-    def run(name: str, *args: str, codes: tuple[int, ...] = (0, 1, 2)) -> str:
+    def run(name: str, *args: str, codes: tuple[int, ...] = (0, 1, 2), env: dict[str, str] | None = None) -> str:
         # commands without --lang follow $PRIVACYGUARD_LANG; those with it get it too
-        result = run_cli(*args, home=home, timeout=600, env={i18n.LANG_ENV: "nl"})
+        result = run_cli(*args, home=home, timeout=600, env={i18n.LANG_ENV: "nl", **(env or {})})
         assert result.returncode in codes, (name, result.stdout, result.stderr)
         out[name] = result.stdout + result.stderr
         return out[name]
@@ -122,7 +122,41 @@ def dutch(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     run("schedule status", "schedule", "status")
     run("undo", "undo")
     run("sandbox reset", "sandbox", "reset")
+    run("doctor", "--lang", "nl", "doctor")  # --lang before the command name
+    run("sandbox list", "sandbox", "list", env={"COLUMNS": "1000"})  # descriptions on one line each
+    run("catalog", "catalog", "--lang", "nl")
+    broken = home.parent / "broken-policy.yaml"
+    broken.write_text(BROKEN_POLICY, encoding="utf-8")
+    run("policy validate (broken)", "policy", "validate", str(broken), codes=(3,))
+    run("bad input (unknown variant)", "scan", "--sandbox", "defualt", "--lang", "nl", codes=(3,))
+    run("bad input (unknown platform)", "fix", "--sandbox", "default", "--platform", "linkdin", "--dry-run", codes=(3,))
+    run("bad input (no such option)", "scan", "--platfrom", "linkedin", codes=(3,))
+    run("bad input (missing argument)", "--lang", "nl", "policy", "validate", codes=(3,))
     return out
+
+
+# A policy with a problem of every kind `policy validate` reports: a misspelt setting id, a value and a
+# level it cannot have, an unknown key, a mute without a reason, a date that is not one.
+BROKEN_POLICY = """\
+name: broken
+rules:
+  linkedin.conections_visibility:
+    expect: off
+  linkedin.email_visibility:
+    expect: nobody
+  linkedin.discovery_by_phone:
+    expect: off
+    level: must
+    severity: 7
+  facebook.future_posts_audience:
+    expct: friends
+disable:
+  - linkedin.share_profile_update
+mute:
+  - setting: facebook.search_engines
+    until: someday
+colour: blue
+"""
 
 
 def page_text(page: str) -> str:
@@ -159,13 +193,32 @@ def test_the_catalogue_gives_enough_english_to_look_for() -> None:
 
 COMMANDS = ["scan", "fix --dry-run", "sweep (first)", "sweep (drift)", "sweep markdown", "sweep html",
             "sweep (policy changed)", "sweep html (policy changed)", "history", "history diff", "accounts list",
-            "policy list", "policy show", "policy validate", "config show", "schedule status", "undo", "sandbox reset"]
+            "policy list", "policy show", "policy validate", "config show", "schedule status", "undo", "sandbox reset",
+            "doctor", "sandbox list", "catalog", "policy validate (broken)", "bad input (unknown variant)",
+            "bad input (unknown platform)", "bad input (no such option)", "bad input (missing argument)"]
 
 
 @pytest.mark.parametrize("name", COMMANDS)
 def test_dutch_output_has_no_english_ui_text(dutch: dict[str, str], name: str) -> None:
-    text = dutch[name]
+    text = without_data(name, dutch[name])
     assert english_in(text, english_pieces()) == [], text
+
+
+def without_data(name: str, text: str) -> str:
+    """The UI text of a command's output: what comes from files is taken out where a command shows it whole.
+
+    `sandbox list` shows each variant's description from its variant.yaml (fixture data, written in
+    English); `policy validate` quotes the values a policy file says or must say ('shall', 'critical'),
+    which are the file's own keywords in any language."""
+    if name == "sandbox list":
+        from privacyguard.sandbox.fixtures import list_variants, load_variant
+
+        for platform, variants in list_variants().items():
+            for variant in variants:
+                text = text.replace(load_variant(platform, variant).description, " ")
+    if name.startswith("policy validate"):
+        text = re.sub(r"'[^']*'", " ", text)
+    return text
 
 
 @pytest.mark.parametrize("name", ["audit html", "audit table"])
@@ -185,3 +238,84 @@ def test_dutch_output_is_really_dutch(dutch: dict[str, str]) -> None:
     assert "Het beleid is veranderd van recommended naar strict" in dutch["sweep (policy changed)"]
     assert "Controles" in dutch["history"] and "Naam" in dutch["accounts list"]
     assert "geen wekelijkse controle geïnstalleerd" in dutch["schedule status"]
+    assert "Controle" in dutch["doctor"] and "Sandboxvarianten" in dutch["sandbox list"]
+    assert "Instelling" in dutch["catalog"]
+    broken = dutch["policy validate (broken)"]
+    assert "9 problemen" in broken and "Verplicht veld ontbreekt" in broken
+    assert "bedoelde je 'linkedin.connections_visibility'" in broken
+    assert "bedoelde je 'default'" in dutch["bad input (unknown variant)"]
+    assert "Optie bestaat niet: --platfrom" in dutch["bad input (no such option)"]
+    assert "Argument 'path' ontbreekt" in dutch["bad input (missing argument)"]
+
+
+def command_paths() -> list[tuple[str, ...]]:
+    """Every command of the CLI, groups included, walked from the typer app (a new command is checked too)."""
+    from privacyguard.cli import command
+
+    def walk(group: object, path: tuple[str, ...]) -> list[tuple[str, ...]]:
+        subs = getattr(group, "commands", {})
+        return [path, *(p for name in sorted(subs) for p in walk(subs[name], (*path, name)))]
+
+    return walk(command(), ())
+
+
+def test_every_command_is_walked() -> None:
+    paths = command_paths()
+    assert {(), ("scan",), ("audit", "run"), ("accounts", "update"), ("history", "diff")} <= set(paths)
+    assert len(paths) > 30
+
+
+@pytest.mark.parametrize("path", command_paths(), ids=lambda p: " ".join(p) or "privacyguard")
+def test_dutch_help_has_no_english_ui_text(path: tuple[str, ...], capsys: pytest.CaptureFixture[str],
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """`--lang nl CMD --help`: every help text, panel title and click's own words in Dutch."""
+    from privacyguard.cli import main
+
+    monkeypatch.setenv("COLUMNS", "200")
+    with pytest.raises(SystemExit) as done:
+        main(["--lang", "nl", *path, "--help"])
+    text = capsys.readouterr().out
+    assert done.value.code == 0
+    assert "Gebruik: privacyguard" in text and "Opties" in text and "Toon deze hulptekst en stop." in text
+    assert english_in(without_names(text), english_pieces()) == [], text
+
+
+def without_names(text: str) -> str:
+    """Help text without what reads the same in every language: `code` (commands and options as typed),
+    and the names of the commands and arguments themselves (`sweep`, `roster`), walked from the app."""
+    from privacyguard.cli import command
+
+    names: set[str] = set()
+
+    def walk(group: object) -> None:
+        for param in getattr(group, "params", []):
+            if param.param_type_name == "argument" and param.name:
+                names.add(param.name)
+        for name, sub in getattr(group, "commands", {}).items():
+            names.add(name)
+            walk(sub)
+
+    walk(command())
+    text = re.sub(r"`[^`]*`", " ", text)
+    for name in sorted(names, key=len, reverse=True):
+        text = re.sub(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])", " ", text)
+    return text
+
+
+@pytest.mark.parametrize("how", ["--lang before the command", "--lang after it", "PRIVACYGUARD_LANG"])
+def test_dutch_help_through_the_entry_point(how: str, pg_home: Path) -> None:
+    """As a person types it: the language is settled before click reads --help, however it is given."""
+    args, env = {"--lang before the command": (("--lang", "nl", "sweep", "--help"), {}),
+                 "--lang after it": (("sweep", "--help", "--lang", "nl"), {}),
+                 "PRIVACYGUARD_LANG": (("sweep", "--help"), {i18n.LANG_ENV: "nl"})}[how]
+    done = run_cli(*args, home=pg_home, env=env)
+    assert done.returncode == 0, done.stderr
+    text = " ".join(done.stdout.split())
+    assert "Scan elk geregistreerd account zonder iets te wijzigen" in text and "[standaard: table]" in text
+    assert "[alerts] notify" in text  # square brackets kept in Dutch too
+    assert english_in(without_names(done.stdout), english_pieces()) == [], done.stdout
+
+
+def test_lang_on_the_command_line_beats_the_environment(pg_home: Path) -> None:
+    done = run_cli("--lang", "en", "scan", "--help", home=pg_home, env={i18n.LANG_ENV: "nl"})
+    assert "Usage: privacyguard scan" in done.stdout and "Read privacy settings and judge them" in done.stdout

@@ -62,9 +62,9 @@ def test_only_the_read_back_decides(outcome: ChangeOutcome, expected: Result) ->
 
 def test_failure_reasons_name_the_cause_and_the_read_back() -> None:
     _, ignored = explain_outcome(ChangeOutcome(reading("on"), reading("on")), "off")
-    assert ignored == "the page accepted the change but still shows on when loaded again"
+    assert ignored == "the page accepted the change but still shows On when loaded again"  # the label, not "on"
     _, error = explain_outcome(ChangeOutcome(reading("on"), reading("on"), page_messages=["Oops."]), "off")
-    assert error == "the page said 'Oops.'; read back: on"
+    assert error == "the page said 'Oops.'; read back: On"
     _, unread = explain_outcome(ChangeOutcome(reading("on"), Reading(setting=AI, status=ReadStatus.NOT_FOUND,
                                                                          note="no locator matched")), "off")
     assert unread == "could not read the value back (no locator matched)"

@@ -438,3 +438,76 @@ def test_a_malformed_flow_include_names_the_flow_file(tmp_path: Path, fragments:
     with pytest.raises(FileFormatError, match=message) as caught:
         load_flow(path)
     assert str(path) in str(caught.value)
+
+
+# --- issue 14: parse_bundle skips the loader's tree walk only where it cannot matter ---------------
+def _schema_depth(schema: dict, defs: dict, seen: tuple[str, ...] = ()) -> int:
+    """The deepest nesting of objects and arrays a JSON schema admits (the top object is level 1).
+    Anything unbounded (an object that keeps unknown keys, an untyped value, a recursive model) fails."""
+    if "$ref" in schema:
+        name = schema["$ref"].rsplit("/", 1)[-1]
+        assert name not in seen, f"{name} is recursive: its depth has no bound"
+        return _schema_depth(defs[name], defs, (*seen, name))
+    options = schema.get("anyOf") or schema.get("oneOf") or schema.get("allOf")
+    if options:
+        return max(_schema_depth(option, defs, seen) for option in options)
+    kind = schema.get("type")
+    if kind == "object":
+        extra = schema.get("additionalProperties")
+        assert extra is not None and extra is not True, f"an object that keeps unknown keys: {schema}"
+        inner = [*schema.get("properties", {}).values(), *([extra] if isinstance(extra, dict) else [])]
+        return 1 + max((_schema_depth(s, defs, seen) for s in inner), default=0)
+    if kind == "array":
+        assert "items" in schema, f"an array of anything: {schema}"
+        return 1 + _schema_depth(schema["items"], defs, seen)
+    assert kind in ("string", "integer", "number", "boolean", "null") or "const" in schema or "enum" in schema, \
+        f"a value of any shape: {schema}"
+    return 0
+
+
+def test_a_valid_bundle_cannot_nest_deeper_than_the_loader_allows() -> None:
+    """What lets parse_bundle skip the tree walk for a bundle that validates (load_json_with)."""
+    from privacyguard.audit.bundle import Bundle
+
+    schema = Bundle.model_json_schema()
+    assert _schema_depth(schema, schema.get("$defs", {})) == 5 <= MAX_DEPTH
+
+
+BUNDLE_CASES = {
+    **HOSTILE,
+    "deep-in-a-bundle": b'{"format": "privacyguard-audit-bundle", "format_version": 1, "who": "x", "created_at": '
+                        b'"2026-01-01T00:00:00Z", "policy": {"name": "p", "sha256": "0"}, "tool": '
+                        + b"[" * 60 + b"]" * 60 + b"}",
+    "deep-other-format": b'{"format": "x", "a": ' + b"[" * 60 + b"]" * 60 + b"}",
+    "surrogate-in-a-valid-bundle": b'{"format": "privacyguard-audit-bundle", "format_version": 1, "who": "\\uD83d", '
+                                   b'"created_at": "2026-01-01T00:00:00Z", "policy": {"name": "p", "sha256": "0"}}',
+    "surrogate-in-a-bad-bundle": b'{"format": "privacyguard-audit-bundle", "format_version": 1, "who": "\\udfff"}',
+    "escaped-pair": b'{"format": "privacyguard-audit-bundle", "format_version": 1, "who": "\\ud83d\\ude00", '
+                    b'"created_at": "2026-01-01T00:00:00Z", "policy": {"name": "p", "sha256": "0"}}',
+    "bom": b'\xef\xbb\xbf{"format": "privacyguard-audit-bundle", "format_version": 1, "who": "x", '
+           b'"created_at": "2026-01-01T00:00:00Z", "policy": {"name": "p", "sha256": "0"}}',
+    "schema-error": b'{"format": "privacyguard-audit-bundle", "format_version": 1, "who": ""}',
+    "too-large": b" " * (16 * 1024 * 1024 + 1),
+}
+
+
+@pytest.mark.parametrize("content", sorted(BUNDLE_CASES))
+def test_parse_bundle_says_what_load_json_then_validation_said(content: str, tmp_path: Path) -> None:
+    """The fast path gives the same bundle, or the same reason, as the loader's full checks first."""
+    from privacyguard.audit.bundle import _validated, parse_bundle
+    from privacyguard.errors import BundleError
+
+    path = tmp_path / "b.json"
+    path.write_bytes(BUNDLE_CASES[content])
+    try:
+        data = load_json(path, BundleError)
+        before: object = (data, _validated(path, data))
+    except BundleError as exc:
+        before = str(exc)
+    try:
+        after: object = parse_bundle(path)
+    except BundleError as exc:
+        after = str(exc)
+    assert after == before
+    if content in ("surrogate-in-a-valid-bundle", "surrogate-in-a-bad-bundle", "deep-in-a-bundle"):
+        assert "surrogate" in str(after) or "nested more than" in str(after)

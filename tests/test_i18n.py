@@ -133,3 +133,22 @@ def test_the_language_is_read_from_the_command_line_before_parsing():
     assert lang_in(["--lang", "nl", "scan", "--lang", "en"]) == "en"  # the command's own --lang is the last word
     assert lang_in(["scan", "--", "--lang", "nl"]) is None
     assert lang_in(["scan", "--lang", "fr"]) is None  # click says what is wrong with it
+
+
+def test_a_language_asked_for_is_told_from_the_default(monkeypatch):
+    """A sweep's report follows config.toml's [sweep] lang only when nobody asked for a language."""
+    monkeypatch.delenv(i18n.LANG_ENV, raising=False)
+    assert i18n.chosen_lang() is None
+    monkeypatch.setenv(i18n.LANG_ENV, "nl")
+    assert i18n.chosen_lang() == "nl"
+    i18n.set_lang("en")  # --lang en beats the environment
+    assert i18n.chosen_lang() == "en"
+
+
+def test_lang_alone_is_the_help_and_typers_value_error_prefix_is_dropped():
+    from privacyguard.cli.help_text import only_lang, usage_error
+
+    assert only_lang(["--lang", "nl"]) and only_lang(["--lang=en"])
+    assert not only_lang(["--lang"]) and not only_lang(["--lang", "fr"]) and not only_lang(["--lang", "nl", "scan"])
+    assert usage_error("Invalid value for '--lang': Value error, 'fr' is not one of 'en', 'nl'.") == \
+        "Invalid value for '--lang': 'fr' is not one of 'en', 'nl'."

@@ -103,7 +103,7 @@ def test_login_answers_the_cookie_dialog_most_privately(catalogue: Catalogue) ->
 
 def test_login_gives_up_after_the_timeout_and_saves_nothing(catalogue: Catalogue) -> None:
     credentials.register(Account(name="slow", platform="linkedin", sandbox="default"), catalogue)
-    shown = r"gave up after 2 s waiting for the sign-in to finish \(the page last showed: sign in form\)"
+    shown = r"gave up after 2 s waiting for the sign-in to finish \(the page last said: sign in in the browser window\)"
     with pytest.raises(SignInError, match=shown):
         login("slow", headless=True, timeout_seconds=2)
     assert not sessions.has_session("slow")

@@ -187,7 +187,7 @@ def test_end_of_fix_after_quit_is_one_line_for_what_was_left(catalogue: Catalogu
     left = len(changes) - 2
     assert left > 10
     assert [line for line in text.splitlines() if "you quit" in line] == [
-        f"· {left} other changes not asked about: you quit (run fix again to see them)"]
+        f"· {left} changes left alone: you quit (run fix again to see them)"]
     assert changes[5].setting not in text  # the ones never asked about get no row each
 
 

@@ -18,9 +18,11 @@ from privacyguard.collect.runner import Target
 from privacyguard.errors import BadInput, RegistryError, UnknownName
 from privacyguard.files import write_state
 from privacyguard.home import privacyguard_home
+from privacyguard.i18n import _, ngettext
 from privacyguard.loaders import load_json
 from privacyguard.sandbox.fixtures import check_variant_name
 from privacyguard.snapshot import now_utc
+from privacyguard.yamlfile import problem_text
 
 ACCOUNT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
@@ -69,22 +71,25 @@ def load_registry() -> Registry:
         return Registry.model_validate(data)
     except ValidationError as exc:
         first = exc.errors(include_url=False)[0]
-        where = ".".join(str(p) for p in first["loc"]) or "(top level)"
-        raise RegistryError(path, None, f"the account registry is damaged: {where}: {first['msg']} "
-                            f"({exc.error_count()} problem(s))") from None
+        where = ".".join(str(p) for p in first["loc"]) or _("(top level)")
+        raise RegistryError(path, None, ngettext("the account registry is damaged: {where}: {problem} ({n} problem)",
+                                                 "the account registry is damaged: {where}: {problem} ({n} problems)",
+                                                 exc.error_count()).format(
+            where=where, problem=problem_text(first), n=exc.error_count())) from None
 
 
 def save_registry(registry: Registry) -> None:
-    write_state(registry_path(), json.dumps(registry.model_dump(mode="json"), indent=2), "the account registry")
+    write_state(registry_path(), json.dumps(registry.model_dump(mode="json"), indent=2), _("the account registry"))
 
 
 def add_account(account: Account, catalogue: Catalogue) -> Account:
     if not ACCOUNT_NAME.match(account.name):
-        raise BadInput(f"account name {account.name!r}: use letters, digits, '.', '_' or '-' (max 64)")
+        raise BadInput(_("account name {name!r}: use letters, digits, '.', '_' or '-' (max 64)").format(
+            name=account.name))
     catalogue.platform(account.platform)
     registry = load_registry()
     if account.name in registry.accounts:
-        raise BadInput(f"account {account.name!r} already exists; remove it first")
+        raise BadInput(_("account {name!r} already exists; remove it first").format(name=account.name))
     registry.accounts[account.name] = account
     save_registry(registry)
     return account
@@ -100,7 +105,8 @@ def get_account(name: str) -> Account:
     registry = load_registry()
     if name not in registry.accounts:
         known = list(registry.accounts)
-        raise UnknownName(f"no account {name!r}{suggest(name, known)}; see `privacyguard accounts list`")
+        raise UnknownName(_("no account {name!r}{hint}; see `privacyguard accounts list`").format(
+            name=name, hint=suggest(name, known)))
     return registry.accounts[name]
 
 

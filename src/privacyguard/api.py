@@ -16,10 +16,11 @@ from privacyguard.accounts import get_account, list_accounts
 from privacyguard.catalogue import Catalogue, load_catalogue
 from privacyguard.collect.engine import CollectOptions
 from privacyguard.collect.runner import CollectRun, ProgressCallback, Target, sandbox_account_name
-from privacyguard.errors import BadInput
+from privacyguard.errors import BadInput, NothingToScan
 from privacyguard.evaluate import evaluate
+from privacyguard.files import not_a_folder
 from privacyguard.findings import Finding, Report, Status
-from privacyguard.i18n import SUPPORTED_LANGS
+from privacyguard.i18n import SUPPORTED_LANGS, _
 from privacyguard.policy import Policy, load_policy
 from privacyguard.record.check import CheckedVariant, check_variants
 from privacyguard.record.recorder import RecordResult
@@ -39,7 +40,8 @@ class ScanResult:
 
 def check_lang(lang: str) -> str:
     if lang not in SUPPORTED_LANGS:
-        raise BadInput(f"unknown language {lang!r}; choose one of: {', '.join(SUPPORTED_LANGS)}")
+        raise BadInput(_("unknown language {lang!r}; choose one of: {langs}").format(
+            lang=lang, langs=", ".join(SUPPORTED_LANGS)))
     return lang
 
 
@@ -47,7 +49,7 @@ def sandbox_targets(platforms: list[str], variant: str, catalogue: Catalogue, fi
                     account: str | None = None) -> list[Target]:
     """One simulated account per platform; fails early (bad input) on an unknown platform or variant."""
     if fixtures is not None and not fixtures.is_dir():
-        raise BadInput(f"--fixtures {fixtures}: not a folder")
+        raise BadInput(not_a_folder("--fixtures", fixtures))
     targets = []
     chosen = platforms
     if not chosen:  # every platform that has this variant (legacy-2012 exists for some platforms only)
@@ -89,7 +91,8 @@ def account_targets(names: list[str], platforms: list[str], catalogue: Catalogue
     chosen = [get_account(n) for n in names] if names else list_accounts()
     targets = [a.target() for a in chosen if not platforms or a.platform in platforms]
     if not targets:
-        raise BadInput("nothing to scan: register an account (privacyguard accounts add) or use --sandbox VARIANT")
+        raise NothingToScan(_("nothing to scan: register an account (privacyguard accounts add) or use --sandbox "
+                              "VARIANT"))
     return targets
 
 

@@ -18,7 +18,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from privacyguard.errors import FlowFileError, UnknownName
-from privacyguard.i18n import DEFAULT_LANG, I18nText, I18nTexts, all_variants
+from privacyguard.i18n import DEFAULT_LANG, I18nText, I18nTexts, _, all_variants
 from privacyguard.loaders import load_yaml
 from privacyguard.resources import flows_dir
 from privacyguard.yamlfile import validate_data
@@ -330,7 +330,12 @@ def readable_value(value: str) -> str:
 def suggest(name: str, candidates: list[str]) -> str:
     """' (did you mean X?)' when something close exists, else ''."""
     close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+    return _(" (did you mean {name!r}?)").format(name=close[0]) if close else ""
+
+
+def unknown_setting(setting_id: str, known: list[str]) -> str:
+    """'unknown setting X (did you mean Y?)', said the same way wherever a setting id is given."""
+    return _("unknown setting {name!r}{hint}").format(name=setting_id, hint=suggest(setting_id, known))
 
 
 class Catalogue:
@@ -347,14 +352,15 @@ class Catalogue:
     def platform(self, name: str) -> PlatformFlow:
         if name not in self.flows:
             known = ", ".join(self.platforms)
-            raise UnknownName(f"unknown platform {name!r}{suggest(name, self.platforms)}; known: {known}")
+            raise UnknownName(_("unknown platform {name!r}{hint}; known: {known}").format(
+                name=name, hint=suggest(name, self.platforms), known=known))
         return self.flows[name]
 
     def setting(self, setting_id: str) -> Setting:
         platform = setting_id.split(".", 1)[0]
         flow = self.flows.get(platform)
         if flow is None or setting_id not in flow.by_id:
-            raise UnknownName(f"unknown setting {setting_id!r}{suggest(setting_id, self.setting_ids)}")
+            raise UnknownName(unknown_setting(setting_id, self.setting_ids))
         return flow.by_id[setting_id]
 
     def has_setting(self, setting_id: str) -> bool:

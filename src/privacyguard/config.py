@@ -23,6 +23,7 @@ from privacyguard.loaders import parse_toml, read_text
 from privacyguard.redaction import redact_url
 from privacyguard.secrets import SERVICE as KEYRING_SERVICE
 from privacyguard.secrets import delete_entry, get_entry, set_entry
+from privacyguard.yamlfile import problem_text
 
 CONFIG_NAME = "config.toml"
 
@@ -68,7 +69,7 @@ class SmtpConfig(_Section):
         Raises KeyringUnavailable when there is no usable keyring (never reads a plain-text one)."""
         if not self.user:
             return None
-        return get_entry(self.keyring_user, "the SMTP password")
+        return get_entry(self.keyring_user, _("the SMTP password"))
 
 
 class Config(_Section):
@@ -122,7 +123,7 @@ def load_config(path: Path | None = None) -> Config:
     """Read config.toml (defaults when it does not exist)."""
     path = path or config_path()
     if path.exists() and not path.is_file():
-        raise ConfigError(path, None, "is a folder, not a file; config.toml must be a file")
+        raise ConfigError(path, None, _("is a folder, not a file; config.toml must be a file"))
     if not path.is_file():
         return Config(path=None)
     text = read_text(path, ConfigError)
@@ -130,14 +131,14 @@ def load_config(path: Path | None = None) -> Config:
     smtp = data.get("smtp")
     if isinstance(smtp, dict) and "password" in smtp:
         raise ConfigError(path, line_of(text, ("smtp", "password")),
-                          "never put the SMTP password in this file: store it in the keyring with "
-                          "`privacyguard config set-smtp-password` and remove this line")
+                          _("never put the SMTP password in this file: store it in the keyring with "
+                            "`privacyguard config set-smtp-password` and remove this line"))
     try:
         config = Config.model_validate(data)
     except ValidationError as exc:
         first = exc.errors(include_url=False)[0]
         where = ".".join(str(p) for p in first["loc"])
-        raise ConfigError(path, line_of(text, tuple(first["loc"])), f"{where}: {first['msg']}") from None
+        raise ConfigError(path, line_of(text, tuple(first["loc"])), f"{where}: {problem_text(first)}") from None
     if config.smtp is not None and config.smtp.ssl and config.smtp.starttls:
         config.smtp.starttls = False  # ssl wins: TLS from the first byte
     check_values(config, path, text)
@@ -156,8 +157,8 @@ def check_values(config: Config, path: Path, text: str) -> None:
         raise ConfigError(path, line_of(text, key), f"{'.'.join(key)}: {problem}")
 
     if config.sweep.lang not in SUPPORTED_LANGS:
-        fail(("sweep", "lang"), f"{config.sweep.lang!r} is not a language privacyguard speaks "
-                                f"(choose one of: {', '.join(SUPPORTED_LANGS)})")
+        fail(("sweep", "lang"), _("{lang!r} is not a language privacyguard speaks (choose one of: {langs})").format(
+            lang=config.sweep.lang, langs=", ".join(SUPPORTED_LANGS)))
     for target in config.alerts.notify:
         problem = target_problem(target)
         if problem:
@@ -168,13 +169,14 @@ def check_values(config: Config, path: Path, text: str) -> None:
         if not found.is_absolute():
             found = path.parent / found if (path.parent / found).is_file() else found
         if not found.is_file():
-            fail(("sweep", "policy"), f"{policy!r} is neither a built-in policy ({', '.join(builtin_names())}) "
-                                      "nor an existing policy file")
+            fail(("sweep", "policy"), _("{name!r} is neither a built-in policy ({profiles}) nor an existing policy "
+                                        "file").format(name=policy, profiles=", ".join(builtin_names())))
         config.sweep.policy = str(found)
     known = {account.name for account in list_accounts()}
     for name in config.sweep.accounts:
         if name not in known:
-            fail(("sweep", "accounts"), f"no registered account {name!r}" + suggest_name(name, sorted(known)))
+            fail(("sweep", "accounts"), _("no registered account {name!r}").format(name=name)
+                 + suggest_name(name, sorted(known)))
 
 
 def target_problem(target: str) -> str | None:
@@ -186,19 +188,19 @@ def target_problem(target: str) -> str | None:
             return None
         parts = urlsplit(rest)
         if parts.scheme not in ("http", "https") or not parts.hostname:
-            return "a webhook needs an http:// or https:// URL"
+            return _("a webhook needs an http:// or https:// URL")
         return None
     if kind == "email" and sep:
-        return None if re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", rest.strip()) else "not an e-mail address"
+        return None if re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", rest.strip()) else _("not an e-mail address")
     if kind == "desktop" and not rest:
         return None
-    return "use webhook:URL, email:ADDRESS or desktop"
+    return _("use webhook:URL, email:ADDRESS or desktop")
 
 
 def suggest_name(name: str, known: list[str]) -> str:
     from privacyguard.catalogue import suggest
 
-    return suggest(name, known) if known else "; none is registered (privacyguard accounts add)"
+    return suggest(name, known) if known else _("; none is registered (privacyguard accounts add)")
 
 
 def shown_target(target: str) -> str:
@@ -223,10 +225,11 @@ def set_smtp_password(config: Config, password: str) -> str:
     """Store the SMTP password in the keyring; returns the keyring entry name (not the password)."""
     if config.smtp is None or not config.smtp.user:
         where = config.path or config_path()
-        raise BadInput(f"{where}: set [smtp] host and user first; the password is stored for that user")
+        raise BadInput(_("{path}: set [smtp] host and user first; the password is stored for that user").format(
+            path=where))
     if not password:
-        raise BadInput("empty password: nothing stored")
-    set_entry(config.smtp.keyring_user, password, "the SMTP password")
+        raise BadInput(_("empty password: nothing stored"))
+    set_entry(config.smtp.keyring_user, password, _("the SMTP password"))
     return f"{KEYRING_SERVICE} / {config.smtp.keyring_user}"
 
 

@@ -19,14 +19,19 @@ from privacyguard.errors import BadInput, KeyringUnavailable
 from privacyguard.i18n import _, ngettext
 
 
+def needs_username() -> str:
+    return _("automated sign-in needs the sign-in name: add --username (e-mail or phone)")
+
+
 def register(account: Account, catalogue: Catalogue, password: str | None = None,
              totp_secret: str | None = None) -> Account:
     """Add an account; store its password and TOTP secret in the keyring first."""
     if account.name in load_registry().accounts:
-        raise BadInput(f"account {account.name!r} already exists; remove it first or use `accounts update`")
+        raise BadInput(_("account {name!r} already exists; remove it first or use `accounts update`").format(
+            name=account.name))
     catalogue.platform(account.platform)
     if password is not None and account.sandbox is None and not account.username:
-        raise BadInput("automated sign-in needs the sign-in name: add --username (e-mail or phone)")
+        raise BadInput(needs_username())
     normalised = secrets.normalise_totp(totp_secret) if totp_secret is not None else None
     if password is not None or normalised is not None:
         secrets.require_keyring()
@@ -53,15 +58,15 @@ def update(name: str, *, username: str | None = None, password: str | None = Non
     """Change an account's sign-in name or secrets. A new secret lets automated sign-in try again."""
     account = get_account(name)
     if password is not None and forget_password:
-        raise BadInput("give a new password or --forget-password, not both")
+        raise BadInput(_("give a new password or --forget-password, not both"))
     if totp_secret is not None and forget_totp:
-        raise BadInput("give a new TOTP secret or --forget-totp, not both")
+        raise BadInput(_("give a new TOTP secret or --forget-totp, not both"))
     changes: dict[str, object] = {}
     if username is not None:
         changes["username"] = username
     will_have_password = (password is not None or account.has_password) and not forget_password
     if will_have_password and account.sandbox is None and not (username or account.username):
-        raise BadInput("automated sign-in needs the sign-in name: add --username (e-mail or phone)")
+        raise BadInput(needs_username())
     if password is not None:
         secrets.set_password(name, password)
         changes.update(has_password=True, sign_in_paused=None)

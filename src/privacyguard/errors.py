@@ -7,6 +7,10 @@ carry secrets: callers must not put passwords, cookies or tokens into them.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from privacyguard.i18n import _
+
 
 class PrivacyGuardError(Exception):
     """Base of every deliberate privacyguard error."""
@@ -14,6 +18,11 @@ class PrivacyGuardError(Exception):
 
 class BadInput(PrivacyGuardError):
     """A file or argument the user gave is wrong (exit code 3)."""
+
+
+def unknown_format(fmt: str, formats: Iterable[str]) -> str:
+    """'unknown format X; choose one of: …', said the same way by every command that writes reports."""
+    return _("unknown format {name!r}; choose one of: {formats}").format(name=fmt, formats=", ".join(formats))
 
 
 class FileFormatError(BadInput):
@@ -41,6 +50,10 @@ class SnapshotError(FileFormatError):
 
 class FixtureError(FileFormatError):
     """A sandbox fixture variant is invalid."""
+
+
+class NothingToScan(BadInput):
+    """No account matches what was asked for (nothing registered, or none on the chosen platforms)."""
 
 
 class UnknownName(BadInput):

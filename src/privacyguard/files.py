@@ -20,6 +20,7 @@ import tempfile
 from pathlib import Path
 
 from privacyguard.errors import BadInput, StateNotWritable
+from privacyguard.i18n import _
 
 PRIVATE_FILE = 0o600
 PRIVATE_DIR = 0o700
@@ -29,17 +30,17 @@ PUBLIC_FILE = 0o644  # outputs the person asked for (reports), before the umask
 def reason(exc: OSError) -> str:
     """A short reason for an OS error, without the path (callers name the path themselves)."""
     if exc.errno in (errno.EROFS,):
-        return "the file system is read-only"
+        return _("the file system is read-only")
     if exc.errno in (errno.EACCES, errno.EPERM):
-        return "permission denied"
+        return _("permission denied")
     if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
-        return "the disk is full (or a file size limit was reached)"
+        return _("the disk is full (or a file size limit was reached)")
     if exc.errno == errno.ENOTDIR:
-        return "a part of the path is a file, not a folder"
+        return _("a part of the path is a file, not a folder")
     if exc.errno == errno.EISDIR:
-        return "it is a folder"
+        return _("it is a folder")
     if exc.errno == errno.ENOENT:
-        return "the folder does not exist"
+        return _("the folder does not exist")
     return exc.strerror or type(exc).__name__
 
 
@@ -115,7 +116,8 @@ def write_state(path: Path, content: str | bytes, what: str) -> Path:
     try:
         return write_atomic(path, content, PRIVATE_FILE)
     except OSError as exc:
-        raise StateNotWritable(f"cannot write {what} to {path}: {reason(exc)}") from None
+        raise StateNotWritable(_("cannot write {what} to {path}: {reason}").format(
+            what=what, path=path, reason=reason(exc))) from None
 
 
 def require_writable(folder: Path, what: str, consequence: str = "") -> Path:
@@ -126,8 +128,8 @@ def require_writable(folder: Path, what: str, consequence: str = "") -> Path:
         os.close(fd)
         os.unlink(name)
     except OSError as exc:
-        raise StateNotWritable(f"cannot write {what} in {folder}: {reason(exc)}"
-                               + (f"; {consequence}" if consequence else "")) from None
+        raise StateNotWritable(_("cannot write {what} in {folder}: {reason}").format(
+            what=what, folder=folder, reason=reason(exc)) + (f"; {consequence}" if consequence else "")) from None
     return folder
 
 
@@ -141,22 +143,24 @@ def check_output(path: Path, option: str | None = "--output") -> Path:
     path = Path(path)
     name = f"{option} {path}" if option else str(path)
     if path.is_dir():
-        raise BadInput(f"{name}: is a folder; give a file name")
+        raise BadInput(_("{name}: is a folder; give a file name").format(name=name))
     existing = path.parent
     while not existing.exists() and existing.parent != existing:
         existing = existing.parent
     if not existing.is_dir():
-        raise BadInput(f"{name}: {existing} is a file, not a folder")
+        raise BadInput(_("{name}: {path} is a file, not a folder").format(name=name, path=existing))
     if path.exists() and not os.access(path, os.W_OK):
-        raise BadInput(f"{name}: the file cannot be written (permission denied)")
+        raise BadInput(_("{name}: the file cannot be written (permission denied)").format(name=name))
     probe = existing / f".{path.name}.{os.getpid()}.{secrets.token_hex(3)}.probe"
     try:
         os.close(os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE))
         probe.unlink()
     except OSError as exc:
-        where = "there" if existing == path.parent else f"in {existing}"
-        why = "files cannot be created there" if exc.errno == errno.ENOENT else reason(exc)
-        raise BadInput(f"{name}: cannot write {where}: {why}") from None
+        why = _("files cannot be created there") if exc.errno == errno.ENOENT else reason(exc)
+        if existing == path.parent:
+            raise BadInput(_("{name}: cannot write there: {reason}").format(name=name, reason=why)) from None
+        raise BadInput(_("{name}: cannot write in {folder}: {reason}").format(name=name, folder=existing,
+                                                                            reason=why)) from None
     return path
 
 
@@ -168,9 +172,14 @@ def write_output(path: Path, content: str | bytes, option: str | None = "--outpu
         return write_atomic(Path(path), content, mode & ~_umask() if mode == PUBLIC_FILE else mode,
                             private_parent=False, exclusive=exclusive)
     except FileExistsError:
-        raise BadInput(f"{name}: already exists") from None
+        raise BadInput(_("{name}: already exists").format(name=name)) from None
     except OSError as exc:
-        raise BadInput(f"{name}: cannot write there: {reason(exc)}") from None
+        raise BadInput(_("{name}: cannot write there: {reason}").format(name=name, reason=reason(exc))) from None
+
+
+def not_a_folder(option: str, path: object) -> str:
+    """'--fixtures PATH: not a folder', said the same way for every option that takes a folder."""
+    return _("{option} {path}: not a folder").format(option=option, path=path)
 
 
 def _umask() -> int:

@@ -14,12 +14,14 @@ import codecs
 import json
 import re
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO, TypeVar
 
 import yaml
 
 from privacyguard.errors import FileFormatError
+from privacyguard.i18n import _
 
 MAX_BYTES = 16 * 1024 * 1024  # far above any real roster, bundle or snapshot
 MAX_YAML_BYTES = 2 * 1024 * 1024  # YAML is parsed in Python: 2 MiB is ~2 s; a flow is 30 KB, a policy 11 KB
@@ -40,31 +42,45 @@ def read_text(path: Path, error: ErrorType, *, max_bytes: int = MAX_BYTES) -> st
     """The file's text: UTF-8 (a BOM is dropped), no NUL bytes, at most `max_bytes`; else `error`."""
     try:
         if path.is_dir():
-            raise error(path, None, "is a folder, not a file")
+            raise error(path, None, _("is a folder, not a file"))
         with path.open("rb") as handle:
-            data = handle.read(max_bytes + 1)
+            data = _read_at_most(handle, max_bytes + 1)
     except OSError as exc:
-        raise error(path, None, f"cannot read: {exc.strerror or exc}") from None
+        raise error(path, None, _("cannot read: {reason}").format(reason=exc.strerror or exc)) from None
     if len(data) > max_bytes:
-        raise error(path, None, f"too large (over {max_bytes / (1024 * 1024):g} MiB); is this the right file?")
+        raise error(path, None, _("too large (over {size:g} MiB); is this the right file?").format(
+            size=max_bytes / (1024 * 1024)))
     return decode(data, path, error)
+
+
+def _read_at_most(handle: BinaryIO, limit: int) -> bytes:
+    """Up to `limit` bytes, in chunks: read(limit) would set aside `limit` bytes of memory up front,
+    which for a large limit (audit files) is hundreds of MiB for a file of a few KB."""
+    chunks: list[bytes] = []
+    size = 0
+    while size < limit and (chunk := handle.read(min(1 << 20, limit - size))):
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
 
 
 def decode(data: bytes, path: Path | str, error: ErrorType) -> str:
     """UTF-8 text from bytes, or `error` saying which encoding it seems to be and where it breaks."""
     for bom, name in _OTHER_BOMS:
         if data.startswith(bom):
-            raise error(path, None, f"the file is {name}; save it as UTF-8")
+            raise error(path, None, _("the file is {encoding}; save it as UTF-8").format(encoding=name))
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8):]
     nul = data.find(b"\0")
     if nul >= 0:
-        raise error(path, data.count(b"\n", 0, nul) + 1, "contains a NUL byte: a binary file, or not UTF-8 text")
+        raise error(path, data.count(b"\n", 0, nul) + 1,
+                    _("contains a NUL byte: a binary file, or not UTF-8 text"))
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        raise error(path, line, f"not UTF-8 text (byte 0x{data[exc.start]:02x}); save it as UTF-8") from None
+        raise error(path, line, _("not UTF-8 text (byte 0x{byte:02x}); save it as UTF-8").format(
+            byte=data[exc.start])) from None
 
 
 # --- parsed data ---------------------------------------------------------------------------------
@@ -87,7 +103,7 @@ def check_tree(data: Any, path: Path | str, error: ErrorType, max_depth: int = M
         item, depth = stack.pop()
         if isinstance(item, str):
             if not item.isascii() and not _encodable(item):
-                raise error(path, None, "holds an invalid Unicode escape (a lone surrogate such as \\ud800)")
+                raise error(path, None, _("holds an invalid Unicode escape (a lone surrogate such as \\ud800)"))
             continue
         if isinstance(item, dict):
             children = [*item.keys(), *item.values()]
@@ -96,21 +112,31 @@ def check_tree(data: Any, path: Path | str, error: ErrorType, max_depth: int = M
         else:
             continue
         if depth > max_depth:
-            raise error(path, None, f"nested more than {max_depth} levels deep")
+            raise error(path, None, _("nested more than {n} levels deep").format(n=max_depth))
         stack.extend((child, depth + 1) for child in children)
 
 
 # --- JSON ----------------------------------------------------------------------------------------
+# A JSON escape that decodes to a surrogate (\ud800-\udfff). UTF-8 text cannot hold a surrogate
+# itself, so without such an escape parsed JSON cannot hold a lone one.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+T = TypeVar("T")
+
+
+def _loads(text: str, path: Path | str, error: ErrorType, max_depth: int) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise error(path, exc.lineno, _("not valid JSON: {problem}").format(problem=exc.msg)) from None
+    except RecursionError:
+        raise error(path, None, _("nested more than {n} levels deep").format(n=max_depth)) from None
+    except ValueError as exc:  # e.g. an integer longer than Python's digit limit
+        raise error(path, None, _("not valid JSON: {problem}").format(problem=exc)) from None
+
+
 def parse_json(text: str, path: Path | str, error: ErrorType, max_depth: int = MAX_DEPTH) -> Any:
     """Parse JSON text; syntax errors name the line, over-deep nesting is refused."""
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise error(path, exc.lineno, f"not valid JSON: {exc.msg}") from None
-    except RecursionError:
-        raise error(path, None, f"nested more than {max_depth} levels deep") from None
-    except ValueError as exc:  # e.g. an integer longer than Python's digit limit
-        raise error(path, None, f"not valid JSON: {exc}") from None
+    data = _loads(text, path, error, max_depth)
     check_tree(data, path, error, max_depth)
     return data
 
@@ -118,6 +144,28 @@ def parse_json(text: str, path: Path | str, error: ErrorType, max_depth: int = M
 def load_json(path: Path, error: ErrorType, *, max_bytes: int = MAX_BYTES, max_depth: int = MAX_DEPTH) -> Any:
     """Read and parse a JSON file through every check above."""
     return parse_json(read_text(path, error, max_bytes=max_bytes), path, error, max_depth)
+
+
+def load_json_with(path: Path, error: ErrorType, read: Callable[[Any], T], *, max_bytes: int = MAX_BYTES,
+                   max_depth: int = MAX_DEPTH) -> T:
+    """`read(load_json(path, error))`, with the same result and the same error for every file, but
+    without walking the whole tree of a file that `read` accepts (10,000 bundles: 1.7 s).
+
+    Only for a `read` that accepts nothing nested deeper than `max_depth` (a schema of fixed depth,
+    such as a bundle's: a test holds it to that). The tree is walked only when it may hold a lone
+    surrogate (the text has a surrogate escape) or when `read` refuses the data: then the loader's
+    own reason (too deep, a lone surrogate) comes first, as in load_json.
+    """
+    text = read_text(path, error, max_bytes=max_bytes)
+    data = _loads(text, path, error, max_depth)
+    if _SURROGATE_ESCAPE.search(text):
+        check_tree(data, path, error, max_depth)
+        return read(data)
+    try:
+        return read(data)
+    except Exception:
+        check_tree(data, path, error, max_depth)
+        raise
 
 
 # --- TOML ----------------------------------------------------------------------------------------
@@ -131,12 +179,13 @@ def parse_toml(text: str, path: Path | str, error: ErrorType, max_depth: int = M
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         found = _TOML_AT.search(message)
-        problem = _TOML_AT.sub("", message) or "invalid TOML"
-        raise error(path, int(found.group(1)) if found else None, f"invalid TOML: {problem}") from None
+        problem = _TOML_AT.sub("", message) or "?"
+        raise error(path, int(found.group(1)) if found else None,
+                    _("invalid TOML: {problem}").format(problem=problem)) from None
     except RecursionError:
-        raise error(path, None, f"nested more than {max_depth} levels deep") from None
+        raise error(path, None, _("nested more than {n} levels deep").format(n=max_depth)) from None
     except ValueError as exc:
-        raise error(path, None, f"invalid TOML: {exc}") from None
+        raise error(path, None, _("invalid TOML: {problem}").format(problem=exc)) from None
     check_tree(data, path, error, max_depth)
     return data
 
@@ -187,8 +236,8 @@ class _Yaml12Loader(_Parser, yaml.constructor.SafeConstructor, yaml.resolver.Res
         try:
             if self._depth > self.max_depth:
                 mark = self.peek_event().start_mark
-                raise yaml.composer.ComposerError(None, None, f"nested more than {self.max_depth} levels deep",
-                                                  mark)
+                raise yaml.composer.ComposerError(
+                    None, None, _("nested more than {n} levels deep").format(n=self.max_depth), mark)
             return super().compose_node(parent, index)
         finally:
             self._depth -= 1
@@ -221,11 +270,11 @@ class _Walk:
             self.expanded += 1
             self.unique.add(id(node))
             if depth > self.max_depth:
-                raise self.error(self.path, line, f"nested more than {self.max_depth} levels deep "
-                                 "(or an alias refers to itself)")
+                raise self.error(self.path, line, _("nested more than {n} levels deep (or an alias refers to "
+                                                    "itself)").format(n=self.max_depth))
             if self.expanded - len(self.unique) > ALIAS_BUDGET:
-                raise self.error(self.path, line, f"aliases (*name) expand to more than {ALIAS_BUDGET} extra "
-                                 "values: refused (an alias bomb?)")
+                raise self.error(self.path, line, _("aliases (*name) expand to more than {n} extra values: "
+                                                    "refused (an alias bomb?)").format(n=ALIAS_BUDGET))
             self.lines.setdefault(at, line)
             if isinstance(node, yaml.MappingNode):
                 first_line: dict[Any, int] = {}
@@ -234,8 +283,9 @@ class _Walk:
                     key_line = key_node.start_mark.line + 1
                     if key is not None and key != "<<":
                         if key in first_line:
-                            raise self.error(self.path, key_line, f"{key!r} appears twice in one mapping "
-                                             f"(lines {first_line[key]} and {key_line}); keep one")
+                            raise self.error(self.path, key_line, _(
+                                "{key!r} appears twice in one mapping (lines {first} and {second}); keep one"
+                            ).format(key=key, first=first_line[key], second=key_line))
                         first_line[key] = key_line
                     self.lines[(*at, key)] = key_line
                     stack.append((value_node, (*at, key), depth + 1))
@@ -262,17 +312,17 @@ def parse_yaml(text: str, path: Path | str, error: ErrorType,
         mark = exc.context_mark or exc.problem_mark
         line = mark.line + 1 if mark else None
         context = f" ({exc.context})" if exc.context else ""
-        raise error(path, line, f"invalid YAML: {exc.problem or exc}{context}") from None
+        raise error(path, line, _("invalid YAML: {problem}").format(problem=f"{exc.problem or exc}{context}")) from None
     except yaml.reader.ReaderError as exc:
         line = text.count("\n", 0, exc.position) + 1 if isinstance(exc.position, int) else None
-        raise error(path, line, f"invalid YAML: a control character (#x{exc.character:04x}) is not allowed "
-                    "in YAML text") from None
+        raise error(path, line, _("invalid YAML: a control character (#x{code:04x}) is not allowed in YAML "
+                                  "text").format(code=exc.character)) from None
     except yaml.YAMLError as exc:
-        raise error(path, None, f"invalid YAML: {exc}") from None
+        raise error(path, None, _("invalid YAML: {problem}").format(problem=exc)) from None
     except RecursionError:
-        raise error(path, None, f"nested more than {max_depth} levels deep") from None
+        raise error(path, None, _("nested more than {n} levels deep").format(n=max_depth)) from None
     except (ValueError, TypeError, OverflowError) as exc:  # a bad date, an over-long number, …
-        raise error(path, None, f"invalid YAML value: {exc}") from None
+        raise error(path, None, _("invalid YAML value: {problem}").format(problem=exc)) from None
     finally:
         if loader is not None:
             getattr(loader, "dispose", lambda: None)()

@@ -17,9 +17,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from privacyguard.catalogue import Catalogue, Setting, suggest
+from privacyguard.catalogue import Catalogue, Setting, suggest, unknown_setting
 from privacyguard.errors import PolicyError, UnknownName
-from privacyguard.i18n import I18nText
+from privacyguard.i18n import I18nText, _
 from privacyguard.loaders import load_yaml
 from privacyguard.resources import policies_dir
 from privacyguard.yamlfile import line_for, validate_data, validation_problems
@@ -70,7 +70,7 @@ class Expect(BaseModel):
     def _exactly_one(self) -> Expect:
         given = [name for name in ("equals", "one_of", "not_") if getattr(self, name) is not None]
         if len(given) != 1:
-            raise ValueError("expect is a value, {in: [values]} or {not: value}")
+            raise ValueError(_("expect is a value, {in: [values]} or {not: value}"))
         return self
 
     def values(self) -> list[str]:
@@ -196,7 +196,8 @@ def _locate(ref: str, relative_to: Path | None) -> Path:
     if path.is_file():
         return path
     hint = suggest(ref, builtin_names())
-    raise UnknownName(f"no policy {ref!r}{hint}: not a built-in profile ({', '.join(builtin_names())}) nor a file")
+    raise UnknownName(_("no policy {name!r}{hint}: not a built-in profile ({profiles}) nor a file").format(
+        name=ref, hint=hint, profiles=", ".join(builtin_names())))
 
 
 def _raise(problem: PolicyError) -> None:
@@ -211,21 +212,21 @@ def _check_against_catalogue(spec: PolicySpec, lines: dict, path: Path, catalogu
 
     for setting_id, rule in spec.rules.items():
         if not catalogue.has_setting(setting_id):
-            fail(("rules", setting_id), f"unknown setting {setting_id!r}{suggest(setting_id, catalogue.setting_ids)}")
+            fail(("rules", setting_id), unknown_setting(setting_id, catalogue.setting_ids))
             continue
         setting = catalogue.setting(setting_id)
         for value in rule.expect.values() if rule.expect else []:
             if value not in setting.values:
                 fail(("rules", setting_id, "expect"),
-                     f"{setting_id} cannot be {value!r}{suggest(str(value), setting.values)}; "
-                     f"its values are: {', '.join(setting.values)}")
+                     _("{setting} cannot be {value!r}{hint}; its values are: {values}").format(
+                         setting=setting_id, value=value, hint=suggest(str(value), setting.values),
+                         values=", ".join(setting.values)))
     for index, setting_id in enumerate(spec.disable):
         if not catalogue.has_setting(setting_id):
-            fail(("disable", index), f"unknown setting {setting_id!r}{suggest(setting_id, catalogue.setting_ids)}")
+            fail(("disable", index), unknown_setting(setting_id, catalogue.setting_ids))
     for index, mute in enumerate(spec.mute):
         if not catalogue.has_setting(mute.setting):
-            fail(("mute", index, "setting"),
-                 f"unknown setting {mute.setting!r}{suggest(mute.setting, catalogue.setting_ids)}")
+            fail(("mute", index, "setting"), unknown_setting(mute.setting, catalogue.setting_ids))
 
 
 def _read_spec(path: Path, catalogue: Catalogue) -> PolicySpec:
@@ -245,7 +246,7 @@ def policy_problems(path: Path, catalogue: Catalogue) -> list[PolicyError]:
     except PolicyError as exc:
         return [exc]
     if data is None:
-        return [PolicyError(path, None, "the file is empty")]
+        return [PolicyError(path, None, _("the file is empty"))]
     problems: list[PolicyError] = []
     try:
         spec = PolicySpec.model_validate(data)
@@ -279,7 +280,7 @@ def load_policy(ref: str | Path, catalogue: Catalogue) -> Policy:
     path = _locate(str(ref), None)
     while True:
         if len(chain) >= MAX_EXTENDS_DEPTH or any(p == path.resolve() for p, _ in chain):
-            raise PolicyError(path, None, "policy 'extends' chain loops or is too deep")
+            raise PolicyError(path, None, _("policy 'extends' chain loops or is too deep"))
         spec = _read_spec(path, catalogue)
         chain.append((path.resolve(), spec))
         if not spec.extends:
@@ -287,12 +288,12 @@ def load_policy(ref: str | Path, catalogue: Catalogue) -> Policy:
         try:
             path = _locate(spec.extends, path)
         except UnknownName as exc:
-            raise PolicyError(chain[-1][0], None, f"extends: {exc}") from None
+            raise PolicyError(chain[-1][0], None, _("extends: {problem}").format(problem=exc)) from None
 
     merged: dict[str, dict[str, Any]] = {}
     mutes: list[Mute] = []
     disabled: set[str] = set()
-    for _, spec in reversed(chain):
+    for _path, spec in reversed(chain):
         for setting_id, rule in spec.rules.items():
             fields = {k: v for k, v in rule.model_dump(exclude_none=True, by_alias=False).items()}
             if rule.expect is not None:
@@ -307,7 +308,8 @@ def load_policy(ref: str | Path, catalogue: Catalogue) -> Policy:
         if setting_id in disabled:
             continue
         if "expect" not in fields:
-            raise PolicyError(top_path, None, f"rule {setting_id!r} has no 'expect' here nor in what it extends")
+            raise PolicyError(top_path, None, _("rule {name!r} has no 'expect' here nor in what it extends").format(
+                name=setting_id))
         fields.setdefault("severity", Severity.MEDIUM)
         fields.setdefault("level", Level.SHALL)
         fields.setdefault("rationale", catalogue.setting(setting_id).title)

@@ -54,15 +54,24 @@ def screen_account(account: AccountSnapshot, catalogue: Catalogue) -> AccountSna
     return account.model_copy(update={"readings": {**account.readings, **changed}}) if changed else account
 
 
-def screen_findings(findings: list[F], catalogue: Catalogue) -> tuple[list[F], bool]:
-    """Findings judged on an unknown value become UNKNOWN; returns (findings, whether any changed)."""
+def value_sets(catalogue: Catalogue) -> dict[str, frozenset[str]]:
+    """Every catalogue setting's known values, for screening many findings (`audit collect`) at once."""
+    return {s.id: frozenset(s.values) for flow in catalogue.flows.values() for s in flow.settings}
+
+
+def screen_findings(findings: list[F], catalogue: Catalogue,
+                    known: dict[str, frozenset[str]] | None = None) -> tuple[list[F], bool]:
+    """Findings judged on an unknown value become UNKNOWN; returns (findings, whether any changed).
+    `known`: value_sets(catalogue), when already made (the same test as known_value)."""
+    known = value_sets(catalogue) if known is None else known
     screened: list[F] = []
     changed = False
     for finding in findings:
-        if finding.status in JUDGED and finding.actual is not None \
-                and not known_value(catalogue, finding.setting, finding.actual):
-            finding = finding.model_copy(update={"status": Status.UNKNOWN, "actual": None,
-                                                 "reason": why_unrecognised(finding.actual)})
-            changed = True
+        if finding.status in JUDGED and finding.actual is not None:
+            values = known.get(finding.setting)
+            if values is not None and finding.actual not in values:
+                finding = finding.model_copy(update={"status": Status.UNKNOWN, "actual": None,
+                                                     "reason": why_unrecognised(finding.actual)})
+                changed = True
         screened.append(finding)
     return screened, changed

@@ -27,10 +27,10 @@ _PROBE = "_privacyguard_probe"
 
 # Backends that store nothing, refuse everything, or keep secrets in a readable file.
 _UNUSABLE = {
-    "keyring.backends.fail.Keyring": "no keyring backend was found",
-    "keyring.backends.null.Keyring": "the keyring is switched off (null backend)",
-    "keyrings.alt.file.PlaintextKeyring": "the configured backend keeps secrets in a plain-text file",
-    "keyrings.alt.Windows.RegistryKeyring": "the configured backend keeps secrets unencrypted in the registry",
+    "keyring.backends.fail.Keyring": N_("no keyring backend was found"),
+    "keyring.backends.null.Keyring": N_("the keyring is switched off (null backend)"),
+    "keyrings.alt.file.PlaintextKeyring": N_("the configured backend keeps secrets in a plain-text file"),
+    "keyrings.alt.Windows.RegistryKeyring": N_("the configured backend keeps secrets unencrypted in the registry"),
 }
 
 HOW_TO_GET_ONE = N_(  # shown translated: _(HOW_TO_GET_ONE)
@@ -72,7 +72,7 @@ def backend_status() -> BackendStatus:
     name = _backend_name(backend)
     for bad, why in _UNUSABLE.items():
         if name == bad:
-            return BackendStatus(name, False, why)
+            return BackendStatus(name, False, _(why))
     try:
         keyring.set_password(SERVICE, _PROBE, "ok")
         ok = keyring.get_password(SERVICE, _PROBE) == "ok"
@@ -82,7 +82,7 @@ def backend_status() -> BackendStatus:
     except Exception as exc:  # third-party backends raise what they like (e.g. D-Bus errors)
         return BackendStatus(name, False, type(exc).__name__)
     if not ok:
-        return BackendStatus(name, False, "a value stored in the keyring could not be read back")
+        return BackendStatus(name, False, _("a value stored in the keyring could not be read back"))
     return BackendStatus(name, True)
 
 
@@ -108,8 +108,8 @@ def get_entry(entry: str, what: str) -> str | None:
     try:
         return keyring.get_password(SERVICE, entry)
     except KeyringError as exc:
-        raise KeyringUnavailable(f"the keyring refused to give {what} ({type(exc).__name__}).\n"
-                                 f"{HOW_TO_GET_ONE}") from None
+        raise KeyringUnavailable(_("the keyring refused to give {what} ({error}).").format(
+            what=what, error=type(exc).__name__) + "\n" + _(HOW_TO_GET_ONE)) from None
 
 
 def set_entry(entry: str, value: str, what: str) -> None:
@@ -118,8 +118,8 @@ def set_entry(entry: str, value: str, what: str) -> None:
     try:
         keyring.set_password(SERVICE, entry, value)
     except KeyringError as exc:
-        raise KeyringUnavailable(f"the keyring refused to store {what} ({type(exc).__name__}).\n"
-                                 f"{HOW_TO_GET_ONE}") from None
+        raise KeyringUnavailable(_("the keyring refused to store {what} ({error}).").format(
+            what=what, error=type(exc).__name__) + "\n" + _(HOW_TO_GET_ONE)) from None
 
 
 def delete_entry(entry: str) -> bool:
@@ -131,12 +131,21 @@ def delete_entry(entry: str) -> bool:
     return True
 
 
+# What each kind of secret is called in a message ("the keyring refused to give the password of 'li'").
+_SECRET_NAMES = {Kind.PASSWORD: N_("the password of {account!r}"), Kind.TOTP: N_("the TOTP secret of {account!r}"),
+                 Kind.SESSION_KEY: N_("the session key of {account!r}")}
+
+
+def _secret_name(account: str, kind: Kind) -> str:
+    return _(_SECRET_NAMES[kind]).format(account=account)
+
+
 def _get(account: str, kind: Kind) -> str | None:
-    return get_entry(_entry(account, kind), f"the {kind.value} of {account!r}")
+    return get_entry(_entry(account, kind), _secret_name(account, kind))
 
 
 def _set(account: str, kind: Kind, value: str) -> None:
-    set_entry(_entry(account, kind), value, f"the {kind.value} of {account!r}")
+    set_entry(_entry(account, kind), value, _secret_name(account, kind))
 
 
 def _delete(account: str, kind: Kind) -> bool:
@@ -146,7 +155,7 @@ def _delete(account: str, kind: Kind) -> bool:
 # --- passwords ---------------------------------------------------------------------------------
 def set_password(account: str, password: str) -> None:
     if not password:
-        raise SecretError("the password is empty")
+        raise SecretError(_("the password is empty"))
     _set(account, Kind.PASSWORD, password)
 
 
@@ -166,9 +175,9 @@ def normalise_totp(secret: str) -> str:
         try:
             otp = pyotp.parse_uri(text)
         except Exception:  # pyotp raises ValueError and others; the message may quote the URI
-            raise SecretError("the two-step secret is an otpauth:// URI privacyguard cannot read") from None
+            raise SecretError(_("the two-step secret is an otpauth:// URI privacyguard cannot read")) from None
         if not isinstance(otp, pyotp.TOTP):
-            raise SecretError("the otpauth:// URI is not a time-based (TOTP) secret")
+            raise SecretError(_("the otpauth:// URI is not a time-based (TOTP) secret"))
         _check_base32(otp.secret)
         return text
     compact = "".join(text.split()).upper().rstrip("=")
@@ -178,11 +187,11 @@ def normalise_totp(secret: str) -> str:
 
 def _check_base32(secret: str) -> None:
     if len(secret) < 16:
-        raise SecretError("the two-step secret is too short (a TOTP secret has at least 16 base32 characters)")
+        raise SecretError(_("the two-step secret is too short (a TOTP secret has at least 16 base32 characters)"))
     try:
         base64.b32decode(secret.upper() + "=" * (-len(secret) % 8))
     except (binascii.Error, ValueError):
-        raise SecretError("the two-step secret is not base32 (letters A-Z and digits 2-7)") from None
+        raise SecretError(_("the two-step secret is not base32 (letters A-Z and digits 2-7)")) from None
 
 
 def set_totp(account: str, secret: str) -> None:
@@ -235,8 +244,10 @@ def read_stdin_secrets(text: str, password: bool, totp: bool) -> tuple[str | Non
     lines = text.splitlines()
     wanted = int(password) + int(totp)
     if len(lines) < wanted or any(not line for line in lines[:wanted]):
-        what = " and ".join(x for x, on in (("the password", password), ("the TOTP secret", totp)) if on)
-        raise SecretError(f"expected {what} on standard input, one per line")
+        if password and totp:
+            raise SecretError(_("expected the password and the TOTP secret on standard input, one per line"))
+        raise SecretError(_("expected the password on standard input") if password
+                          else _("expected the TOTP secret on standard input"))
     pw = lines[0] if password else None
     secret = lines[wanted - 1] if totp else None
     return pw, secret

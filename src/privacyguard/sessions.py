@@ -19,6 +19,7 @@ from privacyguard import secrets
 from privacyguard.errors import SessionError
 from privacyguard.files import write_state
 from privacyguard.home import privacyguard_home
+from privacyguard.i18n import _
 from privacyguard.snapshot import now_utc
 
 FORMAT = 1
@@ -61,7 +62,8 @@ def save_session(account: str, storage_state: dict[str, Any]) -> Path:
     assert fernet is not None
     payload = json.dumps({"format": FORMAT, "saved_at": now_utc().isoformat(), "state": storage_state})
     token = fernet.encrypt(payload.encode("utf-8"))
-    return write_state(session_path(account), token, f"the saved browser session of {account!r}")
+    return write_state(session_path(account), token,
+                       _("the saved browser session of {account!r}").format(account=account))
 
 
 def load_session(account: str) -> dict[str, Any] | None:
@@ -71,16 +73,17 @@ def load_session(account: str) -> dict[str, Any] | None:
         return None
     fernet = _fernet(account, create=False)
     if fernet is None:
-        raise SessionError(f"the saved session of {account!r} cannot be opened: its key is not in the keyring; "
-                           f"run privacyguard login {account}")
+        raise SessionError(_("the saved session of {account!r} cannot be opened: its key is not in the keyring; "
+                             "run privacyguard login {account}").format(account=account))
     try:
         payload = json.loads(fernet.decrypt(path.read_bytes()))
     except (InvalidToken, ValueError):
-        raise SessionError(f"the saved session of {account!r} is damaged or was encrypted with another key; "
-                           f"run privacyguard login {account}") from None
+        raise SessionError(_("the saved session of {account!r} is damaged or was encrypted with another key; "
+                             "run privacyguard login {account}").format(account=account)) from None
     state = payload.get("state")
     if not isinstance(state, dict):
-        raise SessionError(f"the saved session of {account!r} is damaged; run privacyguard login {account}")
+        raise SessionError(_("the saved session of {account!r} is damaged; run privacyguard login {account}").format(
+            account=account))
     return state
 
 

@@ -14,7 +14,9 @@ from pydantic import BaseModel, Field, ValidationError
 from privacyguard import __version__
 from privacyguard.errors import SnapshotError
 from privacyguard.files import write_output
+from privacyguard.i18n import _
 from privacyguard.loaders import load_json
+from privacyguard.yamlfile import problem_text
 
 SNAPSHOT_SCHEMA = 1
 
@@ -90,16 +92,18 @@ class Snapshot(BaseModel):
         """A saved snapshot; anything else (another JSON file, an empty or future snapshot) is refused."""
         data = load_json(path, SnapshotError)
         if not isinstance(data, dict) or "schema_version" not in data or "accounts" not in data:
-            raise SnapshotError(path, None, "not a privacyguard snapshot (it needs \"schema_version\" and "
-                                "\"accounts\", as `scan --save-snapshot` writes)")
+            raise SnapshotError(path, None, _('not a privacyguard snapshot (it needs "schema_version" and "accounts", '
+                                              "as `scan --save-snapshot` writes)"))
         if data["schema_version"] != SNAPSHOT_SCHEMA:
-            raise SnapshotError(path, None, f"snapshot schema_version {data['schema_version']!r} is not "
-                                f"supported (this privacyguard reads version {SNAPSHOT_SCHEMA})")
+            raise SnapshotError(path, None, _("snapshot schema_version {found!r} is not supported (this privacyguard "
+                                              "reads version {known})").format(found=data["schema_version"],
+                                                                               known=SNAPSHOT_SCHEMA))
         if not data["accounts"]:
-            raise SnapshotError(path, None, "the snapshot holds no account: there is nothing to judge")
+            raise SnapshotError(path, None, _("the snapshot holds no account: there is nothing to judge"))
         try:
             return cls.model_validate(data)
         except ValidationError as exc:
             first = exc.errors(include_url=False)[0]
-            where = ".".join(str(p) for p in first["loc"]) or "(top level)"
-            raise SnapshotError(path, None, f"not a privacyguard snapshot: {where}: {first['msg']}") from None
+            where = ".".join(str(p) for p in first["loc"]) or _("(top level)")
+            raise SnapshotError(path, None, _("not a privacyguard snapshot: {where}: {problem}").format(
+                where=where, problem=problem_text(first))) from None

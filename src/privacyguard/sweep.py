@@ -22,12 +22,13 @@ from privacyguard.alerts import Notifier, build_alert, parse_targets, send_all, 
 from privacyguard.catalogue import Catalogue, load_catalogue
 from privacyguard.collect.runner import ProgressCallback, Target
 from privacyguard.config import Config, load_config
-from privacyguard.errors import BadInput
+from privacyguard.errors import BadInput, NothingToScan
 from privacyguard.evaluate import evaluate
 from privacyguard.findings import Report
 from privacyguard.history.db import History, HistoryDamaged, cannot_write, set_aside
 from privacyguard.history.models import AlertOutcome
 from privacyguard.history.view import sweep_view
+from privacyguard.i18n import _, use_lang
 from privacyguard.policy import Policy, load_policy
 from privacyguard.reports.context import SweepView
 from privacyguard.snapshot import Snapshot, now_utc
@@ -79,11 +80,9 @@ def plan_sweep(request: SweepRequest, config: Config | None = None) -> SweepPlan
     names = request.accounts or config.sweep.accounts
     try:
         targets = api.account_targets(names, [], catalogue)
-    except BadInput as exc:
-        if "nothing to scan" in str(exc):
-            raise BadInput("nothing to sweep: register an account first (privacyguard accounts add NAME "
-                           "--platform P --sandbox VARIANT for a simulated one)") from None
-        raise
+    except NothingToScan:
+        raise BadInput(_("nothing to sweep: register an account first (privacyguard accounts add NAME "
+                         "--platform P --sandbox VARIANT for a simulated one)")) from None
     notify = config.alerts.notify if request.notify is None else request.notify
     return SweepPlan(targets, policy, lang, parse_targets(notify, config), config)
 
@@ -119,7 +118,8 @@ def run_sweep(request: SweepRequest | None = None, on_progress: ProgressCallback
         outcomes: list[AlertOutcome] = []
         alerted = bool(plan.notifiers) and should_alert(view)
         if alerted:
-            outcomes = send_all(plan.notifiers, build_alert(report, view, request.report_file))
+            with use_lang(plan.lang):  # the alert speaks the report's language
+                outcomes = send_all(plan.notifiers, build_alert(report, view, request.report_file))
             history.record_alerts(sweep_id, outcomes)
             view.alerts = outcomes
     finally:
@@ -144,8 +144,9 @@ def open_history(path: Path | None, notes: list[str], damaged: HistoryDamaged | 
             damaged = exc
     if damaged is not None:
         moved = set_aside(damaged.path)
-        notes.append(f"{damaged.path}: the history database is damaged ({damaged.detail}). It was moved to "
-                     f"{moved}; this sweep starts a new history (earlier sweeps stay in the moved file).")
+        notes.append(_("{path}: the history database is damaged ({detail}). It was moved to {moved}; this sweep "
+                       "starts a new history (earlier sweeps stay in the moved file).").format(
+            path=damaged.path, detail=damaged.detail, moved=moved))
         history = History(path, create=True)
     history.require_writable()
     return history

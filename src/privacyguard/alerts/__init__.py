@@ -15,6 +15,7 @@ from privacyguard.alerts.webhook import WebhookNotifier, check_url
 from privacyguard.config import Config, shown_target
 from privacyguard.errors import BadInput
 from privacyguard.history.models import AlertOutcome
+from privacyguard.i18n import _
 from privacyguard.snapshot import now_utc
 
 
@@ -27,7 +28,7 @@ class Notifier(Protocol):
 
 def parse_target(text: str, config: Config) -> Notifier:
     """One --notify target → a notifier; bad input (exit 3) if it cannot work."""
-    kind, _, rest = text.strip().partition(":")
+    kind, _sep, rest = text.strip().partition(":")
     kind = kind.lower()
     if kind == "webhook":
         alerts = config.alerts
@@ -35,12 +36,14 @@ def parse_target(text: str, config: Config) -> Notifier:
                                alerts.webhook_timeout_seconds)
     if kind == "email":
         if config.smtp is None:
-            where = config.path or "config.toml under the privacyguard home"
-            raise BadInput(f"{text}: e-mail alerts need an [smtp] section with host in {where} (docs/config.md)")
+            where = config.path or _("config.toml under the privacyguard home")
+            raise BadInput(_("{target}: e-mail alerts need an [smtp] section with host in {path} "
+                             "(docs/config.md)").format(target=text, path=where))
         return EmailNotifier(check_address(rest), config.smtp)
     if kind == "desktop" and not rest:
         return DesktopNotifier()
-    raise BadInput(f"alert target {shown_target(text)!r}: use webhook:URL, email:ADDRESS or desktop")
+    raise BadInput(_("alert target {target!r}: use webhook:URL, email:ADDRESS or desktop").format(
+        target=shown_target(text)))
 
 
 def parse_targets(texts: list[str], config: Config) -> list[Notifier]:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from privacyguard.alerts.payload import Alert
 from privacyguard.history.models import AlertOutcome
+from privacyguard.i18n import _
 from privacyguard.snapshot import now_utc
 
 Runner = Callable[..., subprocess.CompletedProcess]
@@ -60,8 +61,8 @@ class DesktopNotifier:
         command = desktop_command(alert.headline, body, self.system, self.which)
         if command is None:
             return AlertOutcome(target=self.label, ok=False, sent_at=now_utc(),
-                                error="no desktop notifications on this system (notify-send, osascript or "
-                                      "PowerShell not found)")
+                                error=_("no desktop notifications on this system (notify-send, osascript or "
+                                        "PowerShell not found)"))
         try:
             result = self.runner(command, capture_output=True, text=True, timeout=30, check=False)
         except (OSError, subprocess.SubprocessError) as exc:

@@ -13,6 +13,7 @@ from privacyguard.alerts.payload import Alert
 from privacyguard.config import SmtpConfig
 from privacyguard.errors import BadInput, KeyringUnavailable
 from privacyguard.history.models import AlertOutcome
+from privacyguard.i18n import _
 from privacyguard.snapshot import now_utc
 
 ADDRESS = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+$|^[^@\s<>,;]+@localhost$")
@@ -20,7 +21,7 @@ ADDRESS = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+$|^[^@\s<>,;]+@local
 
 def check_address(address: str) -> str:
     if not ADDRESS.match(address):
-        raise BadInput(f"email:{address}: not an e-mail address")
+        raise BadInput(f"email:{address}: " + _("not an e-mail address"))
     return address
 
 
@@ -48,11 +49,11 @@ class EmailNotifier:
             password = self.smtp.password()
         except KeyringUnavailable:
             return AlertOutcome(target=self.label, ok=False, sent_at=now_utc(),
-                                error="no usable keyring to read the SMTP password from (see `privacyguard doctor`)")
+                                error=_("no usable keyring to read the SMTP password from (see `privacyguard doctor`)"))
         if self.smtp.user and password is None:
-            return AlertOutcome(target=self.label, ok=False, error=(
-                f"no SMTP password in the keyring for {self.smtp.user}; run `privacyguard config set-smtp-password`"),
-                sent_at=now_utc())
+            return AlertOutcome(target=self.label, ok=False, error=_(
+                "no SMTP password in the keyring for {user}; run `privacyguard config set-smtp-password`").format(
+                user=self.smtp.user), sent_at=now_utc())
         try:
             context = ssl.create_default_context()
             if self.smtp.ssl:

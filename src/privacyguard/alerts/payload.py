@@ -13,6 +13,8 @@ from pydantic import BaseModel, Field
 
 from privacyguard import __version__
 from privacyguard.findings import Report
+from privacyguard.i18n import _, ngettext
+from privacyguard.labels import expected_label, status_code, value_label
 from privacyguard.reports.context import SweepView
 from privacyguard.score import account_score
 
@@ -34,20 +36,25 @@ class Alert(BaseModel):
         """Plain text for e-mail and desktop notifications."""
         lines = [self.headline, ""]
         if self.new_fails:
-            lines.append("New FAILs:")
-            lines += [f"  - {f['platform']}:{f['account']}: {f['title']} is {f['actual']}, should be {f['expected']}"
-                      + (f"\n    fix it here: {f['fix_url']}" if f.get("fix_url") else "") for f in self.new_fails]
+            lines.append(_("New FAILs:"))
+            for f in self.new_fails:
+                lines.append(f"  - {f['platform']}:{f['account']}: " + _("{title} is {now}, should be {wanted}").format(
+                    title=f["title"], now=value_label(f["setting"], f["actual"]),
+                    wanted=expected_label(f["setting"], f["expected"])))
+                if f.get("fix_url"):
+                    lines.append("    " + _("fix it here: {url}").format(url=f["fix_url"]))
             lines.append("")
         if self.drift:
-            lines.append("Changes since the last sweep:")
+            lines.append(_("Changes since the last sweep:"))
             lines += [f"  - {d['platform']}:{d['account']}: {d['message']}" for d in self.drift]
             lines.append("")
-        lines.append("Accounts:")
-        lines += [f"  - {a['platform']}:{a['account']}: {a['status']}"
-                  + (f", score {a['score']:.0f}%" if a.get("score") is not None else "") for a in self.accounts]
+        lines.append(_("Accounts:"))
+        lines += [f"  - {a['platform']}:{a['account']}: {status_code(a['status'])}"
+                  + (", " + _("score {score:.0f}%").format(score=a["score"]) if a.get("score") is not None else "")
+                  for a in self.accounts]
         if self.report_file:
-            lines += ["", f"Full report: {self.report_file}"]
-        lines += ["", f"privacyguard sweep #{self.sweep_id} · details: privacyguard history show {self.sweep_id}"]
+            lines += ["", _("Full report: {path}").format(path=self.report_file)]
+        lines += ["", _("privacyguard sweep #{id} · details: privacyguard history show {id}").format(id=self.sweep_id)]
         return "\n".join(lines) + "\n"
 
 
@@ -59,10 +66,12 @@ def should_alert(view: SweepView) -> bool:
 def headline(view: SweepView) -> str:
     parts = []
     if view.new_fails:
-        parts.append(f"{len(view.new_fails)} new FAIL{'s' if len(view.new_fails) != 1 else ''}")
+        n = len(view.new_fails)
+        parts.append(ngettext("{n} new FAIL", "{n} new FAILs", n).format(n=n))
     if view.drift:
-        parts.append(f"{len(view.drift)} change{'s' if len(view.drift) != 1 else ''} since the last sweep")
-    return "privacyguard: " + (", ".join(parts) if parts else "nothing new")
+        n = len(view.drift)
+        parts.append(ngettext("{n} change since the last sweep", "{n} changes since the last sweep", n).format(n=n))
+    return "privacyguard: " + (", ".join(parts) if parts else _("nothing new"))
 
 
 def build_alert(report: Report, view: SweepView, report_file: str | None = None) -> Alert:

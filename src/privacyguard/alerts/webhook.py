@@ -16,6 +16,7 @@ from privacyguard import __version__
 from privacyguard.alerts.payload import Alert
 from privacyguard.errors import BadInput, KeyringUnavailable
 from privacyguard.history.models import AlertOutcome
+from privacyguard.i18n import _
 from privacyguard.redaction import redact_url
 from privacyguard.secrets import delete_entry, get_entry, set_entry
 from privacyguard.snapshot import now_utc
@@ -36,12 +37,12 @@ def store_webhook(url: str) -> tuple[str, str]:
     """Keep a webhook URL in the keyring; returns (`keyring:REF` for the job, the keyring entry name)."""
     ref = hashlib.sha256(url.encode()).hexdigest()[:16]
     try:
-        set_entry(_ENTRY + ref, url, "the webhook URL of the scheduled sweep")
+        set_entry(_ENTRY + ref, url, _("the webhook URL of the scheduled sweep"))
     except KeyringUnavailable as exc:
-        raise KeyringUnavailable(
-            f"webhook:{redact_url(url)}: a scheduled job never carries a webhook URL's token or password on "
-            "its command line, and it cannot be kept in the keyring: put the target in config.toml under "
-            f"[alerts] notify instead (the job reads it there at each run).\n{exc}") from None
+        raise KeyringUnavailable(_(
+            "webhook:{url}: a scheduled job never carries a webhook URL's token or password on its command line, "
+            "and it cannot be kept in the keyring: put the target in config.toml under [alerts] notify instead "
+            "(the job reads it there at each run).").format(url=redact_url(url)) + f"\n{exc}") from None
     return STORED + ref, _ENTRY + ref
 
 
@@ -54,10 +55,10 @@ def resolve(url: str) -> str:
     """A `keyring:REF` reference → the URL stored for it (bad input when it is gone)."""
     if not url.startswith(STORED):
         return url
-    stored = get_entry(_ENTRY + url[len(STORED):], "the webhook URL of the scheduled sweep")
+    stored = get_entry(_ENTRY + url[len(STORED):], _("the webhook URL of the scheduled sweep"))
     if stored is None:
-        raise BadInput(f"webhook:{url}: no such webhook in the keyring any more; run "
-                       "`privacyguard schedule install --notify webhook:URL` again")
+        raise BadInput(_("webhook:{url}: no such webhook in the keyring any more; run "
+                         "`privacyguard schedule install --notify webhook:URL` again").format(url=url))
     return stored
 
 
@@ -65,7 +66,7 @@ def check_url(url: str) -> str:
     url = resolve(url)
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise BadInput(f"webhook:{redact_url(url)}: a webhook needs an http:// or https:// URL")
+        raise BadInput(f"webhook:{redact_url(url)}: " + _("a webhook needs an http:// or https:// URL"))
     return url
 
 

@@ -26,6 +26,8 @@ from privacyguard.audit.roster import Roster, load_roster
 from privacyguard.audit.staff import Submission, submit
 from privacyguard.catalogue import load_catalogue
 from privacyguard.errors import BadInput
+from privacyguard.files import not_a_folder
+from privacyguard.i18n import _
 from privacyguard.policy import load_policy
 
 __all__ = ["DEFAULT_MAX_AGE_DAYS", "FORMATS", "Audit", "Politeness", "Roster", "Submission", "collect",
@@ -41,7 +43,7 @@ def collect(paths: list[Path], roster_path: Path, key_file: Path | None = None,
     resolved = load_policy(policy, catalogue) if policy is not None else None
     key = load_key(key_file) if key_file is not None else None
     if max_age_days is not None and max_age_days <= 0:
-        raise BadInput("--max-age must be a positive number of days")
+        raise BadInput(_("--max-age must be a positive number of days"))
     roster = load_roster(roster_path, catalogue)
     return collect_bundles(paths, roster, catalogue, key, max_age_days, resolved,
                            policy_hash(resolved) if resolved else None, lang, on_progress=on_progress)
@@ -54,9 +56,9 @@ def run_central(roster_path: Path, policy: str | Path, concurrency: int = 4, end
     catalogue = load_catalogue()
     resolved = load_policy(policy, catalogue)
     if concurrency < 1:
-        raise BadInput("--concurrency must be at least 1")
+        raise BadInput(_("--concurrency must be at least 1"))
     if fixtures is not None and not fixtures.is_dir():
-        raise BadInput(f"--fixtures {fixtures}: not a folder")
+        raise BadInput(not_a_folder("--fixtures", fixtures))
     endpoints = [check_endpoint(e) for e in endpoints or []]
     roster = load_roster(roster_path, catalogue, fixtures)
     run = CentralRun(catalogue, resolved, concurrency=concurrency, endpoints=endpoints, fixtures=fixtures,

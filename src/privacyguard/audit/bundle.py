@@ -17,6 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
+import orjson
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from privacyguard import __version__
@@ -25,9 +26,11 @@ from privacyguard.errors import AuditKeyError, BundleError
 from privacyguard.evaluate import evaluate_account
 from privacyguard.files import write_output
 from privacyguard.findings import AccountReport, Status
-from privacyguard.loaders import load_json
+from privacyguard.i18n import _, ngettext
+from privacyguard.loaders import load_json_with
 from privacyguard.policy import Policy
 from privacyguard.snapshot import AccountError, AccountSnapshot, Reading, ReadStatus, Snapshot, now_utc
+from privacyguard.yamlfile import problem_text
 
 BUNDLE_FORMAT = "privacyguard-audit-bundle"
 BUNDLE_VERSION = 1
@@ -118,6 +121,25 @@ def canonical_body(data: dict[str, Any]) -> bytes:
     return canonical_bytes({k: v for k, v in data.items() if k != "signature"})
 
 
+def validated_body(data: dict[str, Any]) -> bytes:
+    """canonical_body(data) for data that validated as a Bundle, five times faster (audit collect of
+    10,000 bundles: 1.2 s of CPU to 0.25 s).
+
+    Such data holds dicts, lists, strings and None, and numbers in three places only: format_version,
+    and created_at and collected_at (pydantic takes a timestamp). Where those are the usual int and
+    strings, orjson with sorted keys writes exactly json.dumps' bytes: the same escapes, and the same
+    key order, as code points sort as their UTF-8 bytes do (tests hold it to that). Anything else, a
+    float or a bool included, goes through canonical_body."""
+    accounts = data.get("accounts") or ()
+    if type(data.get("format_version")) is int and type(data.get("created_at")) is str and all(
+            type(a) is dict and type(a.get("collected_at")) in (str, type(None)) for a in accounts):
+        try:
+            return orjson.dumps({k: v for k, v in data.items() if k != "signature"}, option=orjson.OPT_SORT_KEYS)
+        except TypeError:  # an int beyond 64 bits or a lone surrogate: never in validated data
+            pass
+    return canonical_body(data)
+
+
 def content_hash(data: dict[str, Any], body: bytes | None = None) -> str:
     """Hash of a bundle's content without its signature: equal hashes are the same hand-in.
     `body`: canonical_body(data), when already made (audit collect makes it once per bundle)."""
@@ -134,10 +156,11 @@ def load_key(path: Path) -> bytes:
     try:
         key = path.read_bytes().strip()
     except OSError as exc:
-        raise AuditKeyError(f"{path}: cannot read key file: {exc.strerror}") from None
+        raise AuditKeyError(_("{path}: cannot read key file: {reason}").format(path=path,
+                                                                                 reason=exc.strerror)) from None
     if len(key) < MIN_KEY_BYTES:
-        raise AuditKeyError(f"{path}: a key needs at least {MIN_KEY_BYTES} bytes; "
-                            "make one with `privacyguard audit keygen`")
+        raise AuditKeyError(_("{path}: a key needs at least {n} bytes; make one with `privacyguard audit "
+                              "keygen`").format(path=path, n=MIN_KEY_BYTES))
     return key
 
 
@@ -161,16 +184,16 @@ def check_signature(data: dict[str, Any], key: bytes, body: bytes | None = None)
     `body`: canonical_body(data), when already made."""
     signature = data.get("signature")
     if not signature:
-        return "unsigned, but the organisation requires signed bundles (--key-file)"
+        return _("unsigned, but the organisation requires signed bundles (--key-file)")
     if not isinstance(signature, dict) or signature.get("alg") != SIGNATURE_ALG or not isinstance(
             signature.get("value"), str):
-        return "the signature field is malformed"
+        return _("the signature field is malformed")
     # Compared as bytes: compare_digest refuses a str with non-ASCII characters (TypeError).
     if not hmac.compare_digest(signature_of(data, key, body).encode(), signature["value"].encode("utf-8")):
         if signature.get("key_id") not in (None, key_id(key)):
-            return (f"signed with another key (key id {str(signature.get('key_id'))[:40]}, "
-                    f"the organisation's is {key_id(key)})")
-        return "the signature does not match: the bundle was changed after it was signed"
+            return _("signed with another key (key id {theirs}, the organisation's is {ours})").format(
+                theirs=str(signature.get("key_id"))[:40], ours=key_id(key))
+        return _("the signature does not match: the bundle was changed after it was signed")
     return None
 
 
@@ -217,18 +240,25 @@ def write_bundle(bundle: Bundle, path: Path) -> None:
 
 # --- reading a bundle ------------------------------------------------------------------------------
 def parse_bundle(path: Path) -> tuple[dict[str, Any], Bundle]:
-    """The raw data (for signature checks) and the validated bundle, or BundleError saying why not."""
-    data = load_json(path, BundleError)
+    """The raw data (for signature checks) and the validated bundle, or BundleError saying why not.
+    Every check of load_json applies; a bundle's schema nests 5 levels, so the loader need not walk
+    the tree of one that validates (see load_json_with)."""
+    return load_json_with(path, BundleError, lambda data: (data, _validated(path, data)))
+
+
+def _validated(path: Path, data: Any) -> Bundle:
     if not isinstance(data, dict) or data.get("format") != BUNDLE_FORMAT:
-        raise BundleError(path, None, f"not a privacyguard bundle (no \"format\": \"{BUNDLE_FORMAT}\")")
+        raise BundleError(path, None, _('not a privacyguard bundle (no "format": "{format}")').format(
+            format=BUNDLE_FORMAT))
     if data.get("format_version") != BUNDLE_VERSION:
-        raise BundleError(path, None, f"bundle format version {data.get('format_version')!r} is not supported "
-                          f"(this privacyguard reads version {BUNDLE_VERSION})")
+        raise BundleError(path, None, _("bundle format version {found!r} is not supported (this privacyguard reads "
+                                        "version {known})").format(found=data.get("format_version"),
+                                                                   known=BUNDLE_VERSION))
     try:
-        bundle = Bundle.model_validate(data)
+        return Bundle.model_validate(data)
     except ValidationError as exc:
         first = exc.errors(include_url=False)[0]
-        where = ".".join(str(p) for p in first["loc"]) or "(top level)"
-        more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
-        raise BundleError(path, None, f"{where}: {first['msg']}{more}") from None
-    return data, bundle
+        where = ".".join(str(p) for p in first["loc"]) or _("(top level)")
+        rest = exc.error_count() - 1
+        more = ngettext(" (and {n} more problem)", " (and {n} more problems)", rest).format(n=rest) if rest else ""
+        raise BundleError(path, None, f"{where}: {problem_text(first)}{more}") from None

@@ -29,6 +29,7 @@ from privacyguard.collect.engine import CollectOptions
 from privacyguard.collect.runner import CollectRun, Target
 from privacyguard.errors import BrowserUnavailable
 from privacyguard.evaluate import evaluate_account
+from privacyguard.i18n import _
 from privacyguard.policy import Policy
 from privacyguard.redaction import redact_url
 from privacyguard.signin.layer import SignInLayer
@@ -99,15 +100,15 @@ ProgressCallback = Callable[[RosterEntry, str], None]
 
 def _registered(entry: RosterEntry, registry: dict[str, Account]) -> tuple[Target | None, AccountError | None]:
     account = registry.get(entry.account)
-    line = f" (roster line {entry.line})" if entry.line else ""
+    line = _(" (roster line {n})").format(n=entry.line) if entry.line else ""
     if account is None:
-        return None, AccountError(kind="not_registered", message=(
-            f"account {entry.account!r} is not registered on this machine{line}: "
-            f"privacyguard accounts add {entry.account} --platform {entry.platform} --username ..."))
+        return None, AccountError(kind="not_registered", message=_(
+            "account {name!r} is not registered on this machine{line}: privacyguard accounts add {name} "
+            "--platform {platform} --username ...").format(name=entry.account, line=line, platform=entry.platform))
     if account.platform != entry.platform:
-        return None, AccountError(kind="not_registered", message=(
-            f"account {entry.account!r} is registered as a {account.platform} account, "
-            f"the roster says {entry.platform}{line}"))
+        return None, AccountError(kind="not_registered", message=_(
+            "account {name!r} is registered as a {platform} account, the roster says {wanted}{line}").format(
+            name=entry.account, platform=account.platform, wanted=entry.platform, line=line))
     return account.target(), None
 
 
@@ -184,7 +185,7 @@ class CentralRun:
                 browsers.append(_Browser(redact_url(endpoint), outcome))
         if not browsers:
             reasons = "; ".join(e.reason or "" for e in endpoints_out)
-            raise BrowserUnavailable(f"no browser endpoint could be reached: {reasons}")
+            raise BrowserUnavailable(_("no browser endpoint could be reached: {reasons}").format(reasons=reasons))
         return browsers
 
     async def collect(self, jobs: list[_Job]) -> tuple[dict[int, tuple[AccountSnapshot, str]], list[Endpoint]]:
@@ -236,8 +237,9 @@ class CentralRun:
                     if job.attempts < MAX_ATTEMPTS:
                         queue.put_nowait(job)  # another browser takes it
                         return
-                    snapshot.error = AccountError(kind="browser_lost", message=f"the browser {slot.label} was lost "
-                                                  f"twice while scanning this account: {slot.lost}")
+                    snapshot.error = AccountError(kind="browser_lost", message=_(
+                        "the browser {browser} was lost twice while scanning this account: {problem}").format(
+                        browser=slot.label, problem=slot.lost))
                 slot.accounts += 1
                 results[job.index] = (snapshot, slot.label)
                 if self.on_progress:
@@ -261,8 +263,9 @@ class CentralRun:
                 lost = "; ".join(f"{b.label}: {b.lost}" for b in browsers if b.lost)
                 results[job.index] = (AccountSnapshot(platform=job.entry.platform, account=job.entry.account,
                                                       sandbox=job.entry.sandbox, finished_at=now_utc(),
-                                                      error=AccountError(kind="browser_lost", message=(
-                                                          f"no browser left to scan this account ({lost})"))), "")
+                                                      error=AccountError(kind="browser_lost", message=_(
+                                                          "no browser left to scan this account ({problem})").format(
+                                                          problem=lost))), "")
             for b in browsers:
                 endpoints.append(Endpoint(endpoint=b.label, status="lost" if b.lost else "used", accounts=b.accounts,
                                           reason=b.lost))

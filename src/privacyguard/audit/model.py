@@ -18,13 +18,16 @@ from privacyguard.catalogue import Catalogue
 from privacyguard.errors import BundleError
 from privacyguard.files import write_output
 from privacyguard.findings import Finding, Status
-from privacyguard.i18n import pick
+from privacyguard.i18n import _, pick
 from privacyguard.loaders import load_json
 from privacyguard.policy import Policy
 from privacyguard.snapshot import now_utc
 
 AUDIT_FORMAT = "privacyguard-audit"
 AUDIT_VERSION = 1
+# `audit collect` of 10,000 bundles (20,000 accounts) writes 66 MB: far over the loader's 16 MiB for
+# files people write, which would leave `audit report` unable to read it.
+AUDIT_MAX_BYTES = 512 * 1024 * 1024
 
 
 class RuleInfo(BaseModel):
@@ -134,9 +137,9 @@ class Audit(BaseModel):
 
     @classmethod
     def load(cls, path: Path) -> Audit:
-        data: Any = load_json(path, BundleError)
+        data: Any = load_json(path, BundleError, max_bytes=AUDIT_MAX_BYTES)
         if not isinstance(data, dict) or data.get("format") != AUDIT_FORMAT:
-            raise BundleError(path, None, "not a privacyguard audit (made by `audit collect` or `audit run`)")
+            raise BundleError(path, None, _("not a privacyguard audit (made by `audit collect` or `audit run`)"))
         try:
             return cls.model_validate(data)
         except ValidationError as exc:

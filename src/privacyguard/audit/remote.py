@@ -23,6 +23,7 @@ from playwright.async_api import Browser, Playwright
 
 from privacyguard.collect.browser import choose_browser, executable_for, launch_args
 from privacyguard.errors import BadInput, BrowserUnavailable
+from privacyguard.i18n import _
 from privacyguard.redaction import redact_url
 
 CONNECT_TIMEOUT_MS = 15_000
@@ -45,8 +46,8 @@ def check_endpoint(endpoint: str) -> str:
     """An endpoint must be a ws:// or wss:// URL (bad input otherwise)."""
     parts = urlsplit(endpoint)
     if parts.scheme not in ("ws", "wss") or not parts.hostname:
-        raise BadInput(f"--browser-endpoint {redact_url(endpoint)}: expected ws://HOST:PORT/PATH "
-                       "(a Playwright browser server)")
+        raise BadInput(_("--browser-endpoint {endpoint}: expected ws://HOST:PORT/PATH (a Playwright browser "
+                         "server)").format(endpoint=redact_url(endpoint)))
     return endpoint
 
 
@@ -56,7 +57,8 @@ async def connect(playwright: Playwright, endpoint: str, timeout_ms: float = CON
         return await playwright.chromium.connect(endpoint, timeout=timeout_ms)
     except Exception as exc:
         first = str(exc).splitlines()[0].replace(endpoint, redact_url(endpoint)) if str(exc) else type(exc).__name__
-        raise BrowserUnavailable(f"{redact_url(endpoint)} unreachable: {first}") from None
+        raise BrowserUnavailable(_("{endpoint} unreachable: {problem}").format(endpoint=redact_url(endpoint),
+                                                                               problem=first)) from None
 
 
 class BrowserServer:
@@ -91,7 +93,8 @@ class BrowserServer:
         if not line.startswith("ws"):
             error = self.process.stderr.read() if self.process.stderr and self.process.poll() is not None else ""
             self.stop()
-            raise BrowserUnavailable(f"the browser server did not start: {(error or line).strip()[:300]}")
+            raise BrowserUnavailable(_("the browser server did not start: {problem}").format(
+                problem=(error or line).strip()[:300]))
         self.endpoint = line.strip()
         return self.endpoint
 

@@ -16,7 +16,7 @@ from rich.text import Text
 from privacyguard.audit.html import render_html
 from privacyguard.audit.matrix import MISSING, Matrix, Rate, build_matrix, matrix_dict
 from privacyguard.audit.model import Audit
-from privacyguard.errors import BadInput
+from privacyguard.errors import BadInput, unknown_format
 from privacyguard.i18n import N_, _
 from privacyguard.reports.layout import Col, FitTable
 
@@ -94,7 +94,8 @@ def render_table(matrix: Matrix, audit: Audit, width: int = 140) -> str:
 
 
 def audit_summary(audit: Audit, previous: Audit | None = None) -> Group:
-    return table_renderable(build_matrix(audit, previous), audit)
+    """The terminal summary: rates only, so no person rows are built (20,000 accounts: a second)."""
+    return table_renderable(build_matrix(audit, previous, with_rows=False), audit)
 
 
 FORMATS: dict[str, Renderer] = {
@@ -109,5 +110,5 @@ def render_audit(audit: Audit, fmt: str, previous: Audit | None = None) -> str:
     try:
         renderer = FORMATS[fmt]
     except KeyError:
-        raise BadInput(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}") from None
+        raise BadInput(unknown_format(fmt, FORMATS)) from None
     return renderer(build_matrix(audit, previous, with_rows=renderer is not render_table), audit)

@@ -21,6 +21,7 @@ from pydantic import BaseModel
 from privacyguard.accounts import ACCOUNT_NAME
 from privacyguard.catalogue import Catalogue, suggest
 from privacyguard.errors import PrivacyGuardError, RosterError
+from privacyguard.i18n import _
 from privacyguard.loaders import MAX_BYTES, MAX_YAML_BYTES, parse_yaml, read_text
 from privacyguard.sandbox.fixtures import load_variant
 
@@ -114,18 +115,19 @@ def _check_row(raw: dict[str, Any], line: int | None, roster: Roster, catalogue:
     values = {name: _clean(raw.get(name)) for name in COLUMNS}
     missing = [name for name in REQUIRED if not values[name]]
     if missing:
-        roster.problem(line, f"missing {', '.join(missing)}")
+        roster.problem(line, _("missing {fields}").format(fields=", ".join(missing)))
         return
     if values["platform"] not in catalogue.platforms:
         known = catalogue.platforms
-        roster.problem(line, f"unknown platform {values['platform']!r}{suggest(values['platform'], known)}; "
-                             f"known: {', '.join(known)}")
+        roster.problem(line, _("unknown platform {name!r}{hint}; known: {known}").format(
+            name=values["platform"], hint=suggest(values["platform"], known), known=", ".join(known)))
         return
     if not ACCOUNT_NAME.match(values["account"]):
-        roster.problem(line, f"account name {values['account']!r}: use letters, digits, '.', '_' or '-' (max 64)")
+        roster.problem(line, _("account name {name!r}: use letters, digits, '.', '_' or '-' (max 64)").format(
+            name=values["account"]))
         return
     if values["email"] and not EMAIL.match(values["email"]):
-        roster.problem(line, f"email {values['email']!r} is not an e-mail address")
+        roster.problem(line, _("email {address!r} is not an e-mail address").format(address=values["email"]))
         return
     if values["sandbox"]:
         try:
@@ -135,8 +137,9 @@ def _check_row(raw: dict[str, Any], line: int | None, roster: Roster, catalogue:
             return
     key = (values["platform"], values["account"])
     if key in seen:
-        where = f"line {seen[key]}" if seen[key] else "another row"
-        roster.problem(line, f"{key[0]} account {key[1]!r} is already on the roster ({where})")
+        where = _("line {n}").format(n=seen[key]) if seen[key] else _("another row")
+        roster.problem(line, _("{platform} account {name!r} is already on the roster ({where})").format(
+            platform=key[0], name=key[1], where=where))
         return
     seen[key] = line
     roster.entries.append(RosterEntry(person=values["person"], team=values["team"], email=values["email"],
@@ -161,23 +164,26 @@ def _read_csv(text: str, roster: Roster, catalogue: Catalogue, fixtures: Path | 
                 header_line = line
                 unknown = [c for c in header if c not in COLUMNS]
                 if unknown:
-                    raise RosterError(roster.path, line, f"unknown column {unknown[0]!r}"
-                                      f"{suggest(unknown[0], list(COLUMNS))}; the header is {','.join(COLUMNS)}")
+                    raise RosterError(roster.path, line, _("unknown column {name!r}{hint}; the header is {header}")
+                                      .format(name=unknown[0], hint=suggest(unknown[0], list(COLUMNS)),
+                                              header=",".join(COLUMNS)))
                 absent = [c for c in REQUIRED if c not in header]
                 if absent:
-                    raise RosterError(roster.path, line, f"the header lacks {', '.join(absent)}; "
-                                      f"it should be {','.join(COLUMNS)}")
+                    raise RosterError(roster.path, line, _("the header lacks {fields}; it should be {header}").format(
+                        fields=", ".join(absent), header=",".join(COLUMNS)))
                 if len(set(header)) != len(header):
-                    raise RosterError(roster.path, line, "a column appears twice in the header")
+                    raise RosterError(roster.path, line, _("a column appears twice in the header"))
                 continue
             if len(cells) > len(header):
-                roster.problem(line, f"{len(cells)} fields, but the header (line {header_line}) has {len(header)}")
+                roster.problem(line, _("{n} fields, but the header (line {line}) has {m}").format(
+                    n=len(cells), line=header_line, m=len(header)))
                 continue
             _check_row(dict(zip(header, cells, strict=False)), line, roster, catalogue, fixtures, seen)
     except csv.Error as exc:
-        raise RosterError(roster.path, reader.line_num, f"not valid CSV: {exc}") from None
+        raise RosterError(roster.path, reader.line_num, _("not valid CSV: {problem}").format(problem=exc)) from None
     if header is None:
-        raise RosterError(roster.path, None, f"the roster is empty; it needs the header {','.join(COLUMNS)}")
+        raise RosterError(roster.path, None, _("the roster is empty; it needs the header {header}").format(
+            header=",".join(COLUMNS)))
 
 
 def _read_yaml(text: str, roster: Roster, catalogue: Catalogue, fixtures: Path | None) -> None:
@@ -185,18 +191,19 @@ def _read_yaml(text: str, roster: Roster, catalogue: Catalogue, fixtures: Path |
     if isinstance(data, dict) and set(data) == {"accounts"}:
         data, lines = data["accounts"], {k[1:]: v for k, v in lines.items() if k[:1] == ("accounts",)}
     if not isinstance(data, list):
-        raise RosterError(roster.path, lines.get(()), "a YAML roster is a list of rows "
-                          "(- person: ..., platform: ..., account: ...)")
+        raise RosterError(roster.path, lines.get(()), _("a YAML roster is a list of rows "
+                                                        "(- person: ..., platform: ..., account: ...)"))
     seen: dict[tuple[str, str], int | None] = {}
     for index, row in enumerate(data):
         line = lines.get((index,))
         if not isinstance(row, dict):
-            roster.problem(line, "a row is a mapping of person, team, email, platform, account, sandbox")
+            roster.problem(line, _("a row is a mapping of person, team, email, platform, account, sandbox"))
             continue
         unknown = [str(k) for k in row if str(k) not in COLUMNS]
         if unknown:
             roster.problem(lines.get((index, unknown[0]), line),
-                           f"unknown field {unknown[0]!r}{suggest(unknown[0], list(COLUMNS))}")
+                           _("unknown field {name!r}{hint}").format(name=unknown[0],
+                                                                    hint=suggest(unknown[0], list(COLUMNS))))
             continue
         _check_row(row, line, roster, catalogue, fixtures, seen)
 
@@ -211,6 +218,7 @@ def load_roster(path: Path, catalogue: Catalogue, fixtures: Path | None = None) 
     else:
         _read_csv(text, roster, catalogue, fixtures)
     if not roster.entries:
-        first = f"; first problem: {roster.problems[0].describe()}" if roster.problems else ""
-        raise RosterError(path, None, f"no valid row in the roster ({len(roster.problems)} bad){first}")
+        first = _("; first problem: {problem}").format(problem=roster.problems[0].describe()) if roster.problems else ""
+        raise RosterError(path, None, _("no valid row in the roster ({n} bad){first}").format(
+            n=len(roster.problems), first=first))
     return roster

@@ -17,6 +17,7 @@ from privacyguard.collect.runner import ProgressCallback
 from privacyguard.errors import BadInput
 from privacyguard.evaluate import evaluate
 from privacyguard.findings import Report
+from privacyguard.i18n import _
 from privacyguard.policy import load_policy
 
 
@@ -31,14 +32,14 @@ def submit(org_policy: Path, who: str, out: Path, key_file: Path | None = None, 
            lang: str = "en", on_progress: ProgressCallback | None = None) -> Submission:
     """Scan the registered accounts (all, or those named), judge them, write the bundle to `out`."""
     if not who.strip():
-        raise BadInput("--who must name you (your name or e-mail address as on the organisation's roster)")
+        raise BadInput(_("--who must name you (your name or e-mail address as on the organisation's roster)"))
     catalogue = load_catalogue()
     api.check_lang(lang)
     policy = load_policy(org_policy, catalogue)
     key = load_key(key_file) if key_file is not None else None
     if not accounts and not list_accounts():
-        raise BadInput("no account registered on this machine: add yours first, e.g. "
-                       "`privacyguard accounts add my-linkedin --platform linkedin --username me@example.com`")
+        raise BadInput(_("no account registered on this machine: add yours first, e.g. "
+                         "`privacyguard accounts add my-linkedin --platform linkedin --username me@example.com`"))
     targets = api.account_targets(accounts or [], [], catalogue)
     snapshot = api.collect(targets, catalogue, on_progress=on_progress)
     bundle = build_bundle(who, snapshot, policy, catalogue, key, lang)

@@ -11,7 +11,6 @@ import sys
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from privacyguard import credentials
 from privacyguard.accounts import Account, get_account
@@ -19,12 +18,17 @@ from privacyguard.catalogue import load_catalogue
 from privacyguard.cli._common import TableOrJson, TableOrJsonOpt, console, echo_json, err_console, platform_name
 from privacyguard.errors import BadInput
 from privacyguard.i18n import N_, _
+from privacyguard.reports.layout import Col, FitTable
 from privacyguard.sandbox import load_variant
 from privacyguard.secrets import read_stdin_secrets
 from privacyguard.snapshot import now_utc
 
 app = typer.Typer(help="Register, list, update and remove accounts (secrets go to the OS keyring only).",
                   no_args_is_help=True)
+# One account per row: names and platforms whole; the username (an e-mail address) and states wrap.
+ACCOUNT_COLUMNS = (Col(N_("Name"), whole=True, heading=True), Col(N_("Platform"), whole=True), Col(N_("Username")),
+                   Col(N_("Kind")), Col(N_("Password"), whole=True), Col(N_("Two-step"), whole=True),
+                   Col(N_("Session")), Col(N_("Sign-in")))
 
 PasswordStdin = Annotated[bool, typer.Option("--password-stdin", help="Read the password from standard input.")]
 AskPassword = Annotated[bool, typer.Option("--ask-password", help="Ask for the password at a hidden prompt.")]
@@ -85,11 +89,13 @@ def list_cmd(fmt: TableOrJsonOpt = TableOrJson.table) -> int:
                     "session_saved_at": s.session_saved_at, "sign_in_paused": s.account.sign_in_paused}
                    for s in credentials.statuses()])
         return 0
-    table = Table(title=_("Accounts"), title_justify="left")
-    for column in (N_("Name"), N_("Platform"), N_("Username"), N_("Kind"), N_("Password"), N_("Two-step"),
-                   N_("Session"), N_("Sign-in")):
-        table.add_column(_(column))
-    for status in credentials.statuses():
+    statuses = credentials.statuses()
+    if not statuses:
+        console.print(_("no account registered yet: add one with `privacyguard accounts add NAME --platform P`"),
+                      highlight=False, markup=False)
+        return 0
+    table = FitTable(ACCOUNT_COLUMNS, title=_("Accounts"))
+    for status in statuses:
         account = status.account
         table.add_row(account.name, account.platform, account.username or "—",
                       _("sandbox: {variant}").format(variant=account.sandbox) if account.sandbox else _("real"),

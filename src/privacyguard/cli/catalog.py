@@ -17,6 +17,11 @@ CLOSED_COLUMNS = (Col(N_("What"), heading=True), Col(N_("Id"), whole=True, below
                   Col(N_("What happened"), ratio=2), Col(N_("What the advice means today"), ratio=2))
 CATALOG_COLUMNS = (Col(N_("Id"), whole=True, heading=True), Col(N_("Setting"), ratio=3), Col(N_("Control"), whole=True),
                    Col(N_("Values"), ratio=2), Col(N_("Fix"), whole=True), Col(N_("Page"), fold=True, ratio=2))
+# The kind of control a setting is, as a person calls it (the flow files' word stays in --format json).
+CONTROL_LABELS = {"toggle": N_("on/off switch"), "checkbox": N_("tick box"), "radio": N_("choice of options"),
+                  "dialog": N_("dialog box"), "text": N_("text field"), "select": N_("drop-down list"),
+                  "listbox": N_("list box"), "combobox": N_("drop-down list"), "menu": N_("menu"),
+                  "segmented": N_("segmented buttons")}
 
 
 def catalog(
@@ -49,12 +54,11 @@ def catalog(
             if s.retired:
                 title.append(" " + _("(retired)"), style="dim")
             values = " / ".join(s.value_label(v, lang.value) for v in s.values)
-            table.add_row(Text(s.id, style="bold"), title, s.control, values,
+            table.add_row(Text(s.id, style="bold"), title, _(CONTROL_LABELS.get(s.control, s.control)), values,
                           _("automatic") if s.automatable else _("manual"), Text(s.url, style="dim"))
         console.print(table)
     if closed:
-        heading = "Niet meer te vinden" if lang.value == "nl" else "No longer there"
-        table = FitTable(CLOSED_COLUMNS, title=heading)
+        table = FitTable(CLOSED_COLUMNS, title=_("No longer there"))
         for c in closed:
             table.add_row(pick(c.name, lang.value), Text(c.setting or "", style="dim"), c.closed,
                           pick(c.what_happened, lang.value), pick(c.advice_today, lang.value))

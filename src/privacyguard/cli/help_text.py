@@ -38,6 +38,8 @@ TYPER_WORDS = {
     "ABORTED_TEXT": N_("Aborted."),
 }
 USAGE = N_("Usage:")
+# The placeholders of the usage line ("privacyguard audit [OPTIONS] COMMAND [ARGS]...").
+METAVARS = {"options_metavar": N_("[OPTIONS]"), "subcommand_metavar": N_("COMMAND [ARGS]...")}
 # Typer's own gettext calls (typer.core), looked up in our catalogue: "No such command", plain help.
 TYPER_CORE_WORDS = (N_("Missing command."), N_("No such command {name!r}."), N_("default: {default}"),
                     N_("required"), N_("env var: {var}"), N_("(dynamic)"), N_("Aborted!"))
@@ -54,7 +56,6 @@ USAGE_ERRORS = (
     N_("Missing parameter {name}."),
     N_("Invalid value for {name} (env var: {var}): {problem}"),
     N_("Invalid value for {name}: {problem}"),
-    N_("Value error, {problem}"),
     N_("Invalid value: {problem}"),
     N_("{value} is not one of {choices}."),
     N_("Value {value} is not a valid {kind}."),
@@ -83,6 +84,7 @@ _ERROR_PATTERNS = [(_pattern(t), t) for t in USAGE_ERRORS]
 
 def usage_error(message: str) -> str:
     """Click's English error text in the current language; left as it is when it matches no known form."""
+    message = message.removeprefix("Value error, ")  # typer's wrapping of a ValueError: the reason is enough
     for pattern, template in _ERROR_PATTERNS:
         found = pattern.fullmatch(message)
         if found:
@@ -104,6 +106,13 @@ def lang_in(argv: list[str]) -> str | None:
         elif arg.startswith("--lang="):
             found = arg.split("=", 1)[1]
     return found if found in SUPPORTED_LANGS else None
+
+
+def only_lang(argv: list[str]) -> bool:
+    """`privacyguard --lang nl` and nothing else: the same as bare `privacyguard`, help (not "Missing command")."""
+    rest = [a for i, a in enumerate(argv) if not (a == "--lang" or a.startswith("--lang=")
+                                                   or (i > 0 and argv[i - 1] == "--lang"))]
+    return lang_in(argv) is not None and not rest
 
 
 def settle_lang(argv: list[str]) -> None:
@@ -168,8 +177,15 @@ def localize(command: Any) -> Any:
             text = _english(part, attr)
             if text:
                 setattr(part, attr, _shown(_(text)))
+        choices = getattr(part, "privacyguard_choices", None)
+        if choices:  # a list too long for the metavar column (cli.tidy)
+            part.help = (part.help or "") + " " + _shown(_("One of: {choices}.").format(choices=", ".join(choices)))
         if hasattr(part, "collect_usage_pieces"):
             part.format_usage = _format_usage(part)
+            for attr, english in METAVARS.items():
+                if getattr(part, attr, None) == english or vars(part).get(f"_privacyguard_en_{attr}"):
+                    _english(part, attr)
+                    setattr(part, attr, _(english))
     if rich_utils is not None:
         for constant, english in TYPER_WORDS.items():
             setattr(rich_utils, constant, _(english))
@@ -192,4 +208,4 @@ def extract(fileobj: Any, keywords: Any, comment_tags: Any, options: Any) -> Ite
             yield 0, "_", text, ["--help"]
 
 
-__all__ = ["extract", "help_texts", "lang_in", "localize", "settle_lang", "usage_error"]
+__all__ = ["extract", "help_texts", "lang_in", "localize", "only_lang", "settle_lang", "usage_error"]

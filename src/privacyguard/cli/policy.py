@@ -8,14 +8,20 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from privacyguard.catalogue import load_catalogue
 from privacyguard.cli._common import Lang, LangOpt, TableOrJson, TableOrJsonOpt, console, echo_json, err_console
-from privacyguard.i18n import _, ngettext, pick
+from privacyguard.i18n import N_, _, ngettext, pick
 from privacyguard.labels import expected_label, level_label, severity_label
 from privacyguard.policy import builtin_names, load_policy, policy_problems
+from privacyguard.reports.layout import Col, FitTable
 
 app = typer.Typer(help="List, show and validate policies.", no_args_is_help=True)
+# A rule per row: its setting's label and id whole (the id is what `fix --only` takes), the rest wrapped.
+RULE_COLUMNS = (Col(N_("Setting"), heading=True, ratio=2), Col(N_("Id"), whole=True, below=True),
+                Col(N_("Expect"), ratio=1), Col(N_("Level"), whole=True), Col(N_("Severity"), whole=True),
+                Col(N_("Why"), ratio=3))
 
 
 @app.command("list")
@@ -39,13 +45,12 @@ def list_policies(fmt: TableOrJsonOpt = TableOrJson.table) -> int:
 @app.command("show")
 def show(name: Annotated[str, typer.Argument(help="Built-in name or policy file.")], lang: LangOpt = Lang.en) -> int:
     """Every rule of a policy, with its rationale."""
-    policy = load_policy(name, load_catalogue())
-    table = Table(title=_("Policy {name}").format(name=policy.name), title_justify="left", expand=True,
-                  show_lines=True)
-    for column in (_("Setting"), _("Expect"), _("Level"), _("Severity"), _("Why")):
-        table.add_column(column)
+    catalogue = load_catalogue()
+    policy = load_policy(name, catalogue)
+    table = FitTable(RULE_COLUMNS, title=_("Policy {name}").format(name=policy.name))
     for rule in policy.rules.values():
-        table.add_row(rule.setting, expected_label(rule.setting, rule.expect.describe()), level_label(rule.level),
+        table.add_row(pick(catalogue.setting(rule.setting).title, lang.value), Text(rule.setting, style="dim"),
+                      expected_label(rule.setting, rule.expect.describe()), level_label(rule.level),
                       severity_label(rule.severity), pick(rule.rationale, lang.value))
     console.print(table)
     for mute in policy.mutes:

@@ -41,7 +41,7 @@ def sweep(
         result = run_sweep(request, on_progress=progress)
     set_lang(result.report.tool.get("lang"))  # config.toml's [sweep] lang when --lang was not given
     for note in result.notes:
-        err_console.print(f"[bold yellow]warning:[/] {escape(note)}", highlight=False)
+        err_console.print("[bold yellow]" + _("warning:") + f"[/] {escape(note)}", highlight=False)
     emit(result.report, fmt.value, output, result.view, quiet=quiet, warn_fails=junit_warn_fails)
     for outcome in result.alerts:
         if not outcome.ok:

@@ -16,7 +16,7 @@ from playwright.async_api import Error as PlaywrightError
 
 from privacyguard.collect.frames import LEAN_ARGS, mark_lean
 from privacyguard.errors import BrowserNotFound, BrowserUnavailable
-from privacyguard.i18n import _
+from privacyguard.i18n import N_, _
 
 ENV_BROWSER = "PRIVACYGUARD_BROWSER"
 CLOSE_TIMEOUT_S = 10.0  # closing a context takes milliseconds; a browser that hangs is not waited for
@@ -35,12 +35,16 @@ SYSTEM_CANDIDATES = [
     "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome",
     "/Applications/Chromium.app/Contents/MacOS/Chromium",
 ]
-HOW_TO_GET_ONE = (
+HOW_TO_GET_ONE = N_(  # shown translated: how_to_get_one()
     "No Chromium or Chrome found. Install one of:\n"
     "  .venv/bin/python -m playwright install chromium   (Playwright's own build)\n"
     "  sudo apt-get install chromium                     (Debian/Ubuntu)\n"
-    f"or point {ENV_BROWSER} at a Chromium/Chrome executable."
+    "or point {variable} at a Chromium/Chrome executable."
 )
+
+
+def how_to_get_one() -> str:
+    return _(HOW_TO_GET_ONE).format(variable=ENV_BROWSER)
 
 
 @dataclass(frozen=True)
@@ -73,7 +77,8 @@ def choose_browser(playwright: Playwright) -> BrowserChoice:
     configured = os.environ.get(ENV_BROWSER)
     if configured:
         if not Path(configured).is_file():
-            raise BrowserNotFound(f"{ENV_BROWSER}={configured} is not a file.\n{HOW_TO_GET_ONE}")
+            raise BrowserNotFound(_("{variable}={path} is not a file.").format(variable=ENV_BROWSER, path=configured)
+                                  + "\n" + how_to_get_one())
         return BrowserChoice("configured", configured)
     own = _playwright_executable(playwright)
     if own:
@@ -81,7 +86,7 @@ def choose_browser(playwright: Playwright) -> BrowserChoice:
     system = _system_executable()
     if system:
         return BrowserChoice("system", system)
-    raise BrowserNotFound(HOW_TO_GET_ONE)
+    raise BrowserNotFound(how_to_get_one())
 
 
 async def find_browser_async() -> BrowserChoice:
@@ -220,6 +225,6 @@ def browser_failure(exc: BaseException) -> str:
 def does_not_start(choice: BrowserChoice, exc: BaseException) -> str:
     """The one message for a browser that is there but will not run (doctor says the same)."""
     first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-    return (f"browser {choice.describe()}: found but does not start ({type(exc).__name__}"
-            f"{': ' + first if first else ''}). Run `privacyguard doctor`; point {ENV_BROWSER} at a working "
-            "Chromium/Chrome, or install one (python -m playwright install chromium).")
+    return _("browser {browser}: found but does not start ({error}). Run `privacyguard doctor`; point {variable} "
+             "at a working Chromium/Chrome, or install one (python -m playwright install chromium).").format(
+        browser=choice.describe(), error=type(exc).__name__ + (": " + first if first else ""), variable=ENV_BROWSER)

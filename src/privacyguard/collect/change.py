@@ -26,6 +26,8 @@ from privacyguard.collect.engine import CollectOptions, read_setting_on_page
 from privacyguard.collect.locate import build, find_one
 from privacyguard.collect.pages import LoadedPage, PageOutcome, load
 from privacyguard.collect.read import normalise
+from privacyguard.i18n import _
+from privacyguard.labels import value_label
 from privacyguard.sandbox.fixtures import url_key
 from privacyguard.snapshot import Reading, ReadStatus
 
@@ -145,7 +147,7 @@ async def _choose(scope: PwLocator | Page, setting: Setting, target: str, lang: 
             else:
                 await option.click(timeout=STEP_TIMEOUT_MS)
             return
-    raise StepFailed(f"no option for {target!r} found")
+    raise StepFailed(_("no option for {value!r} found").format(value=target))
 
 
 async def _one(page: Page, step: Step, lang: str) -> PwLocator | None:
@@ -159,13 +161,13 @@ async def _one(page: Page, step: Step, lang: str) -> PwLocator | None:
             if count == 1 and await candidate.is_visible():
                 return candidate
             if count > 1:
-                raise StepFailed(f"{description} matches {count} elements")
+                raise StepFailed(_("{what} matches {n} elements").format(what=description, n=count))
         if time.monotonic() >= deadline:
             break
         await asyncio.sleep(0.1)
     if step.optional:
         return None
-    raise StepFailed(f"{step.target.describe()} did not appear")
+    raise StepFailed(_("{what} did not appear").format(what=step.target.describe()))
 
 
 def _uses_dialog(step: Step | None) -> bool:
@@ -210,12 +212,13 @@ class _Watch:
         screen = await _screen(self.page)
         previous, self.last = self.last, screen
         if screen["password"] and not previous["password"]:
-            raise NeedsPerson("the platform asks for the password again before this change; this needs the person")
+            raise NeedsPerson(_("the platform asks for the password again before this change; this needs the person"))
         said = [m for m in _new(screen["alerts"], previous["alerts"]) if m not in self.messages]
         self.messages += said
         dialogs = _new(screen["dialogs"], previous["dialogs"])
         if dialogs and not _uses_dialog(next_step):
-            raise StepFailed(f"an unexpected dialog appeared ({dialogs[-1]!r}); privacyguard did not click it")
+            raise StepFailed(_("an unexpected dialog appeared ({text!r}); privacyguard did not click it").format(
+                text=dialogs[-1]))
         if said:
             raise _PageSaid(said[-1])
 
@@ -223,11 +226,12 @@ class _Watch:
         """After the last step: nothing may be left open that the flow did not close."""
         screen = await _screen(self.page)
         if screen["password"] and not self.first["password"]:
-            raise NeedsPerson("the platform asks for the password again before this change; this needs the person")
+            raise NeedsPerson(_("the platform asks for the password again before this change; this needs the person"))
         self.messages += [m for m in _new(screen["alerts"], self.first["alerts"]) if m not in self.messages]
         dialogs = _new(screen["dialogs"], self.first["dialogs"])
         if dialogs:
-            raise StepFailed(f"an unexpected dialog appeared ({dialogs[-1]!r}); privacyguard did not click it")
+            raise StepFailed(_("an unexpected dialog appeared ({text!r}); privacyguard did not click it").format(
+                text=dialogs[-1]))
 
 
 async def run_steps(page: Page, setting: Setting, control: PwLocator, target: str, lang: str,
@@ -237,7 +241,7 @@ async def run_steps(page: Page, setting: Setting, control: PwLocator, target: st
     for index, step in enumerate(steps):
         following = steps[index + 1] if index + 1 < len(steps) else None
         if step.action == "reauthenticate":
-            raise NeedsPerson("the platform asks for the password again; this needs the person")
+            raise NeedsPerson(_("the platform asks for the password again; this needs the person"))
         if step.action == "choose":
             scope: PwLocator | Page = {"control": control, "dialog": page.get_by_role("dialog").last,
                                        "page": page}[step.scope]
@@ -277,12 +281,14 @@ async def change_setting(page: Page, flow: PlatformFlow, setting: Setting, targe
         return ChangeOutcome(before, None, loaded.note or loaded.outcome.value)
     before = await read_setting_on_page(page, setting, loaded, options)
     if not before.ok:
-        return ChangeOutcome(before, None, f"could not read the current value: {before.note or before.status}")
+        return ChangeOutcome(before, None, _("could not read the current value: {problem}").format(
+            problem=before.note or value_label(None, before.status.value)))
     if before.value == target:  # read from a fresh load just now: that is the read-back
         return ChangeOutcome(before, before, loaded=loaded)
     if expect_current is not None and before.value != expect_current:
-        return ChangeOutcome(before, before, f"it is {before.value} now, not {expect_current}: changed since; "
-                             "left alone", conflict=True, loaded=loaded)
+        return ChangeOutcome(before, before, _("it is {now} now, not {then}: changed since; left alone").format(
+            now=value_label(setting.id, before.value), then=value_label(setting.id, expect_current)),
+                             conflict=True, loaded=loaded)
     located = await find_one(page, setting.locators, loaded.lang, options.settle_seconds)
     if located.element is None:
         return ChangeOutcome(before, None, located.note)

@@ -13,6 +13,7 @@ from playwright.async_api import Page
 from privacyguard.catalogue import Locator, PlatformFlow
 from privacyguard.collect.locate import build
 from privacyguard.collect.pagequery import shows_any
+from privacyguard.i18n import _
 from privacyguard.sandbox.fixtures import url_key
 
 
@@ -48,17 +49,17 @@ def _path_matches(url: str, paths: list[str]) -> bool:
 def classify(flow: PlatformFlow, requested: str, final: str, status: int | None) -> tuple[PageOutcome, str | None]:
     """Name what a navigation produced, from the final URL and HTTP status."""
     if _path_matches(final, flow.sign_in.checkpoint_paths):
-        return PageOutcome.CHECKPOINT, "blocked by platform security (checkpoint)"
+        return PageOutcome.CHECKPOINT, _("blocked by platform security (checkpoint)")
     if url_key(final) == url_key(flow.sign_in.url) or _path_matches(final, flow.sign_in.login_wall_paths):
-        return PageOutcome.SIGNED_OUT, "not signed in: the platform showed its sign-in page"
+        return PageOutcome.SIGNED_OUT, _("not signed in: the platform showed its sign-in page")
     if status is not None and status in flow.sign_in.rate_limit_statuses:
-        return PageOutcome.RATE_LIMITED, "temporarily blocked by the platform (too many requests)"
+        return PageOutcome.RATE_LIMITED, _("temporarily blocked by the platform (too many requests)")
     if status in (404, 410):
-        return PageOutcome.MISSING, f"the page answered HTTP {status}"
+        return PageOutcome.MISSING, _("the page answered HTTP {status}").format(status=status)
     if status is not None and status >= 500:
-        return PageOutcome.FAILED, f"the page answered HTTP {status}"
+        return PageOutcome.FAILED, _("the page answered HTTP {status}").format(status=status)
     if url_key(final) != url_key(requested):
-        return PageOutcome.MISSING, f"redirected to {final}"
+        return PageOutcome.MISSING, _("redirected to {url}").format(url=final)
     return PageOutcome.OK, None
 
 
@@ -71,7 +72,7 @@ async def load(page: Page, flow: PlatformFlow, url: str, timeout_ms: float = 30_
         first_line = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         with contextlib.suppress(PlaywrightError):  # leave the error page, or the next goto is interrupted
             await page.goto("about:blank", timeout=timeout_ms)
-        return LoadedPage(PageOutcome.FAILED, url, note=f"navigation failed: {first_line}")
+        return LoadedPage(PageOutcome.FAILED, url, note=_("navigation failed: {problem}").format(problem=first_line))
     # After a redirect the response belongs to the first URL; its status says nothing of the last page.
     status = response.status if response is not None and response.url == page.url else None
     outcome, note = classify(flow, url, page.url, status)
@@ -79,7 +80,7 @@ async def load(page: Page, flow: PlatformFlow, url: str, timeout_ms: float = 30_
     if outcome is PageOutcome.OK:
         lang = (await page.evaluate("document.documentElement.lang || 'en'")).split("-")[0].lower()
         if flow.sign_in.rate_limit_markers and await _shows_any(page, flow.sign_in.rate_limit_markers, lang):
-            outcome, note = PageOutcome.RATE_LIMITED, "temporarily blocked by the platform (it said so on the page)"
+            outcome, note = PageOutcome.RATE_LIMITED, _("temporarily blocked by the platform (it said so on the page)")
     return LoadedPage(outcome, page.url, lang=lang, note=note, status=status,
                       retry_after=_retry_after(response.headers if response else {}))
 
@@ -90,7 +91,7 @@ async def _shows_any(page: Page, markers: list[Locator], lang: str) -> bool:
     if quick is not None:
         return quick
     for spec in markers:
-        for candidate, _ in build(page, spec, lang):
+        for candidate, _desc in build(page, spec, lang):
             if await candidate.count():
                 return True
     return False

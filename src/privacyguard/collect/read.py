@@ -10,6 +10,8 @@ from typing import Any
 from playwright.async_api import Locator as PwLocator
 
 from privacyguard.catalogue import Setting
+from privacyguard.i18n import _
+from privacyguard.labels import value_label
 from privacyguard.snapshot import Evidence, Reading, ReadStatus
 
 CONTROLS_JS = (files("privacyguard.collect") / "js" / "controls.js").read_text(encoding="utf-8")
@@ -96,8 +98,10 @@ def match_value(setting: Setting, raws: list[str], lang: str) -> tuple[ReadStatu
     if len(found) == 1:
         return ReadStatus.READ, found.pop(), shown
     if len(found) > 1:
-        return ReadStatus.AMBIGUOUS, None, f"page shows {shown!r}, which could mean {sorted(found)}"
-    return ReadStatus.UNRECOGNISED, None, f"page shows {shown!r}" if shown else "the control shows nothing"
+        return ReadStatus.AMBIGUOUS, None, _("page shows {text!r}, which could mean {values}").format(
+            text=shown, values=", ".join(value_label(setting.id, v) for v in sorted(found)))
+    return ReadStatus.UNRECOGNISED, None, _("page shows {text!r}").format(text=shown) if shown \
+        else _("the control shows nothing")
 
 
 def interpret_state(state: dict[str, Any]) -> tuple[ReadStatus, list[str], str | None]:
@@ -105,17 +109,18 @@ def interpret_state(state: dict[str, Any]) -> tuple[ReadStatus, list[str], str |
     if state["kind"] == "toggle":
         aria, native = state["aria"], state["native"]
         if aria is not None and native is not None and aria != native:
-            return ReadStatus.AMBIGUOUS, [], f"aria-checked={aria} but the checkbox is checked={native}"
+            return ReadStatus.AMBIGUOUS, [], _("aria-checked={aria} but the checkbox is checked={native}").format(
+                aria=aria, native=native)
         raw = aria if aria is not None else native
         if raw is None:
-            return ReadStatus.UNRECOGNISED, [], "the element is not a switch or checkbox"
+            return ReadStatus.UNRECOGNISED, [], _("the element is not a switch or checkbox")
         return ReadStatus.READ, [raw], None
     if state["kind"] == "radio":
         picked = state["picked"]
         if not picked:
-            return ReadStatus.UNRECOGNISED, [], "no option is selected"
+            return ReadStatus.UNRECOGNISED, [], _("no option is selected")
         if len(picked) > 1:
-            return ReadStatus.AMBIGUOUS, [], f"{len(picked)} options are selected"
+            return ReadStatus.AMBIGUOUS, [], _("{n} options are selected").format(n=len(picked))
         return ReadStatus.READ, [s for s in picked[0] if s], None
     return ReadStatus.READ, [state["text"]], None
 

@@ -22,6 +22,7 @@ from privacyguard.collect import blocking, frames, pagequery
 from privacyguard.collect.browser import BrowserClosed, browser_failure, close_quietly, launch, unless_closed
 from privacyguard.collect.engine import CollectOptions, collect_account
 from privacyguard.errors import KeyringUnavailable
+from privacyguard.i18n import _
 from privacyguard.sandbox.fixtures import load_variant
 from privacyguard.sandbox.server import SandboxAccount, SignInHandler
 from privacyguard.sandbox.signin import SandboxSignIn
@@ -111,9 +112,10 @@ class CollectRun:
             context = await self.new_context(browser)  # a dying (remote) browser fails here: this account only
             result = await self._collect_in(context, flow, target)
             if result.error is not None and result.error.kind == "rate_limited":
-                self.halted.setdefault(target.platform, (
-                    f"not scanned: {flow.name} temporarily blocked privacyguard earlier in this run (account "
-                    f"{target.account}); all work on {flow.name} stopped; try again later"))
+                self.halted.setdefault(target.platform, _(
+                    "not scanned: {platform} temporarily blocked privacyguard earlier in this run (account "
+                    "{account}); all work on {platform} stopped; try again later").format(
+                    platform=flow.name, account=target.account))
             return result
         except Exception as exc:  # one account's crash never stops the others
             return AccountSnapshot(platform=target.platform, account=target.account, sandbox=target.sandbox,

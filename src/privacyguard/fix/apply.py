@@ -25,7 +25,8 @@ from privacyguard.errors import StateNotWritable, UnknownName
 from privacyguard.fix.journal import PENDING, Entry, FixRun, UndoRecord, now, save_run
 from privacyguard.fix.model import Change, Result
 from privacyguard.fix.plan import PlannedChange, title
-from privacyguard.i18n import pick, pick_list
+from privacyguard.i18n import N_, _, pick, pick_list
+from privacyguard.labels import value_label
 from privacyguard.snapshot import AccountError, AccountSnapshot, Reading
 
 
@@ -50,24 +51,31 @@ def change_from_plan(item: PlannedChange, result: Result, reason: str | None = N
                   result=result, reason=reason, url=item.url, steps=item.steps if manual else [])
 
 
+def browser_failed(exc: BaseException) -> str:
+    return _("the browser failed: {problem}").format(problem=browser_failure(exc))
+
+
 def explain_outcome(outcome: ChangeOutcome, target: str) -> tuple[Result, str | None]:
     """The result of a change attempt, decided by the read-back alone, and the reason if it fell short."""
     if outcome.verified(target):
         already = outcome.before.ok and outcome.before.value == target
-        return (Result.UNCHANGED, "already had this value") if already else (Result.APPLIED, None)
+        return (Result.UNCHANGED, _("already had this value")) if already else (Result.APPLIED, None)
     parts = [outcome.error] if outcome.error else []
-    parts += [f"the page said {message!r}" for message in outcome.page_messages]
+    parts += [_("the page said {message!r}").format(message=message) for message in outcome.page_messages]
     after = outcome.after
     if after is None:
         if not parts:
-            parts.append("the value could not be read back")
+            parts.append(_("the value could not be read back"))
     elif after.ok:
+        shown = value_label(after.setting, after.value)
         if not parts:
-            parts.append(f"the page accepted the change but still shows {after.value} when loaded again")
+            parts.append(_("the page accepted the change but still shows {value} when loaded again").format(
+                value=shown))
         else:
-            parts.append(f"read back: {after.value}")
+            parts.append(_("read back: {value}").format(value=shown))
     else:
-        parts.append(f"could not read the value back ({after.note or after.status.value})")
+        parts.append(_("could not read the value back ({problem})").format(
+            problem=after.note or value_label(None, after.status.value)))
     if outcome.conflict:
         return Result.SKIPPED, "; ".join(parts)
     if outcome.needs_person:
@@ -140,11 +148,11 @@ class _Account:
             self.context = await self.run.new_context(self.browser)
             snapshot = await self.run.open_account(self.context, self.target, first_page)
             if snapshot.error is not None:
-                self.error = f"could not open the account: {snapshot.error.message}"
+                self.error = _("could not open the account: {problem}").format(problem=snapshot.error.message)
             elif opened:
                 self.page = opened[0]
         except Exception as exc:  # one account's crash never stops the others
-            self.error = f"could not open the account: {browser_failure(exc)}"
+            self.error = _("could not open the account: {problem}").format(problem=browser_failure(exc))
         return self.page
 
     async def close(self) -> None:
@@ -160,8 +168,9 @@ def _groups(targets: list[Target]) -> list[Target]:
     return list(dict.fromkeys(targets))
 
 
-# The reason of every change left alone after the person quit (shown as one line, not one per change).
-QUIT_REASON = "quit before this one"
+# The reason of every change left alone after the person quit (shown as one line, not one per change);
+# kept in the run's language, as every reason is: compare with _(QUIT_REASON).
+QUIT_REASON = N_("quit before this one")
 
 
 class Fixer:
@@ -239,19 +248,19 @@ class Fixer:
         try:
             for item in items:
                 if self.quit:
-                    changes.append(self._emit(item, change_from_plan(item, Result.SKIPPED, QUIT_REASON)))
+                    changes.append(self._emit(item, change_from_plan(item, Result.SKIPPED, _(QUIT_REASON))))
                     continue
                 decision = await self._ask(item)
                 if decision is Decision.QUIT:
                     self.quit = True
-                    changes.append(self._emit(item, change_from_plan(item, Result.SKIPPED, QUIT_REASON)))
+                    changes.append(self._emit(item, change_from_plan(item, Result.SKIPPED, _(QUIT_REASON))))
                     continue
                 if not item.automatable:
-                    reason = "privacyguard cannot change this setting; the steps and link are for you"
+                    reason = _("privacyguard cannot change this setting; the steps and link are for you")
                     changes.append(self._emit(item, change_from_plan(item, Result.MANUAL, reason)))
                     continue
                 if decision is Decision.SKIP:
-                    changes.append(self._emit(item, change_from_plan(item, Result.SKIPPED, "you chose to skip it")))
+                    changes.append(self._emit(item, change_from_plan(item, Result.SKIPPED, _("you chose to skip it"))))
                     continue
                 changes.append(self._emit(item, await self._change(account, flow, item)))
         finally:
@@ -263,7 +272,7 @@ class Fixer:
             return await unless_closed(getattr(account, "browser", None), self._change_in(account, flow, item))
         except BrowserClosed as exc:
             account.loaded = None
-            return change_from_plan(item, Result.FAILED, f"the browser failed: {exc}")
+            return change_from_plan(item, Result.FAILED, browser_failed(exc))
 
     async def _change_in(self, account: _Account, flow: PlatformFlow, item: PlannedChange) -> Change:
         page = await account.open(item.setting.url)
@@ -277,7 +286,7 @@ class Fixer:
             raise
         except Exception as exc:
             account.loaded = None
-            return change_from_plan(item, Result.FAILED, f"the browser failed: {browser_failure(exc)}")
+            return change_from_plan(item, Result.FAILED, browser_failed(exc))
         account.loaded = outcome.loaded
         result, reason = explain_outcome(outcome, item.value)
         before = outcome.before.value if outcome.before.ok else None
@@ -328,7 +337,7 @@ class Undoer:
         except BrowserClosed as exc:
             account.loaded = None
             return Change(platform=entry.platform, account=entry.account, setting=entry.setting, target=entry.before
-                          or "", before=None, result=Result.FAILED, reason=f"the browser failed: {exc}")
+                          or "", before=None, result=Result.FAILED, reason=browser_failed(exc))
 
     async def _restore_in(self, account: _Account, entry: Entry) -> Change:
         assert entry.before is not None
@@ -339,12 +348,14 @@ class Undoer:
             setting = catalogue.setting(entry.setting)
         except UnknownName:
             return Change(**base, before=None, result=Result.FAILED,
-                          reason="this setting is no longer in the catalogue")
+                          reason=_("this setting is no longer in the catalogue"))
         base |= {"title": pick(setting.title), "url": setting.url}
         if not setting.can_set(entry.before):
             return Change(**base, before=None, result=Result.MANUAL, steps=pick_list(setting.manual_steps),
-                          reason=f"privacyguard cannot set it back to {entry.before} (the flow can only set "
-                                 f"{', '.join(setting.change_targets or [])}); that is for you to do")
+                          reason=_("privacyguard cannot set it back to {value} (the flow can only set {targets}); "
+                                   "that is for you to do").format(
+                              value=value_label(setting.id, entry.before),
+                              targets=", ".join(value_label(setting.id, v) for v in setting.change_targets or [])))
         page = await account.open(setting.url)
         if page is None:
             return Change(**base, before=None, result=Result.FAILED, reason=account.error)
@@ -353,14 +364,14 @@ class Undoer:
                                            account.options, expect_current=entry.left_at, current=account.loaded)
         except Exception as exc:
             account.loaded = None
-            return Change(**base, before=None, result=Result.FAILED,
-                          reason=f"the browser failed: {browser_failure(exc)}")
+            return Change(**base, before=None, result=Result.FAILED, reason=browser_failed(exc))
         account.loaded = outcome.loaded
         result, reason = explain_outcome(outcome, entry.before)
         if result is Result.UNCHANGED and entry.possibly_changed:
-            reason = "the interrupted change had not reached the platform: it still has its value from before"
+            reason = _("the interrupted change had not reached the platform: it still has its value from before")
         if result is Result.MANUAL:
-            reason = f"{reason}; set it back to {entry.before} yourself"
+            reason = _("{reason}; set it back to {value} yourself").format(reason=reason,
+                                                                          value=value_label(setting.id, entry.before))
         return Change(**base, before=outcome.before.value if outcome.before.ok else None,
                       after=outcome.after.value if outcome.after is not None and outcome.after.ok else None,
                       result=result, reason=reason)

@@ -123,7 +123,7 @@ def save_run(run: FixRun) -> Path:
     """Write a run atomically and durably (fsync): readers see the old file or the new one."""
     path = run_path(run.run_id)
     data = json.dumps(run.model_dump(mode="json"), indent=2, ensure_ascii=False)
-    return write_state(path, data, "the fix journal")
+    return write_state(path, data, _("the fix journal"))
 
 
 def load_run(path: Path) -> FixRun:

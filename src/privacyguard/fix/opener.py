@@ -18,6 +18,7 @@ from playwright.async_api import async_playwright
 from privacyguard.catalogue import load_catalogue
 from privacyguard.collect.browser import launch
 from privacyguard.fix.plan import PlannedChange
+from privacyguard.i18n import _
 from privacyguard.sandbox.fixtures import load_variant
 from privacyguard.sandbox.server import SandboxAccount
 
@@ -53,12 +54,14 @@ def open_page(item: PlannedChange) -> str:
     """Open the page; returns a note for the report (never raises)."""
     if item.target.sandbox is None:
         opened = webbrowser.open(item.url)
-        return "opened in your browser" if opened else f"no browser could be opened; open {item.url} yourself"
+        return _("opened in your browser") if opened else _("no browser could be opened; open {url} yourself").format(
+            url=item.url)
     if not _has_display():
-        return "no display for a browser window (simulated account); the link is above"
-    print(f"Opening {item.url} (simulated) in a browser window; close it when you are done.", file=sys.stderr)
+        return _("no display for a browser window (simulated account); the link is above")
+    print(_("Opening {url} (simulated) in a browser window; close it when you are done.").format(url=item.url),
+          file=sys.stderr)
     try:
         asyncio.run(_sandbox_window(item))
     except Exception as exc:
-        return f"could not open a browser window ({type(exc).__name__})"
-    return "opened in a browser window (simulated account)"
+        return _("could not open a browser window ({error})").format(error=type(exc).__name__)
+    return _("opened in a browser window (simulated account)")

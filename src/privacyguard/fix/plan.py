@@ -124,9 +124,11 @@ def check_only(only: list[str], platforms: list[str], catalogue: Catalogue, rule
     for setting_id in only:
         setting = catalogue.setting(setting_id)  # UnknownName (exit 3) with "did you mean"
         if platforms and setting.platform not in platforms:
-            raise BadInput(f"--only {setting_id}: not a setting of the chosen platform(s) {', '.join(platforms)}")
+            raise BadInput(_("--only {id}: not a setting of the chosen platform(s) {platforms}").format(
+                id=setting_id, platforms=", ".join(platforms)))
         if setting_id not in rules:
-            raise BadInput(f"--only {setting_id}: the policy has no rule for it, so there is nothing to fix")
+            raise BadInput(_("--only {id}: the policy has no rule for it, so there is nothing to fix").format(
+                id=setting_id))
     return only
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from rich.console import Console, Group, RenderableType
 from rich.text import Text
 
-from privacyguard.errors import BadInput
+from privacyguard.errors import BadInput, unknown_format
 from privacyguard.fix.apply import QUIT_REASON
 from privacyguard.fix.model import Change, Result, RunReport
 from privacyguard.fix.plan import PlannedChange, title
@@ -80,12 +80,13 @@ def result_line(change: Change) -> Text:
 
 def is_quit(change: Change) -> bool:
     """Left alone because the person quit before it came up (summed up in one line)."""
-    return change.result is Result.SKIPPED and change.reason == QUIT_REASON
+    return change.result is Result.SKIPPED and change.reason in (QUIT_REASON, _(QUIT_REASON))
 
 
 def quit_line(count: int) -> Text:
-    return Text("· " + ngettext("{n} other change not asked about: you quit (run fix again to see it)",
-                                "{n} other changes not asked about: you quit (run fix again to see them)",
+    # The change q was pressed on is counted too: it is left alone like the ones never asked about.
+    return Text("· " + ngettext("{n} change left alone: you quit (run fix again to see it)",
+                                "{n} changes left alone: you quit (run fix again to see them)",
                                 count).format(n=count), style="dim")
 
 
@@ -149,4 +150,4 @@ def render(run: RunReport, fmt: str) -> str:
         return render_json(run)
     if fmt == "table":
         return render_table(run)
-    raise BadInput(f"unknown format {fmt!r}; choose one of: table, json")
+    raise BadInput(unknown_format(fmt, ["table", "json"]))

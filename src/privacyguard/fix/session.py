@@ -40,6 +40,7 @@ from privacyguard.fix.journal import (
 )
 from privacyguard.fix.model import Change, Mode, Result, RunReport, fix_exit_code, summarise, undo_exit_code
 from privacyguard.fix.plan import PlannedChange, check_only, plan
+from privacyguard.i18n import _
 from privacyguard.policy import load_policy
 from privacyguard.snapshot import Snapshot
 
@@ -79,7 +80,7 @@ def fix(platforms: list[str], sandbox: str | None = None, accounts: list[str] | 
         check_only(only, sorted({t.platform for t in targets}), catalogue, list(resolved.rules))
         resolved = resolved.model_copy(update={"rules": {k: v for k, v in resolved.rules.items() if k in only}})
     if mode == "apply":  # no change is made that the journal could not record for undo
-        require_writable(journal_dir(), "the fix journal (what undo restores)", "nothing was changed")
+        require_writable(journal_dir(), _("the fix journal (what undo restores)"), _("nothing was changed"))
     run = api.collect_run(catalogue, CollectOptions(only=only), concurrency, on_progress)
 
     async def session() -> tuple[Snapshot, Report, list[PlannedChange], list[Change], FixRun | None]:
@@ -121,7 +122,8 @@ def _check_accounts(names: list[str]) -> None:
     known = set(known_accounts()) | {a.name for a in list_accounts()}
     for name in names:
         if name not in known:
-            raise UnknownName(f"no fix was ever recorded for account {name!r}{suggest(name, sorted(known))}")
+            raise UnknownName(_("no fix was ever recorded for account {name!r}{hint}").format(
+                name=name, hint=suggest(name, sorted(known))))
 
 
 def undo(accounts: list[str] | None = None, dry_run: bool = False, on_change: OnChange | None = None,
@@ -138,7 +140,7 @@ def undo(accounts: list[str] | None = None, dry_run: bool = False, on_change: On
                           or "", result=Result.PLANNED) for e in entries]
         return RunReport(command="undo", mode="dry_run", policy=journal.policy, run_id=journal.run_id,
                          changes=changes, summary=summarise(changes), exit_code=0)
-    require_writable(journal_dir(), "the fix journal (what undo records)", "nothing was restored")
+    require_writable(journal_dir(), _("the fix journal (what undo records)"), _("nothing was restored"))
     collect = run or api.collect_run(load_catalogue(), CollectOptions(), concurrency)
 
     async def session() -> list[Change]:

@@ -56,8 +56,8 @@ class HistoryDamaged(HistoryError):
 
     def __init__(self, path: Path, detail: str) -> None:
         self.path, self.detail = path, detail
-        super().__init__(f"{path}: the history database is damaged ({detail}); move it aside "
-                         "(`privacyguard sweep` does that itself and starts a new history)")
+        super().__init__(_("{path}: the history database is damaged ({detail}); move it aside (`privacyguard sweep` "
+                           "does that itself and starts a new history)").format(path=path, detail=detail))
 
 
 # SQLite's primary result codes that mean the disk or the file system refused, not a damaged file:
@@ -100,7 +100,7 @@ def _unwritable(path: Path) -> str | None:
     except OSError as exc:
         return reason(exc)
     if path.exists() and not os.access(path, os.W_OK):
-        return "the file is read-only"
+        return _("the file is read-only")
     return None
 
 
@@ -123,8 +123,8 @@ def _reading(method: Callable[..., T]) -> Callable[..., T]:
             refused = cannot_write(self.path, exc) if isinstance(exc, sqlite3.Error) else None
             if refused is not None:
                 raise refused from None
-            raise HistoryDamaged(self.path, f"a stored sweep cannot be read: {type(exc).__name__}: "
-                                            f"{_first(exc)}") from None
+            raise HistoryDamaged(self.path, _("a stored sweep cannot be read: {error}").format(
+                error=f"{type(exc).__name__}: {_first(exc)}")) from None
 
     return read
 
@@ -149,7 +149,8 @@ class History:
             private_dir(self.path.parent)
         self.unwritable = _unwritable(self.path)
         if self.unwritable and not self.path.exists():
-            raise StateNotWritable(f"cannot create the history database {self.path}: {self.unwritable}")
+            raise StateNotWritable(_("cannot create the history database {path}: {reason}").format(
+                path=self.path, reason=self.unwritable))
         try:
             if self.unwritable:  # read what is there, touch nothing (not even -wal/-shm files)
                 self.read_only = True
@@ -175,24 +176,28 @@ class History:
             raise HistoryDamaged(self.path, "quick_check: " + "; ".join(check)[:200])
         if found > SCHEMA_VERSION:
             self.db.close()
-            raise HistoryError(f"{self.path}: written by a newer privacyguard (schema {found}; this one knows up to "
-                               f"{SCHEMA_VERSION}); upgrade privacyguard")
+            raise HistoryError(_("{path}: written by a newer privacyguard (schema {found}; this one knows up to "
+                                 "{known}); upgrade privacyguard").format(path=self.path, found=found,
+                                                                          known=SCHEMA_VERSION))
         if self.read_only:
             if found < SCHEMA_VERSION:
                 self.db.close()
-                raise StateNotWritable(f"cannot upgrade the history database {self.path}: {self.unwritable}")
+                raise StateNotWritable(_("cannot upgrade the history database {path}: {reason}").format(
+                    path=self.path, reason=self.unwritable))
             self.migrated = []
             return
         try:
             self.migrated = migrate(self.db)
         except sqlite3.DatabaseError as exc:
             self.db.close()
-            raise HistoryError(f"{self.path}: cannot upgrade the history database ({exc})") from None
+            raise HistoryError(_("{path}: cannot upgrade the history database ({problem})").format(
+                path=self.path, problem=exc)) from None
 
     def require_writable(self) -> None:
         """Fail before the long part of a sweep when its result could not be stored."""
         if self.read_only:
-            raise StateNotWritable(f"cannot record sweeps in {self.path}: {self.unwritable}")
+            raise StateNotWritable(_("cannot record sweeps in {path}: {reason}").format(path=self.path,
+                                                                                      reason=self.unwritable))
 
     def close(self) -> None:
         self.db.close()
@@ -270,8 +275,8 @@ class History:
                               "summary_json FROM sweeps WHERE id = ?", (sweep_id,)).fetchone()
         if row is None:
             last = self.db.execute("SELECT max(id) FROM sweeps").fetchone()[0]
-            hint = f"; the last sweep is #{last}" if last else "; there are no sweeps yet"
-            raise HistoryError(f"no sweep #{sweep_id} in {self.path}{hint}")
+            hint = _("; the last sweep is #{id}").format(id=last) if last else _("; there are no sweeps yet")
+            raise HistoryError(_("no sweep #{id} in {path}{hint}").format(id=sweep_id, path=self.path, hint=hint))
         runs = [self._run(r) for r in self.db.execute(
             f"SELECT {self._RUN_COLUMNS} FROM account_runs WHERE sweep_id = ? ORDER BY platform, account", (sweep_id,))]
         alerts = [AlertOutcome(target=t, ok=bool(ok), attempts=n, error=e, sent_at=datetime.fromisoformat(s))

@@ -17,6 +17,8 @@ from privacyguard.catalogue import Catalogue, load_catalogue
 from privacyguard.collect.engine import CollectOptions, PageHook
 from privacyguard.collect.pages import LoadedPage
 from privacyguard.errors import BadInput
+from privacyguard.files import not_a_folder
+from privacyguard.i18n import _
 from privacyguard.record.suggest import CANDIDATES_JS, Candidate, rank
 from privacyguard.sandbox.fixtures import list_variants
 from privacyguard.sandbox.truth import judge, read_truth, truth_path
@@ -63,17 +65,21 @@ def chosen_variants(fixtures: Path, variant: str | None, platforms: list[str],
                     catalogue: Catalogue) -> list[tuple[str, str]]:
     """(platform, variant) pairs to check; bad input when there is nothing, or a name is unknown."""
     if not fixtures.is_dir():
-        raise BadInput(f"--fixtures {fixtures}: not a folder")
+        raise BadInput(not_a_folder("--fixtures", fixtures))
     for platform in platforms:
         catalogue.platform(platform)
     found = list_variants(fixtures)
     pairs = [(p, v) for p, names in found.items() if p in catalogue.flows and (not platforms or p in platforms)
              for v in names if variant is None or v == variant]
     if not pairs:
-        what = f"variant {variant!r}" if variant else "no variant"
-        raise BadInput(f"--fixtures {fixtures}: {what} found"
-                       + (f" for {', '.join(platforms)}" if platforms else "")
-                       + (f"; there: {', '.join(f'{p}/{v}' for p, vs in found.items() for v in vs)}" if found else ""))
+        message = (_("--fixtures {folder}: variant {name!r} not found") if variant
+                   else _("--fixtures {folder}: no variant found")).format(folder=fixtures, name=variant)
+        if platforms:
+            message += _(" for {platforms}").format(platforms=", ".join(platforms))
+        if found:
+            message += _("; there: {variants}").format(variants=", ".join(f"{p}/{v}" for p, vs in found.items()
+                                                                        for v in vs))
+        raise BadInput(message)
     return pairs
 
 

@@ -29,6 +29,8 @@ from playwright.async_api import Page
 from privacyguard.catalogue import PlatformFlow
 from privacyguard.collect.pages import LoadedPage
 from privacyguard.errors import BadInput, PrivacyGuardError
+from privacyguard.files import not_a_folder
+from privacyguard.i18n import _
 from privacyguard.record.scrub import PersonalData, find_leaks, scrub_text
 from privacyguard.sandbox.truth import ABSENT, TRUTH_FILE
 from privacyguard.snapshot import AccountSnapshot, Reading
@@ -67,8 +69,8 @@ class Recorder:
         scrubbed = scrub_text(captured["html"], self.person)
         leaks = find_leaks(scrubbed.html, self.person)
         if leaks:
-            raise PersonalDataLeft(f"{_short(loaded.url)}: still holds the account's {', '.join(leaks)} after "
-                                   "scrubbing; nothing was written")
+            raise PersonalDataLeft(_("{page}: still holds the account's {what} after scrubbing; nothing was "
+                                     "written").format(page=_short(loaded.url), what=", ".join(leaks)))
         removed = Counter({k: int(v) for k, v in captured["removed"].items()}) + scrubbed.replaced
         self.pages.append(RecordedPage(requested=loaded.url, served=_scrub_url(captured["url"], self.person),
                                        lang=(captured["lang"] or loaded.lang).split("-")[0].lower() or "en",
@@ -79,6 +81,10 @@ class Recorder:
         for page in self.pages:
             total += page.removed
         return total
+
+
+def already_there(folder: Path) -> str:
+    return _("{folder}: already exists; choose another --name or remove it").format(folder=folder)
 
 
 def _short(url: str) -> str:
@@ -126,7 +132,7 @@ def write_variant(out: Path, flow: PlatformFlow, name: str, recorder: Recorder, 
     """
     folder = out / flow.platform / name
     if folder.exists():
-        raise BadInput(f"{folder}: already exists; choose another --name or remove it")
+        raise BadInput(already_there(folder))
     truth: dict[str, str] = {s.id: ABSENT for s in flow.settings}
     for page in recorder.pages:
         for sid, reading in page.readings.items():
@@ -152,7 +158,8 @@ def write_variant(out: Path, flow: PlatformFlow, name: str, recorder: Recorder, 
     for check in (yaml.safe_dump(spec, allow_unicode=True), yaml.safe_dump(truth)):
         leaks = find_leaks(check, recorder.person)
         if leaks:
-            raise PersonalDataLeft(f"the variant's description still holds the account's {', '.join(leaks)}")
+            raise PersonalDataLeft(_("the variant's description still holds the account's {what}").format(
+                what=", ".join(leaks)))
     out.mkdir(parents=True, exist_ok=True)
     (out / flow.platform).mkdir(exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{name}.", dir=out / flow.platform))
@@ -216,21 +223,21 @@ def record(platform: str, out: Path, *, sandbox: str | None = None, account: str
     from privacyguard.sandbox.fixtures import load_variant
 
     if (sandbox is None) == (account is None):
-        raise BadInput("give either --account NAME or --sandbox VARIANT")
+        raise BadInput(_("give either --account NAME or --sandbox VARIANT"))
     catalogue = load_catalogue()
     flow = catalogue.platform(platform)
     only = list(only or [])
     for setting_id in only:
         if catalogue.setting(setting_id).platform != platform:
-            raise BadInput(f"--only {setting_id}: not a {flow.name} setting")
+            raise BadInput(_("--only {id}: not a {platform} setting").format(id=setting_id, platform=flow.name))
     if out.exists() and not out.is_dir():
-        raise BadInput(f"--out {out}: not a folder")
+        raise BadInput(not_a_folder("--out", out))
     today = today or dt.date.today()
     name = name or f"recorded-{sandbox or account}-{today.isoformat()}"
     if not _VARIANT_NAME.match(name):
-        raise BadInput(f"--name {name!r}: a variant name is letters, digits, '.', '_' and '-' only")
+        raise BadInput(_("--name {name!r}: a variant name is letters, digits, '.', '_' and '-' only").format(name=name))
     if (out / platform / name).exists():
-        raise BadInput(f"{out / platform / name}: already exists; choose another --name or remove it")
+        raise BadInput(already_there(out / platform / name))
     extra = tuple(v for v in (redact or []) if v.strip())
     if sandbox is not None:
         targets = api.sandbox_targets([platform], sandbox, catalogue, fixtures)
@@ -239,7 +246,8 @@ def record(platform: str, out: Path, *, sandbox: str | None = None, account: str
     else:
         registered = get_account(account or "")
         if registered.platform != platform:
-            raise BadInput(f"--account {account}: a {registered.platform} account, not {flow.name}")
+            raise BadInput(_("--account {name}: a {platform} account, not {wanted}").format(
+                name=account, platform=registered.platform, wanted=flow.name))
         targets = [registered.target()]
         username = registered.username or ""
         base = PersonalData(usernames=(username,) if username and "@" not in username else (),

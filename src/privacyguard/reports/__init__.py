@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from privacyguard.errors import BadInput
+from privacyguard.errors import BadInput, unknown_format
 from privacyguard.findings import Report
 from privacyguard.i18n import use_lang
 from privacyguard.reports.context import SweepView
@@ -41,7 +41,7 @@ def render(report: Report, fmt: str, sweep: SweepView | None = None, *, warn_fai
     try:
         renderer = FORMATS[fmt]
     except KeyError:
-        raise BadInput(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}") from None
+        raise BadInput(unknown_format(fmt, FORMATS)) from None
     with use_lang(report.tool.get("lang")):  # every word of the report in the report's language
         if fmt == "junit":
             return render_junit(report, sweep=sweep, warn_fails=warn_fails)

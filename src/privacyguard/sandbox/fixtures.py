@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from privacyguard.catalogue import suggest
 from privacyguard.errors import BadInput, FixtureError, UnknownName
-from privacyguard.i18n import _ as gettext
+from privacyguard.i18n import N_, _
 from privacyguard.resources import fixtures_dir
 from privacyguard.yamlfile import load_model
 
@@ -30,15 +30,15 @@ SHARED_DIR = "_shared"
 VARIANT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 
 
-def check_variant_name(name: str, what: str = "sandbox variant") -> str:
+def check_variant_name(name: str, what: str = N_("sandbox variant")) -> str:
     """A variant (or platform) name is a plain folder name: never a path, so never leaves the fixtures root.
 
     The one check for every way a name comes in: --sandbox, `accounts add --sandbox`, the
     roster's sandbox column, the account registry and a variant's own `extends`.
     """
     if not isinstance(name, str) or not VARIANT_NAME.match(name):
-        raise BadInput(f"{what} name {str(name)[:80]!r}: use letters, digits, '_' or '-' (max 64), "
-                       "not a path")
+        raise BadInput(_("{what} name {name!r}: use letters, digits, '_' or '-' (max 64), not a path").format(
+            what=_(what), name=str(name)[:80]))
     return name
 
 
@@ -162,7 +162,7 @@ class Variant:
                 self.pages.update({url_key(page.url): page for page in spec.pages})
                 self.redirects.update({url_key(r.from_): r.to for r in spec.redirects})
             except ValueError as exc:
-                raise FixtureError(folder / "variant.yaml", None, gettext("a page URL is not valid: {problem}").format(
+                raise FixtureError(folder / "variant.yaml", None, _("a page URL is not valid: {problem}").format(
                     problem=exc)) from None
             _merge(behaviour, spec.behaviour)
         try:
@@ -182,7 +182,7 @@ class Variant:
     def _apply_parts(self, root: Path, chain: list[tuple[Path, VariantSpec]]) -> list[Path]:
         """Shared parts first (a variant's own state, strings and pages override them); their folders."""
         hosts: dict[str, str] = {}
-        for _, spec in reversed(chain):
+        for _path, spec in reversed(chain):
             hosts.update({ref.part: ref.host for ref in spec.parts})
         folders = []
         for name, host in hosts.items():
@@ -265,7 +265,7 @@ _CACHE: dict[tuple[Path, str, str], Variant] = {}
 
 def load_variant(platform: str, name: str, root: Path | None = None) -> Variant:
     """Load a variant and everything it extends (cached per fixtures root)."""
-    check_variant_name(platform, "platform")
+    check_variant_name(platform, N_("platform"))
     check_variant_name(name)
     base = (root or fixtures_dir()).resolve()
     cache_key = (base, platform, name)
@@ -279,20 +279,20 @@ def load_variant(platform: str, name: str, root: Path | None = None) -> Variant:
         if not spec_file.is_file():
             known = list_variants(base).get(platform, [])
             if chain:  # named by the `extends` of the variant before: that file is what to mend
-                raise FixtureError(chain[-1][0] / "variant.yaml", None, f"extends: no variant {current!r} for "
-                                   f"{platform}{suggest(current, known)}; known: {', '.join(known) or 'none'}")
-            raise UnknownName(
-                f"no sandbox variant {current!r} for {platform} under {base}{suggest(current, known)}; "
-                f"known: {', '.join(known) or 'none'}"
-            )
+                raise FixtureError(chain[-1][0] / "variant.yaml", None, _(
+                    "extends: no variant {name!r} for {platform}{hint}; known: {known}").format(
+                    name=current, platform=platform, hint=suggest(current, known), known=", ".join(known) or _("none")))
+            raise UnknownName(_("no sandbox variant {name!r} for {platform} under {folder}{hint}; known: {known}")
+                              .format(name=current, platform=platform, folder=base, hint=suggest(current, known),
+                                      known=", ".join(known) or _("none")))
         if any(f == folder for f, _ in chain) or len(chain) > 8:
-            raise FixtureError(spec_file, None, "variant 'extends' chain loops")
+            raise FixtureError(spec_file, None, _("variant 'extends' chain loops"))
         spec = load_model(spec_file, VariantSpec, FixtureError)
         chain.append((folder, spec))
         current = spec.extends
         if current is not None and not VARIANT_NAME.match(current):
-            raise FixtureError(spec_file, None, f"extends: {current[:80]!r} is not a variant name "
-                               "(letters, digits, '_' or '-'; not a path)")
+            raise FixtureError(spec_file, None, _("extends: {name!r} is not a variant name (letters, digits, '_' or "
+                                                  "'-'; not a path)").format(name=current[:80]))
     variant = Variant(platform, name, base, chain)
     _CACHE[cache_key] = variant
     return variant

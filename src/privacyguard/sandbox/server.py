@@ -25,6 +25,7 @@ from privacyguard.catalogue import PlatformFlow
 from privacyguard.errors import FixtureError
 from privacyguard.files import write_state
 from privacyguard.home import sandbox_state_dir
+from privacyguard.i18n import _
 from privacyguard.loaders import load_json
 from privacyguard.resources import fixtures_dir
 from privacyguard.sandbox import behaviour, weight
@@ -93,14 +94,14 @@ class SandboxAccount:
         if path.exists():
             saved = load_json(path, FixtureError)
             if not isinstance(saved, dict):
-                raise FixtureError(path, None, "damaged sandbox state (not a JSON object); "
-                                   "`privacyguard sandbox reset` starts afresh")
+                raise FixtureError(path, None, _("damaged sandbox state (not a JSON object); "
+                                                 "`privacyguard sandbox reset` starts afresh"))
             state.update(saved)
         return state
 
     def save_state(self, platform: str) -> None:
         write_state(self._state_path(platform), json.dumps(self.state[platform], indent=1, sort_keys=True),
-                    "the simulated platform's state")
+                    _("the simulated platform's state"))
 
     # --- browser wiring ----------------------------------------------------------------------
     async def attach(self, context: BrowserContext) -> None:

@@ -28,6 +28,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from privacyguard.errors import FixtureError
 from privacyguard.files import write_state
+from privacyguard.i18n import _
 from privacyguard.loaders import load_json
 from privacyguard.sandbox.fixtures import PageSpec, Variant, url_key
 from privacyguard.sandbox.server import SandboxAccount, request_cookie, state_file
@@ -113,8 +114,8 @@ class SandboxSignIn:
             return set()
         stored = load_json(path, FixtureError)
         if not isinstance(stored, list) or not all(isinstance(item, str) for item in stored):
-            raise FixtureError(path, None, "damaged sandbox sessions (not a list of strings); "
-                               "`privacyguard sandbox reset` starts afresh")
+            raise FixtureError(path, None, _("damaged sandbox sessions (not a list of strings); "
+                                             "`privacyguard sandbox reset` starts afresh"))
         return set(stored)
 
     def _issue(self, sandbox: SandboxAccount, platform: str) -> list[dict[str, Any]]:
@@ -122,7 +123,7 @@ class SandboxSignIn:
         digest = _hash(token)
         self._issued.setdefault(platform, set()).add(digest)
         write_state(self._store(sandbox, platform), json.dumps(sorted(self._stored(sandbox, platform) | {digest})),
-                    "the simulated sign-in sessions")
+                    _("the simulated sign-in sessions"))
         sandbox.events.append((platform, "signed_in"))
         flow = sandbox.flows[platform]
         domain = "." + ".".join(flow.hosts[0].split(".")[-2:])

@@ -38,7 +38,8 @@ def detect_backend() -> str:
     forced = os.environ.get("PRIVACYGUARD_SCHEDULER")
     if forced:
         if forced not in BACKENDS:
-            raise BadInput(f"PRIVACYGUARD_SCHEDULER={forced!r}: use one of {', '.join(BACKENDS)}")
+            raise BadInput(_("PRIVACYGUARD_SCHEDULER={name!r}: use one of {names}").format(
+                name=forced, names=", ".join(BACKENDS)))
         return forced
     if sys.platform == "darwin":
         return "launchd"

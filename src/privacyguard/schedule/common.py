@@ -7,6 +7,7 @@ import subprocess
 from pathlib import Path
 
 from privacyguard.errors import ScheduleError
+from privacyguard.i18n import _
 
 
 def run(argv: list[str], input_text: str | None = None, check: bool = True) -> subprocess.CompletedProcess[str]:
@@ -16,12 +17,13 @@ def run(argv: list[str], input_text: str | None = None, check: bool = True) -> s
     except FileNotFoundError:
         if not check:
             return subprocess.CompletedProcess(argv, 127, "", f"{argv[0]}: not found")
-        raise ScheduleError(f"{argv[0]} not found: this system's scheduler is not available") from None
+        raise ScheduleError(_("{command} not found: this system's scheduler is not available").format(
+            command=argv[0])) from None
     except subprocess.TimeoutExpired:
-        raise ScheduleError(f"{' '.join(argv[:3])} did not answer within 60 s") from None
+        raise ScheduleError(_("{command} did not answer within 60 s").format(command=" ".join(argv[:3]))) from None
     if check and result.returncode != 0:
         detail = (result.stderr or result.stdout).strip().splitlines()
-        raise ScheduleError(f"{' '.join(argv)} failed (exit {result.returncode})"
+        raise ScheduleError(_("{command} failed (exit {code})").format(command=" ".join(argv), code=result.returncode)
                             + (f": {detail[0]}" if detail else ""))
     return result
 

@@ -7,6 +7,7 @@ import shlex
 from typing import Any
 
 from privacyguard.errors import ScheduleError
+from privacyguard.i18n import _
 from privacyguard.schedule.common import run
 from privacyguard.schedule.job import MARKER, Job
 
@@ -29,11 +30,11 @@ def render(job: Job) -> str:
 def read() -> list[str]:
     result = run([*crontab(), "-l"], check=False)
     if result.returncode == 127:
-        raise ScheduleError("no `crontab` command: install cron (e.g. apt-get install cron) for scheduled sweeps")
+        raise ScheduleError(_("no `crontab` command: install cron (e.g. apt-get install cron) for scheduled sweeps"))
     if result.returncode != 0:
         if "no crontab" in (result.stderr or "").lower():
             return []
-        raise ScheduleError(f"crontab -l failed: {(result.stderr or '').strip()}")
+        raise ScheduleError(_("crontab -l failed: {problem}").format(problem=(result.stderr or "").strip()))
     return result.stdout.splitlines()
 
 

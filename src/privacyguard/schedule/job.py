@@ -13,6 +13,7 @@ import platformdirs
 
 from privacyguard.errors import BadInput
 from privacyguard.home import ENV_HOME, privacyguard_home
+from privacyguard.i18n import _
 
 DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 DAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
@@ -23,14 +24,14 @@ def parse_day(text: str) -> str:
     key = text.strip().lower()[:3]
     if key not in DAYS or (len(text.strip()) > 3 and not DAY_NAMES[DAYS.index(key)].lower().startswith(
             text.strip().lower())):
-        raise BadInput(f"--weekly {text!r}: use a day of the week: {', '.join(DAYS)}")
+        raise BadInput(_("--weekly {text!r}: use a day of the week: {days}").format(text=text, days=", ".join(DAYS)))
     return key
 
 
 def parse_time(text: str) -> tuple[int, int]:
     match = re.fullmatch(r"(\d{1,2}):(\d{2})", text.strip())
     if not match or int(match.group(1)) > 23 or int(match.group(2)) > 59:
-        raise BadInput(f"--at {text!r}: use HH:MM on a 24-hour clock, e.g. 09:00 or 21:30")
+        raise BadInput(_("--at {text!r}: use HH:MM on a 24-hour clock, e.g. 09:00 or 21:30").format(text=text))
     return int(match.group(1)), int(match.group(2))
 
 

@@ -15,6 +15,8 @@ from playwright.async_api import Page
 
 from privacyguard.catalogue import Locator, PlatformFlow
 from privacyguard.collect.locate import find_one
+from privacyguard.i18n import N_, _
+from privacyguard.labels import value_label
 from privacyguard.signin.messages import account_error
 from privacyguard.signin.observe import DocumentStatus, Seen, dismiss_consent, wait_for
 from privacyguard.snapshot import AccountError
@@ -70,7 +72,8 @@ def _ended(seen: Seen, account: str, platform: str, what: str) -> AccountError:
     kind = _SEEN_TO_KIND.get(seen)
     if kind is not None:
         return account_error(kind, account, platform)
-    return account_error("sign_in_failed", account, platform, f"{what}: the platform showed {seen.value}")
+    return account_error("sign_in_failed", account, platform, _("{when}: the platform showed {what}").format(
+        when=_(what), what=value_label(None, seen.value)))
 
 
 async def sign_in(page: Page, flow: PlatformFlow, account: str, credentials: Credentials,
@@ -86,44 +89,46 @@ async def sign_in(page: Page, flow: PlatformFlow, account: str, credentials: Cre
         seen = await wait_for(page, flow, tracker, set(), STEP_SECONDS)
         if seen is Seen.CONSENT:
             if not await dismiss_consent(page, flow):
-                return account_error("sign_in_failed", account, flow.name, "a cookie dialog could not be answered")
+                return account_error("sign_in_failed", account, flow.name, _("a cookie dialog could not be answered"))
             events.append("consent_declined")
             seen = await wait_for(page, flow, tracker, {Seen.CONSENT}, STEP_SECONDS)
         if seen is Seen.SIGNED_IN:
             return None
         if seen is not Seen.SIGN_IN_FORM:
-            return _ended(seen, account, flow.name, "the sign-in page")
+            return _ended(seen, account, flow.name, N_("the sign-in page"))
         if not await _fill(page, form.username, credentials.username):
-            return account_error("sign_in_failed", account, flow.name, "the sign-in form has changed")
+            return account_error("sign_in_failed", account, flow.name, _("the sign-in form has changed"))
         if form.next and not await _visible_now(page, form.password):
             if not await _click(page, form.next):
-                return account_error("sign_in_failed", account, flow.name, "the sign-in form's Next button has changed")
+                return account_error("sign_in_failed", account, flow.name,
+                                     _("the sign-in form's Next button has changed"))
             events.append("username_sent")
         if not await _fill(page, form.password, credentials.password):
             if form.next:  # the second screen did not come: perhaps the platform said why instead
                 seen = await wait_for(page, flow, tracker, {Seen.SIGN_IN_FORM, Seen.SIGNED_OUT, Seen.OTHER}, 2)
                 if seen in _SEEN_TO_KIND:
-                    return _ended(seen, account, flow.name, "after the name")
-            return account_error("sign_in_failed", account, flow.name, "the sign-in form has changed")
+                    return _ended(seen, account, flow.name, N_("after the name"))
+            return account_error("sign_in_failed", account, flow.name, _("the sign-in form has changed"))
         events.append("password_typed")
         if not await _click(page, form.submit):
-            return account_error("sign_in_failed", account, flow.name, "the sign-in button has changed")
+            return account_error("sign_in_failed", account, flow.name, _("the sign-in button has changed"))
         seen = await wait_for(page, flow, tracker, {Seen.SIGN_IN_FORM, Seen.SIGNED_OUT}, STEP_SECONDS)
         if seen is Seen.TWO_STEP:
             if credentials.totp is None:
                 return account_error("two_step_required", account, flow.name)
             assert flow.sign_in.two_step is not None
             if not await _fill(page, flow.sign_in.two_step.code, credentials.totp.now()):
-                return account_error("sign_in_failed", account, flow.name, "the two-step page has changed")
+                return account_error("sign_in_failed", account, flow.name, _("the two-step page has changed"))
             events.append("code_typed")
             if not await _click(page, flow.sign_in.two_step.submit):
-                return account_error("sign_in_failed", account, flow.name, "the two-step page has changed")
+                return account_error("sign_in_failed", account, flow.name, _("the two-step page has changed"))
             seen = await wait_for(page, flow, tracker, {Seen.TWO_STEP}, STEP_SECONDS)
         if seen is Seen.SIGNED_IN:
             return None
         if seen in (Seen.SIGN_IN_FORM, Seen.SIGNED_OUT):
             return account_error("sign_in_failed", account, flow.name,
-                                 "the platform showed its sign-in page again without a reason privacyguard knows")
-        return _ended(seen, account, flow.name, "after the password")
+                                 _("the platform showed its sign-in page again without a reason privacyguard knows"))
+        return _ended(seen, account, flow.name, N_("after the password"))
     except PlaywrightError as exc:  # never quote the exception: a fill() error could echo its argument
-        return account_error("sign_in_failed", account, flow.name, f"browser error {type(exc).__name__}")
+        return account_error("sign_in_failed", account, flow.name, _("browser error {error}").format(
+            error=type(exc).__name__))

@@ -27,6 +27,7 @@ from privacyguard.accounts import Account, list_accounts, update_account
 from privacyguard.catalogue import PlatformFlow
 from privacyguard.collect.pages import PageOutcome
 from privacyguard.errors import KeyringUnavailable, SessionError, StateNotWritable
+from privacyguard.i18n import _
 from privacyguard.sandbox.server import SandboxAccount
 from privacyguard.sandbox.signin import SandboxSignIn
 from privacyguard.signin.automated import Credentials, sign_in
@@ -159,7 +160,7 @@ class SignInLayer:
         except KeyringUnavailable as exc:
             return account_error("keyring_unavailable", account.name, flow.name, str(exc).splitlines()[0])
         if not password:
-            return account_error("sign_in_failed", account.name, flow.name, "the password is not in the keyring")
+            return account_error("sign_in_failed", account.name, flow.name, _("the password is not in the keyring"))
         credentials = Credentials(username, password, secrets.totp_for(totp_secret) if totp_secret else None)
         del password, totp_secret
         steps: list[str] = []

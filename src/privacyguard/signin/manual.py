@@ -28,7 +28,7 @@ from privacyguard.collect.browser import launch
 from privacyguard.collect.locate import find_one
 from privacyguard.collect.pages import PageOutcome, load
 from privacyguard.errors import SignInError
-from privacyguard.i18n import N_
+from privacyguard.i18n import N_, _
 from privacyguard.sandbox.fixtures import load_variant
 from privacyguard.sandbox.server import SandboxAccount
 from privacyguard.signin.layer import SignInLayer
@@ -74,7 +74,7 @@ async def wait_for_person(page: Page, flow: PlatformFlow, timeout_seconds: float
     consent_answered = False
     while True:
         if page.is_closed():
-            raise SignInError("the browser window was closed before signing in was finished; nothing was saved")
+            raise SignInError(_("the browser window was closed before signing in was finished; nothing was saved"))
         try:
             seen = await observe(page, flow, tracker.status)
         except PlaywrightError:
@@ -93,9 +93,10 @@ async def wait_for_person(page: Page, flow: PlatformFlow, timeout_seconds: float
             if loaded.outcome is PageOutcome.OK:
                 return
         if time.monotonic() >= deadline:
-            shown = f" (the page last showed: {last.value.replace('_', ' ')})" if last is not None else ""
-            raise SignInError(f"gave up after {timeout_seconds:.0f} s waiting for the sign-in to finish{shown}; "
-                              "nothing was saved (run privacyguard login again, or give --timeout)")
+            shown = _(" (the page last said: {what})").format(what=_(WHAT_TO_DO[last])) if last in WHAT_TO_DO else ""
+            raise SignInError(_("gave up after {seconds:.0f} s waiting for the sign-in to finish{shown}; nothing was "
+                                "saved (run privacyguard login again, or give --timeout)").format(
+                seconds=timeout_seconds, shown=shown))
         await asyncio.sleep(POLL_SECONDS)
 
 
@@ -116,10 +117,10 @@ async def login_async(name: str, headless: bool = False, timeout_seconds: float 
     account = get_account(name)
     flow = load_catalogue().platform(account.platform)
     if not headless and not has_display():
-        raise SignInError(
+        raise SignInError(_(
             "`privacyguard login` opens a visible browser window, and no display was found (DISPLAY and "
             "WAYLAND_DISPLAY are unset). Run it in your desktop session, or over `ssh -X`; on a server, sign in "
-            "on your own computer instead.")
+            "on your own computer instead."))
     async with async_playwright() as playwright:
         browser = await launch(playwright, headless=headless)
         try:
