@@ -44,7 +44,7 @@ fuzz: $(STAMP)
 	$(BIN)/python scripts/fuzz.py $(FUZZ_ARGS)
 
 # 50 random faults (SIGINT, SIGKILL, a full disk, a dying browser) in fix --yes, undo and sweep, each
-# judged by the simulated platforms' own state, the journals and the history (docs/fix.md#faults-tested).
+# judged by the simulated platforms' own state, the journals and the history (docs/fix.md#interruptions-tested).
 faults: setup
 	$(BIN)/python scripts/faults.py --runs $(or $(RUNS),50) --jobs $(or $(JOBS),1) $(FAULTS_ARGS)
 

@@ -165,10 +165,19 @@ def browsers(pid: int) -> list[psutil.Process]:
     return found
 
 
+def _has_page(browser: psutil.Process) -> bool:
+    """The browser shows a page: a renderer process runs under it."""
+    try:
+        return any("--type=renderer" in child.cmdline() for child in browser.children(recursive=True))
+    except psutil.Error:
+        return False
+
+
 def kill_browser(process: subprocess.Popen) -> bool:
-    """Kill the command's Chromium as soon as it runs (polled); False when the command ended first."""
+    """Kill the command's Chromium as soon as it shows a page (polled), as a crash or the OOM killer
+    would; False when the command ended first."""
     while process.poll() is None:
-        found = browsers(process.pid)
+        found = [browser for browser in browsers(process.pid) if _has_page(browser)]
         for browser in found:
             with contextlib.suppress(psutil.Error):
                 browser.kill()

@@ -20,6 +20,8 @@ from file_keyring import cli_env
 from fuzz_readers import KEY, Tally, Workbench, mutated
 
 TIMEOUT = 120  # seconds; a generous ceiling for one command under a loaded machine
+HOME_FILES = {"registry": "accounts.json", "config": "config.toml", "history": "history.sqlite3",
+              "journal": "fixes/20261126T121427326050Z-3995.json", "schedule": "schedule.json"}
 
 
 def _command(name: str, path: Path, work: Path) -> tuple[list[str], dict[str, str], Path | None]:
@@ -41,6 +43,10 @@ def _command(name: str, path: Path, work: Path) -> tuple[list[str], dict[str, st
         "config": (["config", "show"], {}, None),
         "registry": (["accounts", "list"], {}, None),
         "history": (["history"], {}, None),
+        "journal": (["undo", "--dry-run"], {}, None),
+        # status asks the scheduler: stand-ins that answer "nothing installed" for every backend
+        "schedule": (["schedule", "status"], {f"PRIVACYGUARD_{tool}": "true" for tool in
+                                               ("SYSTEMCTL", "CRONTAB", "LAUNCHCTL", "SCHTASKS")}, None),
     }
     return commands[name]
 
@@ -53,8 +59,9 @@ def run_one(bench: Workbench, name: str, data: bytes, work: Path, tally: Tally) 
     shutil.copy(bench.roster_file, work / "roster.csv")
     (work / "org.key").write_bytes(KEY)
     reader = bench.readers[name]
-    if name in ("registry", "config", "history"):
-        path = home / {"registry": "accounts.json", "config": "config.toml", "history": "history.sqlite3"}[name]
+    if name in HOME_FILES:
+        path = home / HOME_FILES[name]
+        path.parent.mkdir(parents=True, exist_ok=True)
     else:
         path = work / name / reader.filename
         path.parent.mkdir(parents=True, exist_ok=True)

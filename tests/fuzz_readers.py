@@ -87,7 +87,7 @@ class Workbench:
     """One folder per reader and the shared context (catalogue, a roster, a policy) for reading."""
 
     READERS = ("policy", "flow", "variant", "roster-csv", "roster-yaml", "bundle", "audit", "snapshot", "config",
-               "registry", "history")
+               "registry", "history", "journal", "schedule")
 
     def __init__(self, root: Path, *, own_home: bool = True) -> None:
         from privacyguard.catalogue import load_catalogue
@@ -172,6 +172,7 @@ class Workbench:
         from privacyguard.catalogue import load_catalogue
         from privacyguard.config import load_config
         from privacyguard.evaluate import evaluate
+        from privacyguard.fix.journal import load_run
         from privacyguard.history.db import History
         from privacyguard.history.view import sweep_view
         from privacyguard.policy import load_policy
@@ -179,6 +180,7 @@ class Workbench:
         from privacyguard.resources import policies_dir
         from privacyguard.sandbox.fixtures import _CACHE as VARIANT_CACHE
         from privacyguard.sandbox.fixtures import load_variant
+        from privacyguard.schedule import load_record, shown_command
         from privacyguard.snapshot import Snapshot
 
         catalogue = self.catalogue
@@ -228,6 +230,14 @@ class Workbench:
                 for row in db.sweeps():
                     sweep_view(db, db.sweep(row.id), catalogue)
 
+        def journal(path: Path) -> Any:
+            run = load_run(path)
+            return [(e.target_account, e.left_at, e.possibly_changed) for e in run.undoable()]
+
+        def schedule(path: Path) -> Any:
+            record = load_record()
+            return record and shown_command(record["command"])
+
         examples = lambda *names: [(EXAMPLES / n).read_bytes() for n in names]  # noqa: E731
         return {r.name: r for r in [
             Reader("policy", "yaml", "p.yaml", [(policies_dir() / "recommended.yaml").read_bytes(),
@@ -248,14 +258,19 @@ class Workbench:
             Reader("config", "toml", "config.toml", examples("config.toml"), load_config),
             Reader("registry", "json", "home/accounts.json", examples("accounts.json"), lambda p: load_registry()),
             Reader("history", "sqlite", "h.sqlite3", [self._history_seed()], history),
+            Reader("journal", "json", "fixes/20261126T121427326050Z-3995.json", examples("fix-journal.json"),
+                   journal),
+            Reader("schedule", "json", "home/schedule.json", examples("schedule.json"), schedule),
         ]}
 
     def path_for(self, reader: Reader) -> Path:
-        if reader.name == "registry":
+        if reader.name in ("registry", "schedule"):  # read from the home
             from privacyguard.accounts import registry_path
+            from privacyguard.schedule import record_path
 
-            registry_path().parent.mkdir(parents=True, exist_ok=True)
-            return registry_path()
+            path = registry_path() if reader.name == "registry" else record_path()
+            path.parent.mkdir(parents=True, exist_ok=True)
+            return path
         path = self.root / reader.name / reader.filename
         path.parent.mkdir(parents=True, exist_ok=True)
         return path

@@ -228,3 +228,41 @@ def test_a_ctrl_c_while_the_cli_is_still_loading_is_exit_130_without_a_traceback
     done = subprocess.run([sys.executable, "-c", code, "sweep"], capture_output=True, text=True, timeout=120,
                           env={**os.environ, "PRIVACYGUARD_HOME": str(pg_home)}, check=False)
     assert done.returncode == 130 and "Traceback" not in done.stderr, (done.returncode, done.stderr)
+
+
+def test_a_browser_killed_during_a_scan_is_said_plainly_exit_2(pg_home: Path) -> None:
+    """Chromium killed (crash, OOM killer) as soon as it runs: every account is an ERROR naming the
+    browser, exit 2, no traceback, no wrong value."""
+    import json
+    import os
+    import subprocess
+    import threading
+
+    from conftest import run_cli
+
+    assert run_cli("accounts", "add", "li", "--platform", "linkedin", "--sandbox", "default",
+                   home=pg_home).returncode == 0
+    env = {**os.environ, "PRIVACYGUARD_HOME": str(pg_home), "COLUMNS": "200", "NO_COLOR": "1"}
+    process = subprocess.Popen([sys.executable, "-m", "privacyguard", "scan", "--format", "json"], env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    killed: list[bool] = []
+    killer = threading.Thread(target=lambda: killed.append(_fault_script().kill_browser(process)))
+    killer.start()  # as soon as the browser shows a page
+    out, err = process.communicate(timeout=180)
+    killer.join()
+    assert killed == [True]
+    assert process.returncode == 2 and "Traceback" not in err and "internal error" not in err, err
+    (account,) = json.loads(out)["accounts"]
+    assert account["status"] == "ERROR" and "the browser closed unexpectedly" in account["error"], account
+    assert all(f.get("actual") is None for f in account["findings"])
+
+
+def test_importing_privacyguard_is_instant_so_a_ctrl_c_reaches_the_cli() -> None:
+    """Found by `make faults`: a Ctrl-C 0.2 s after start landed in importlib.metadata (the package's
+    __version__) before the CLI listened. The version is now looked up on first use."""
+    import subprocess
+
+    code = ("import sys\nimport privacyguard\nassert 'importlib.metadata' not in sys.modules\n"
+            "from privacyguard import __version__\nassert __version__ and 'importlib.metadata' in sys.modules\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr

@@ -180,7 +180,7 @@ def test_a_damaged_journal_is_bad_input_naming_the_file(pg_home: Path) -> None:
     folder = pg_home / "fixes"
     folder.mkdir(parents=True)
     (folder / "20261101T000000000000Z-dead.json").write_text("{not json", encoding="utf-8")
-    with pytest.raises(BadInput, match=re.escape("20261101T000000000000Z-dead.json: not a readable fix journal")):
+    with pytest.raises(BadInput, match=re.escape("20261101T000000000000Z-dead.json:1: not a readable fix journal")):
         journal.list_runs()
 
 

@@ -30,7 +30,7 @@ def bench(tmp_path_factory: pytest.TempPathFactory) -> Workbench:
 
 
 def test_every_reader_is_fuzzed(bench: Workbench) -> None:
-    assert list(bench.readers) == READERS and len(READERS) == 11
+    assert list(bench.readers) == READERS and len(READERS) == 13
 
 
 @pytest.mark.parametrize("name", READERS)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from audit_helpers import snapshot, snapshot_for, write_policy
-from conftest import run_cli
+from conftest import REPO, run_cli
 from privacyguard.accounts import load_registry, registry_path
 from privacyguard.audit.bundle import build_bundle, write_bundle
 from privacyguard.audit.merge import collect_bundles
@@ -254,6 +254,58 @@ def test_a_binary_registry_is_exit_3_naming_it(pg_home: Path) -> None:
     assert_bad_input(run_cli("accounts", "list", home=pg_home), str(pg_home / "accounts.json"))
 
 
+@pytest.mark.parametrize(("content", "message"), [("binary", "not UTF-8 text"), ("utf16", "the file is UTF-16"),
+                                                  ("deep-json", f"nested more than {MAX_DEPTH}"),
+                                                  ("surrogate", "invalid Unicode escape")])
+def test_a_hostile_fix_journal_is_exit_3_naming_it(pg_home: Path, content: str, message: str) -> None:
+    """The fix journal goes through the project's JSON loader: `undo` names the file and the reason."""
+    journal = pg_home / "fixes" / "20261101T000000000000Z-dead.json"
+    journal.parent.mkdir(parents=True)
+    journal.write_bytes(HOSTILE[content])
+    args = ["undo"] if content == "binary" else ["undo", "--dry-run"]
+    assert_bad_input(run_cli(*args, home=pg_home), str(journal), "not a readable fix journal", message)
+
+
+def test_a_journal_of_the_wrong_shape_names_the_field(pg_home: Path) -> None:
+    from privacyguard.errors import JournalError
+    from privacyguard.fix.journal import load_run
+
+    path = pg_home / "run.json"
+    pg_home.mkdir()
+    path.write_text('{"run_id": "r", "changes": [{"platform": ["x"]}]}', encoding="utf-8")
+    with pytest.raises(JournalError, match=r"run\.json: not a readable fix journal: changes\.0\.platform: "):
+        load_run(path)
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (HOSTILE["binary"], "not UTF-8 text"),
+    (HOSTILE["deep-json"], f"nested more than {MAX_DEPTH}"),
+    (b"[1, 2]", "damaged (not a JSON object)"),
+    (b'{"backend": "at", "name": "x"}', "damaged (backend must be one of systemd, cron, launchd, windows)"),
+    (b'{"backend": ["cron"], "name": "x"}', "damaged (backend must be one of"),  # found by make fuzz
+    (b'{"backend": "cron", "name": "x", "when": "w", "installed_at": "t", "command": "rm -rf /"}',
+     "damaged (command must be a list of text)"),
+    (b'{"backend": "cron", "name": "x", "when": "w", "command": []}', "damaged (installed_at is missing)"),
+])
+def test_a_hostile_schedule_record_is_exit_3_naming_it(pg_home: Path, content: bytes, message: str) -> None:
+    """schedule.json goes through the project's JSON loader and is checked field by field."""
+    record = pg_home / "schedule.json"
+    pg_home.mkdir()
+    record.write_bytes(content)
+    env = {f"PRIVACYGUARD_{tool}": "true" for tool in ("SYSTEMCTL", "CRONTAB", "LAUNCHCTL", "SCHTASKS")}
+    args = ["schedule", "remove"] if content.startswith(b"[") else ["schedule", "status"]
+    assert_bad_input(run_cli(*args, home=pg_home, env=env), str(record), message)
+    assert record.read_bytes() == content  # nothing acted on it
+
+
+def test_the_documented_schedule_record_loads(pg_home: Path) -> None:
+    from privacyguard.schedule import check_record
+
+    example = REPO / "docs" / "examples" / "schedule.json"
+    record = check_record(load_json(example, FileFormatError), example)
+    assert record["backend"] == "cron" and record["command"][1:3] == ["sweep", "--quiet"]
+
+
 def test_an_unknown_behaviour_save_value_names_the_variant_file(tmp_path: Path) -> None:
     root = tmp_path / "fixtures"
     folder = root / "linkedin" / "odd"
@@ -261,6 +313,19 @@ def test_an_unknown_behaviour_save_value_names_the_variant_file(tmp_path: Path) 
     (folder / "variant.yaml").write_text("description: odd\nextends: default\nbehaviour:\n  save: sometimes\n")
     (root / "linkedin" / "default").symlink_to(fixtures_dir() / "linkedin" / "default")
     with pytest.raises(FixtureError, match=r"behaviour\.save") as caught:
+        load_variant("linkedin", "odd", root)
+    assert str(folder / "variant.yaml") in str(caught.value)
+
+
+def test_a_page_url_urllib_cannot_split_names_the_variant_file(tmp_path: Path) -> None:
+    """Found by `make fuzz`: a bracketed host raised ValueError from urllib (a traceback)."""
+    root = tmp_path / "fixtures"
+    folder = root / "linkedin" / "odd"
+    folder.mkdir(parents=True)
+    (folder / "variant.yaml").write_text("description: odd\nextends: default\npages:\n"
+                                         "  - url: https://[[[[/x\n    template: x.html\n")
+    (root / "linkedin" / "default").symlink_to(fixtures_dir() / "linkedin" / "default")
+    with pytest.raises(FixtureError, match="a page URL is not valid") as caught:
         load_variant("linkedin", "odd", root)
     assert str(folder / "variant.yaml") in str(caught.value)
 

@@ -72,6 +72,14 @@ class RegistryError(FileFormatError):
     """The account registry (accounts.json under the home) is damaged."""
 
 
+class JournalError(FileFormatError):
+    """A fix journal (fixes/<run>.json under the home) is damaged: exit 3 naming it, never a traceback."""
+
+
+class ScheduleRecordError(FileFormatError):
+    """schedule.json under the home (what `schedule install` installed) is damaged."""
+
+
 class ConfigError(FileFormatError):
     """config.toml under the home is invalid (exit 3, names file and line)."""
 

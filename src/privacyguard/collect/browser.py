@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import shutil
+from collections.abc import Awaitable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
-from playwright.async_api import Browser, Playwright, async_playwright
+from playwright.async_api import Browser, BrowserContext, Playwright, async_playwright
 from playwright.async_api import Error as PlaywrightError
 
 from privacyguard.collect.frames import LEAN_ARGS, mark_lean
@@ -16,6 +19,8 @@ from privacyguard.errors import BrowserNotFound, BrowserUnavailable
 from privacyguard.i18n import N_, _
 
 ENV_BROWSER = "PRIVACYGUARD_BROWSER"
+CLOSE_TIMEOUT_S = 10.0  # closing a context takes milliseconds; a browser that hangs is not waited for
+T = TypeVar("T")
 # Without these Chromium phones home at start and fills logs with refused connections.
 CHROMIUM_ARGS = [
     "--disable-background-networking",
@@ -156,6 +161,65 @@ async def launch(playwright: Playwright, headless: bool = True, sandbox_only: bo
     if lean:
         mark_lean(browser)
     return browser
+
+
+class BrowserClosed(Exception):
+    """The browser process died mid-run (a crash, a kill, out of memory)."""
+
+    def __init__(self) -> None:
+        super().__init__(_("the browser closed unexpectedly (it crashed or was killed); run the command again"))
+
+
+async def unless_closed(browser: Browser | None, work: Awaitable[T]) -> T:
+    """Await `work` unless the browser dies first: then cancel it and raise BrowserClosed.
+
+    Playwright can leave a call pending for ever when the browser process dies under it (seen with
+    `new_page` while a page was opening), so a run would hang instead of saying what happened.
+    """
+    if browser is None:  # nothing to watch (a caller that opens no browser of its own)
+        return await work
+    closed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+    def on_close(_browser: Browser) -> None:
+        if not closed.done():
+            closed.set_result(None)
+
+    browser.on("disconnected", on_close)
+    task = asyncio.ensure_future(work)
+    try:
+        if not browser.is_connected():
+            on_close(browser)
+        await asyncio.wait({task, closed}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        browser.remove_listener("disconnected", on_close)
+    if task.done():
+        return task.result()
+    task.cancel()  # its own clean-up (closing a context) is bounded by close_quietly
+    with contextlib.suppress(BaseException):
+        await asyncio.wait_for(task, CLOSE_TIMEOUT_S)
+    raise BrowserClosed
+
+
+async def close_quietly(context: BrowserContext) -> None:
+    """Close a context; one whose browser died is left (closing it could wait for ever)."""
+    browser = getattr(context, "browser", None)
+    if browser is not None and not browser.is_connected():
+        return
+    with contextlib.suppress(Exception):
+        await asyncio.wait_for(context.close(), CLOSE_TIMEOUT_S)
+
+
+def browser_failure(exc: BaseException) -> str:
+    """One line for an error raised by the browser. One that closed mid-run (it crashed, was killed or
+    ran out of memory) is said as such, not as Playwright's "Target page, context or browser has been
+    closed", which a person cannot act on."""
+    text = str(exc).splitlines()[0] if str(exc) else ""
+    if isinstance(exc, BrowserClosed):
+        return text
+    if type(exc).__name__ == "TargetClosedError" or "has been closed" in text or "Browser closed" in text:
+        return _("the browser closed unexpectedly (it crashed or was killed); run the command again") \
+            + f" ({type(exc).__name__})"
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
 def does_not_start(choice: BrowserChoice, exc: BaseException) -> str:

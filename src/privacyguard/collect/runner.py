@@ -19,7 +19,7 @@ from playwright.async_api import Browser, BrowserContext, Page, async_playwright
 
 from privacyguard.catalogue import Catalogue, PlatformFlow
 from privacyguard.collect import blocking, frames, pagequery
-from privacyguard.collect.browser import launch
+from privacyguard.collect.browser import BrowserClosed, browser_failure, close_quietly, launch, unless_closed
 from privacyguard.collect.engine import CollectOptions, collect_account
 from privacyguard.errors import KeyringUnavailable
 from privacyguard.i18n import _
@@ -118,14 +118,12 @@ class CollectRun:
                     platform=flow.name, account=target.account))
             return result
         except Exception as exc:  # one account's crash never stops the others
-            message = str(exc).splitlines()[0] if str(exc) else ""
             return AccountSnapshot(platform=target.platform, account=target.account, sandbox=target.sandbox,
-                                   error=AccountError(kind="crash", message=f"{type(exc).__name__}: {message}"),
+                                   error=AccountError(kind="crash", message=browser_failure(exc)),
                                    finished_at=now_utc())
         finally:
-            if context is not None:
-                with contextlib.suppress(Exception):  # a crashed browser cannot close its contexts
-                    await context.close()
+            if context is not None:  # a crashed browser cannot close its contexts
+                await close_quietly(context)
 
     async def new_context(self, browser: Browser) -> BrowserContext:
         """A fresh, isolated context with the options every account gets."""
@@ -196,7 +194,11 @@ class CollectRun:
                 if self.on_progress:
                     self.on_progress(target, "start")
                 log.info("reading %s%s", target.label, f" (sandbox {target.sandbox})" if target.sandbox else "")
-                result = await self.collect_one(b, target)
+                try:
+                    result = await unless_closed(b, self.collect_one(b, target))
+                except BrowserClosed as exc:
+                    result = AccountSnapshot(platform=target.platform, account=target.account, sandbox=target.sandbox,
+                                             error=AccountError(kind="crash", message=str(exc)), finished_at=now_utc())
                 log.info("read %s: %d setting(s)%s", target.label, len(result.readings),
                          f", error: {result.error.kind}" if result.error else "")
                 if self.on_progress:

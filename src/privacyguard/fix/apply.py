@@ -8,7 +8,6 @@ account's failure never stops the others; each change is journalled as soon as i
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import contextvars
 import threading
 from collections.abc import Callable
@@ -17,6 +16,7 @@ from enum import StrEnum
 from playwright.async_api import Browser, BrowserContext, Page
 
 from privacyguard.catalogue import Catalogue, PlatformFlow
+from privacyguard.collect.browser import BrowserClosed, browser_failure, close_quietly, unless_closed
 from privacyguard.collect.change import ChangeOutcome, change_setting
 from privacyguard.collect.engine import CollectOptions
 from privacyguard.collect.pages import LoadedPage, PageOutcome, load
@@ -42,11 +42,6 @@ Decide = Callable[[PlannedChange], Decision]
 OnChange = Callable[[Change], None]
 
 
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).splitlines()[0] if str(exc) else ""
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
-
-
 def change_from_plan(item: PlannedChange, result: Result, reason: str | None = None,
                      before: str | None = None, after: str | None = None) -> Change:
     manual = result is Result.MANUAL or not item.automatable
@@ -57,7 +52,7 @@ def change_from_plan(item: PlannedChange, result: Result, reason: str | None = N
 
 
 def browser_failed(exc: BaseException) -> str:
-    return _("the browser failed: {problem}").format(problem=_first_line(exc))
+    return _("the browser failed: {problem}").format(problem=browser_failure(exc))
 
 
 def explain_outcome(outcome: ChangeOutcome, target: str) -> tuple[Result, str | None]:
@@ -157,13 +152,12 @@ class _Account:
             elif opened:
                 self.page = opened[0]
         except Exception as exc:  # one account's crash never stops the others
-            self.error = _("could not open the account: {problem}").format(problem=_first_line(exc))
+            self.error = _("could not open the account: {problem}").format(problem=browser_failure(exc))
         return self.page
 
     async def close(self) -> None:
         if self.context is not None:
-            with contextlib.suppress(Exception):
-                await self.context.close()
+            await close_quietly(self.context)
 
 
 def _key(item: PlannedChange) -> tuple[str, str, str]:
@@ -274,6 +268,13 @@ class Fixer:
         return changes
 
     async def _change(self, account: _Account, flow: PlatformFlow, item: PlannedChange) -> Change:
+        try:  # a browser that dies mid-change fails this change (its intent stays in the journal), not the run
+            return await unless_closed(getattr(account, "browser", None), self._change_in(account, flow, item))
+        except BrowserClosed as exc:
+            account.loaded = None
+            return change_from_plan(item, Result.FAILED, browser_failed(exc))
+
+    async def _change_in(self, account: _Account, flow: PlatformFlow, item: PlannedChange) -> Change:
         page = await account.open(item.setting.url)
         if page is None:
             return change_from_plan(item, Result.FAILED, account.error)
@@ -331,6 +332,14 @@ class Undoer:
         return list(reversed(changes))
 
     async def _restore(self, account: _Account, entry: Entry) -> Change:
+        try:  # a browser that dies mid-restore fails this one (undo may be run again), not the run
+            return await unless_closed(getattr(account, "browser", None), self._restore_in(account, entry))
+        except BrowserClosed as exc:
+            account.loaded = None
+            return Change(platform=entry.platform, account=entry.account, setting=entry.setting, target=entry.before
+                          or "", before=None, result=Result.FAILED, reason=browser_failed(exc))
+
+    async def _restore_in(self, account: _Account, entry: Entry) -> Change:
         assert entry.before is not None
         catalogue: Catalogue = self.run.catalogue
         base = {"platform": entry.platform, "account": entry.account, "setting": entry.setting,

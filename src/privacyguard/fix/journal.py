@@ -21,11 +21,12 @@ from pydantic import BaseModel, Field, ValidationError
 
 from privacyguard import __version__
 from privacyguard.collect.runner import Target
-from privacyguard.errors import BadInput
+from privacyguard.errors import FileFormatError, JournalError
 from privacyguard.files import write_state
 from privacyguard.fix.model import Result
 from privacyguard.home import privacyguard_home
 from privacyguard.i18n import _
+from privacyguard.loaders import load_json
 
 JOURNAL_SCHEMA = 1
 # An intent without an outcome: the steps were about to start when the run stopped, so the value
@@ -126,11 +127,21 @@ def save_run(run: FixRun) -> Path:
 
 
 def load_run(path: Path) -> FixRun:
+    """One run, through the project's JSON loader (encoding, size, depth), then its model.
+
+    A damaged journal is JournalError (exit 3) naming the file, the line where known and the field."""
     try:
-        return FixRun.model_validate_json(path.read_text(encoding="utf-8"))
-    except (OSError, ValidationError, ValueError) as exc:
-        raise BadInput(_("{path}: not a readable fix journal ({error}); move it aside").format(
-            path=path, error=type(exc).__name__)) from None
+        data = load_json(path, JournalError)
+    except FileFormatError as exc:
+        raise JournalError(exc.path, exc.line, _("not a readable fix journal: {problem}; move it aside").format(
+            problem=exc.problem)) from None
+    try:
+        return FixRun.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or _("the top level")
+        raise JournalError(path, None, _("not a readable fix journal: {field}: {problem}; move it aside").format(
+            field=where, problem=first["msg"])) from None
 
 
 def list_runs() -> list[FixRun]:

@@ -152,14 +152,18 @@ class Variant:
         behaviour: dict[str, Any] = {}
         self.person: dict[str, str | list[str]] = {}
         part_dirs = self._apply_parts(root, chain)
-        for _path, spec in reversed(chain):  # parent first, child overrides
+        for folder, spec in reversed(chain):  # parent first, child overrides
             self.person.update(spec.person)
             self.state.update(spec.state)
             self.strings.update(spec.strings)
-            for key in spec.remove_pages:
-                self.pages.pop(url_key(key), None)
-            self.pages.update({url_key(page.url): page for page in spec.pages})
-            self.redirects.update({url_key(r.from_): r.to for r in spec.redirects})
+            try:  # a URL urllib cannot split ("http://[[[/x") names the file, found by make fuzz
+                for key in spec.remove_pages:
+                    self.pages.pop(url_key(key), None)
+                self.pages.update({url_key(page.url): page for page in spec.pages})
+                self.redirects.update({url_key(r.from_): r.to for r in spec.redirects})
+            except ValueError as exc:
+                raise FixtureError(folder / "variant.yaml", None, _("a page URL is not valid: {problem}").format(
+                    problem=exc)) from None
             _merge(behaviour, spec.behaviour)
         try:
             self.behaviour = Behaviour.model_validate(behaviour)

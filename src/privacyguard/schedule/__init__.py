@@ -22,9 +22,10 @@ from typing import Any
 
 from privacyguard.alerts.webhook import forget_webhook, is_secret_url, store_webhook
 from privacyguard.config import shown_target
-from privacyguard.errors import BadInput
+from privacyguard.errors import BadInput, ScheduleRecordError
 from privacyguard.home import privacyguard_home
 from privacyguard.i18n import _
+from privacyguard.loaders import load_json
 from privacyguard.schedule import cron, launchd, systemd, windows
 from privacyguard.schedule.common import write_file
 from privacyguard.schedule.job import Job, job_name, make_job
@@ -53,15 +54,43 @@ def record_path() -> Path:
     return privacyguard_home() / "schedule.json"
 
 
+# The fields of schedule.json that status and remove act on (docs/schedule.md), by type.
+_RECORD_TEXT = ("name", "when", "installed_at", "day", "at", "cron_line", "unit", "label", "task")
+_RECORD_LISTS = ("command", "files", "keyring_entries")
+
+
 def load_record() -> dict[str, Any] | None:
+    """What `schedule install` recorded, through the project's JSON loader (encoding, size, depth) and
+    checked field by field; a damaged record is exit 3 naming the file and the field."""
     path = record_path()
-    if not path.is_file():
+    if not path.exists():
         return None
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, OSError):
-        raise BadInput(_("{path}: damaged; remove the scheduled job by hand and delete this file").format(
-            path=path)) from None
+    data = load_json(path, ScheduleRecordError)
+    return check_record(data, path)
+
+
+def check_record(data: Any, path: Path) -> dict[str, Any]:
+    def damaged(problem: str) -> ScheduleRecordError:
+        return ScheduleRecordError(path, None, _("damaged ({problem}); remove the scheduled job by hand and "
+                                                 "delete this file").format(problem=problem))
+
+    if not isinstance(data, dict):
+        raise damaged(_("not a JSON object"))
+    if not isinstance(data.get("backend"), str) or data["backend"] not in BACKENDS:
+        raise damaged(_("backend must be one of {names}").format(names=", ".join(BACKENDS)))
+    for key in ("name", "when", "installed_at", "command"):
+        if key not in data:
+            raise damaged(_("{key} is missing").format(key=key))
+    for key in _RECORD_TEXT:
+        if key in data and not isinstance(data[key], str) and not (key == "cron_line" and data[key] is None):
+            raise damaged(_("{key} must be text").format(key=key))
+    for key in _RECORD_LISTS:
+        if key in data and not (isinstance(data[key], list) and all(isinstance(v, str) for v in data[key])):
+            raise damaged(_("{key} must be a list of text").format(key=key))
+    env = data.get("env", {})
+    if not isinstance(env, dict) or not all(isinstance(v, str) for v in env.values()):
+        raise damaged(_("{key} must map names to text").format(key="env"))
+    return data
 
 
 def render(job: Job, backend: str) -> dict[str, str | bytes]:
