@@ -14,6 +14,7 @@ from typing import Any
 
 from privacyguard.findings import Finding, Report, Status
 from privacyguard.history.drift import DriftKind
+from privacyguard.i18n import _
 from privacyguard.reports.context import SweepView
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -63,8 +64,9 @@ def render_sarif(report: Report, *, sweep: SweepView | None = None) -> str:
     notifications: list[dict[str, Any]] = []
     for account in sorted(report.accounts, key=lambda a: (a.platform, a.account)):
         if account.error:
-            notifications.append({"level": "error", "message": {"text": f"{account.platform}:{account.account} "
-                                                                         f"could not be collected: {account.error}"}})
+            text = _("{account} could not be collected: {error}").format(
+                account=f"{account.platform}:{account.account}", error=account.error)
+            notifications.append({"level": "error", "message": {"text": text}})
         for f in account.findings:
             if f.setting not in index:
                 index[f.setting] = len(rules)
