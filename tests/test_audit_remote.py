@@ -128,3 +128,42 @@ def test_browser_server_stops_cleanly_on_ctrl_c_right_after_it_says_listening(tm
         rest, _ = server.communicate(timeout=60)
         assert server.returncode == 0, first + rest
         assert "Traceback" not in rest
+
+
+def test_browser_server_whose_browser_dies_says_so_and_exits_2(tmp_path: Path) -> None:
+    """The Node.js process behind the endpoint dies: the command says so instead of serving nothing forever."""
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, PRIVACYGUARD_HOME=str(tmp_path / "home"), NO_COLOR="1")
+    server = subprocess.Popen([sys.executable, "-m", "privacyguard", "audit", "browser-server", "--port", "0"],
+                              env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                              start_new_session=True)
+    assert server.stdout is not None
+    assert "listening" in server.stdout.readline()
+    node = [pid for pid in _children(server.pid) if b"PG_PLAYWRIGHT_PACKAGE" in _command_line(pid)]
+    assert len(node) == 1, node
+    os.kill(node[0], 9)
+    out, err = server.communicate(timeout=60)
+    assert server.returncode == 2, out + err
+    assert "the browser server stopped on its own" in err and "Traceback" not in err
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _command_line(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""

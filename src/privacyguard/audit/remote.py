@@ -112,6 +112,9 @@ class BrowserServer:
     def pid(self) -> int | None:
         return self.process.pid if self.process else None
 
+    def running(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
     def kill(self) -> None:
         """Stop abruptly (as a crashed or unplugged machine would)."""
         if self.process and self.process.poll() is None:

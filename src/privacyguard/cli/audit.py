@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import signal
+import threading
 from collections.abc import Callable, Iterator
 from enum import StrEnum
 from pathlib import Path
@@ -178,16 +179,35 @@ def browser_server(
     """Serve this machine's Chromium to `audit run --browser-endpoint` (stop with Ctrl-C)."""
     server = BrowserServer(host=host, port=port)
     endpoint = server.start()
-    stop = {signal.SIGINT, signal.SIGTERM}
-    # sigwait only takes signals that are blocked; unblocked, Ctrl-C went to Python's handler and the
-    # wait went on. The server's own processes are already running, so they keep their signal mask.
-    # Blocked before "listening" is printed: a Ctrl-C that follows the line at once is a clean stop too.
-    signal.pthread_sigmask(signal.SIG_BLOCK, stop)
-    console.print(_("browser server listening: {endpoint}").format(endpoint=endpoint))
-    console.print(_("anyone who can reach this address can drive the browser: keep it on a private network"))
-    try:
-        signal.sigwait(stop)
-    finally:
-        server.stop()
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, stop)
+    with _stop_requests() as stop_requested:
+        console.print(_("browser server listening: {endpoint}").format(endpoint=endpoint))
+        console.print(_("anyone who can reach this address can drive the browser: keep it on a private network"))
+        try:
+            while not stop_requested.wait(0.25):
+                if not server.running():
+                    # A Ctrl-C in a terminal reaches the server's Node.js too, which may stop first.
+                    if stop_requested.wait(2.0):
+                        break
+                    err_console.print(_("the browser server stopped on its own"))
+                    return 2
+        finally:
+            server.stop()
     return 0
+
+
+@contextlib.contextmanager
+def _stop_requests() -> Iterator[threading.Event]:
+    """Ctrl-C and SIGTERM set the event instead of raising.
+
+    Python runs signal handlers in the main thread whichever thread the kernel hands the signal to
+    (blocking it with pthread_sigmask only covered the main thread, so a helper thread could take
+    it and the next line of Python raised KeyboardInterrupt); the caller polls the event.
+    """
+    requested = threading.Event()
+    stop = (signal.SIGINT, signal.SIGTERM)
+    previous = {number: signal.signal(number, lambda *_: requested.set()) for number in stop}
+    try:
+        yield requested
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
