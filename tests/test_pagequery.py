@@ -12,11 +12,12 @@ would click: this test is what rules that out.
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import json
 
 import pytest
-from playwright.async_api import Page, async_playwright
+from playwright.async_api import BrowserContext, Page, async_playwright
 
 from privacyguard.catalogue import Catalogue, Locator, PlatformFlow
 from privacyguard.collect.browser import launch
@@ -25,8 +26,9 @@ from privacyguard.collect.locate import chains, to_playwright
 from privacyguard.collect.pagequery import ask_chains, pick, read_settings, shows_any
 from privacyguard.collect.pages import LoadedPage, PageOutcome
 from privacyguard.collect.read import read_control
-from privacyguard.sandbox import weight
-from privacyguard.sandbox.fixtures import list_variants, load_variant, url_key
+from privacyguard.errors import FixtureError
+from privacyguard.sandbox import behaviour, weight
+from privacyguard.sandbox.fixtures import Variant, list_variants, load_variant, url_key
 from privacyguard.sandbox.server import SandboxAccount
 
 pytestmark = pytest.mark.browser
@@ -52,6 +54,27 @@ def every_locator_list(flow: PlatformFlow) -> list[list[Locator]]:
     return [specs for specs in lists if specs]
 
 
+async def _playwright_counts(page: Page, all_steps: list[list], claimed: list[int | None]) -> list[int]:
+    """Playwright's count for each chain.
+
+    Most chains find nothing on a given page. Those the page query says find nothing are asked
+    together, as one union locator: a union that finds nothing proves each of them finds nothing.
+    Only if it finds something is each asked alone. The rest are asked one by one, all in flight.
+    """
+    nothing = [i for i, count in enumerate(claimed) if count == 0]
+    counts: list[int | None] = [None] * len(all_steps)
+    if nothing:
+        union = functools.reduce(lambda a, b: a.or_(b), (to_playwright(page, all_steps[i]) for i in nothing))
+        if await union.count() == 0:
+            for i in nothing:
+                counts[i] = 0
+    ask = [i for i, count in enumerate(counts) if count is None]
+    for i, count in zip(ask, await asyncio.gather(*(to_playwright(page, all_steps[i]).count() for i in ask)),
+                        strict=True):
+        counts[i] = count
+    return [int(count or 0) for count in counts]
+
+
 async def _compare_page(page: Page, flow: PlatformFlow, url: str, lang: str) -> tuple[int, list[str]]:
     """(chains compared, differences) on the open page."""
     unique: dict[str, tuple[list, str]] = {}
@@ -64,8 +87,9 @@ async def _compare_page(page: Page, flow: PlatformFlow, url: str, lang: str) -> 
     all_chains = list(unique.values())
     answers = await ask_chains(page, [([steps], None) for steps, _ in all_chains])
     problems = []
-    for (steps, desc), answer in zip(all_chains, answers, strict=True):
-        expected = await to_playwright(page, steps).count()
+    counts = await _playwright_counts(page, [steps for steps, _ in all_chains],
+                                      [None if answer.get("error") else answer["count"] for answer in answers])
+    for (_steps, desc), answer, expected in zip(all_chains, answers, counts, strict=True):
         if answer.get("error") or answer["count"] != expected:
             problems.append(f"{url}: {desc}: Playwright finds {expected}, the page query "
                             f"{answer.get('error') or answer['count']}")
@@ -91,50 +115,127 @@ async def _compare_page(page: Page, flow: PlatformFlow, url: str, lang: str) -> 
     return len(all_chains), problems
 
 
-async def _compare_variant(flow: PlatformFlow, variant_name: str, seen: set[str]) -> tuple[int, int, list[str]]:
-    """Compare on each page of a variant whose HTML no earlier variant had (`seen`: their hashes)."""
-    variant = load_variant(flow.platform, variant_name)
+# What locators can see of a page: every element's tag, attributes, own text, box and the styles that
+# decide visibility, through open shadow roots. Variants that differ only in scripts and styles for
+# elements a page does not have yet (the behaviour dialogs) give the same fingerprint, and the same
+# answers to every chain, so each is compared once.
+_FINGERPRINT = """() => {
+  const out = [];
+  const walk = (root) => {
+    for (const el of root.querySelectorAll('*')) {
+      if (el.tagName === 'SCRIPT' || el.tagName === 'STYLE') continue;
+      const box = el.getBoundingClientRect(), style = getComputedStyle(el);
+      const text = [...el.childNodes].filter(n => n.nodeType === 3).map(n => n.data).join('')
+        .replace(/\\s+/g, ' ').trim();
+      const attrs = [...el.attributes].map(a => a.name + '=' + a.value).sort().join(' ');
+      const state = 'checked' in el ? el.checked : '', value = 'value' in el ? el.value : '';
+      out.push([el.tagName, attrs, text, Math.round(box.width), Math.round(box.height), style.display,
+                style.visibility, style.opacity, state, value, getComputedStyle(el, '::before').content,
+                getComputedStyle(el, '::after').content].join('|'));
+      if (el.shadowRoot) { out.push('#shadow'); walk(el.shadowRoot); }
+    }
+  };
+  walk(document);
+  return out.join('\\n');
+}"""
+
+
+def _served_digests(flow: PlatformFlow, variant: Variant) -> dict[str, str | None]:
+    """For each page URL of a variant, a digest of everything the simulated platform serves for it:
+    its HTML, every data request and script, the redirects, the delay (and, for a page with frames,
+    every other page). Pages with equal digests load alike, so only the first is opened. None where
+    a page cannot be rendered without a request (some sign-in pages): those are always opened."""
+    state = SandboxAccount("probe", {flow.platform: flow}, {flow.platform: variant}).state[flow.platform]
+    shared = hashlib.sha256(json.dumps(sorted(variant.redirects.items())).encode())
+    bodies: dict[str, str | None] = {}
+    for key, spec in sorted(variant.pages.items()):
+        try:
+            body = variant.render(spec, state, spec.url)
+        except FixtureError:
+            bodies[spec.url] = None
+            continue
+        if spec.content_type.startswith("text/html"):
+            bodies[spec.url] = weight.apply(behaviour.inject(body, variant, state), variant, spec.url)
+        else:
+            shared.update(f"{key} {spec.status} {spec.delay_ms} {body}".encode())
+    every_page = hashlib.sha256(json.dumps(sorted(bodies.items(), key=lambda item: item[0])).encode()).hexdigest()
+    digests: dict[str, str | None] = {}
+    for spec in variant.pages.values():
+        body = bodies.get(spec.url)
+        if body is None or not spec.content_type.startswith("text/html"):
+            continue
+        frames = every_page if "<iframe" in body else ""
+        digests[spec.url] = hashlib.sha256(f"{spec.url} {spec.status} {spec.delay_ms} {shared.hexdigest()} "
+                                           f"{frames} {body}".encode()).hexdigest()
+    return digests
+
+
+async def _compare_platform(flow: PlatformFlow, variant_names: list[str]) -> tuple[int, int, list[str]]:
+    """Compare on each page of each variant whose HTML no other page had.
+
+    One browser for the platform, one context per variant, a few pages at a time: most of the time
+    here is waiting for late content and slow data, which overlaps well.
+    """
+    seen: set[str] = set()
+    totals = {"pages": 0, "chains": 0}
+    problems: list[str] = []
     async with async_playwright() as playwright:
         browser = await launch(playwright, headless=True, sandbox_only=True)
-        try:
+        at_once = asyncio.Semaphore(4)
+
+        served: set[str] = set()
+
+        async def one_page(context: BrowserContext, url: str, slow_data: bool, digest: str | None) -> None:
+            if digest is not None:
+                if digest in served:
+                    return
+                served.add(digest)
+            async with at_once:
+                page = await context.new_page()
+                try:
+                    await page.goto(url, wait_until="domcontentloaded")
+                    # compare complete pages: late content (fixtures/_shared/arrive.js), pages built on a
+                    # later frame (`render:` variants, sandbox/weight.py) and slow data requests
+                    await page.wait_for_function("() => !document.querySelector('template[data-arrive-after]')"
+                                                 " && !document.getElementById('pg-app-template')", timeout=30_000)
+                    if slow_data:
+                        await page.wait_for_load_state("networkidle")
+                    digest = hashlib.sha256((page.url + await page.evaluate(_FINGERPRINT)).encode()).hexdigest()
+                    if digest in seen:
+                        return
+                    seen.add(digest)
+                    lang = (await page.evaluate("document.documentElement.lang || 'en'")).split("-")[0].lower()
+                    count, found = await _compare_page(page, flow, url, lang)
+                    totals["pages"] += 1
+                    totals["chains"] += count
+                    problems.extend(found)
+                finally:
+                    await page.close()
+
+        async def one_variant(name: str) -> None:
+            variant = load_variant(flow.platform, name)
             context = await browser.new_context(locale="en-US", service_workers="block")
-            await SandboxAccount("probe", {flow.platform: flow}, {flow.platform: variant}).attach(context)
-            page = await context.new_page()
-            compared, problems, pages = 0, [], 0
-            slow_data = any(spec.delay_ms for spec in variant.pages.values())
-            for spec in variant.pages.values():
-                await page.goto(spec.url, wait_until="domcontentloaded")
-                # compare complete pages: late content (fixtures/_shared/arrive.js), pages built on a later
-                # frame (`render:` variants, sandbox/weight.py) and slow data requests
-                await page.wait_for_function("() => !document.querySelector('template[data-arrive-after]')"
-                                             " && !document.getElementById('pg-app-template')", timeout=30_000)
-                if slow_data:
-                    await page.wait_for_load_state("networkidle")
-                digest = hashlib.sha256((page.url + await page.content()).encode()).hexdigest()
-                if digest in seen:
-                    continue
-                seen.add(digest)
-                lang = (await page.evaluate("document.documentElement.lang || 'en'")).split("-")[0].lower()
-                count, found = await _compare_page(page, flow, spec.url, lang)
-                compared, pages = compared + count, pages + 1
-                problems.extend(found)
-            return pages, compared, problems
+            try:
+                await SandboxAccount("probe", {flow.platform: flow}, {flow.platform: variant}).attach(context)
+                slow_data = any(spec.delay_ms for spec in variant.pages.values())
+                digests = _served_digests(flow, variant)
+                await asyncio.gather(*(one_page(context, url, slow_data, digest) for url, digest in digests.items()))
+            finally:
+                await context.close()
+
+        try:
+            await asyncio.gather(*(one_variant(name) for name in variant_names))
         finally:
             await browser.close()
+    return totals["pages"], totals["chains"], problems
 
 
 @pytest.mark.parametrize("platform", ["linkedin", "facebook", "x", "instagram"])
 def test_page_query_matches_playwright_on_every_fixture_page(catalogue: Catalogue, platform: str) -> None:
     flow = catalogue.platform(platform)
-    total_pages = total_chains = 0
-    problems: list[str] = []
-    seen: set[str] = set()
-    for variant in list_variants()[platform]:
-        if weight.mode(load_variant(platform, variant)) == "heavy":
-            continue  # the default pages plus media and script weight: tests/test_lean.py reads them
-        pages, compared, found = asyncio.run(_compare_variant(flow, variant, seen))
-        total_pages, total_chains = total_pages + pages, total_chains + compared
-        problems.extend(found)
+    # the heavy variants are the default pages plus media and script weight: tests/test_lean.py reads them
+    variants = [name for name in list_variants()[platform] if weight.mode(load_variant(platform, name)) != "heavy"]
+    total_pages, total_chains, problems = asyncio.run(_compare_platform(flow, variants))
     assert total_pages > 20 and total_chains > 1000, (total_pages, total_chains)  # the comparison really ran
     print(f"{platform}: {total_pages} pages, {total_chains} chains compared")
     assert not problems, "\n".join(problems[:20])
