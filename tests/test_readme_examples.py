@@ -89,6 +89,12 @@ def environment(tmp: Path) -> dict[str, str]:
     crontab = bin_dir / "crontab"
     crontab.write_text(FAKE_CRONTAB)
     crontab.chmod(crontab.stat().st_mode | stat.S_IEXEC)
+    # This machine has no network, so every webhook POST fails; the retries still run, without the
+    # 2 s, 4 s, 8 s waits between them (alerts.webhook_backoff_seconds, docs/config.md).
+    home = tmp / "home"
+    home.mkdir(mode=0o700)
+    (home / "config.toml").write_text("[alerts]\nwebhook_backoff_seconds = 0.0\n")
+    (home / "config.toml").chmod(0o600)
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}  # login: no window
     env.update(cli_env(tmp / "keyring.json"))
     env.update(PRIVACYGUARD_HOME=str(tmp / "home"), HOME=str(tmp / "work"), COLUMNS="100", NO_COLOR="1",
