@@ -11,6 +11,8 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from audit_helpers import snapshot, snapshot_for, write_policy
 from conftest import REPO, run_cli
@@ -19,7 +21,7 @@ from privacyguard.audit.bundle import build_bundle, write_bundle
 from privacyguard.audit.merge import collect_bundles
 from privacyguard.audit.roster import load_roster
 from privacyguard.catalogue import Catalogue, load_catalogue
-from privacyguard.errors import BadInput, FileFormatError, FixtureError, PolicyError, SnapshotError
+from privacyguard.errors import BadInput, BundleError, FileFormatError, FixtureError, PolicyError, SnapshotError
 from privacyguard.evaluate import evaluate
 from privacyguard.findings import Status
 from privacyguard.history.db import History
@@ -488,6 +490,11 @@ BUNDLE_CASES = {
            b'"created_at": "2026-01-01T00:00:00Z", "policy": {"name": "p", "sha256": "0"}}',
     "schema-error": b'{"format": "privacyguard-audit-bundle", "format_version": 1, "who": ""}',
     "too-large": b" " * (16 * 1024 * 1024 + 1),
+    # where orjson (the fast path) and json read differently: json decides
+    "long-integer": b'{"format": "privacyguard-audit-bundle", "format_version": 123456789012345678901234567890}',
+    "nan-and-infinity": b'{"format": "privacyguard-audit-bundle", "format_version": 1, "who": "x", "tool": [NaN, '
+                        b'Infinity, -Infinity, 1e400]}',
+    "syntax-error-line-3": b'{"format": "privacyguard-audit-bundle",\n "format_version": 1,\n "who": x}',
 }
 
 
@@ -511,3 +518,29 @@ def test_parse_bundle_says_what_load_json_then_validation_said(content: str, tmp
     assert after == before
     if content in ("surrogate-in-a-valid-bundle", "surrogate-in-a-bad-bundle", "deep-in-a-bundle"):
         assert "surrogate" in str(after) or "nested more than" in str(after)
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(min_value=-(10**30), max_value=10**30)
+    | st.floats(allow_nan=True, allow_infinity=True) | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=5), inner, max_size=4),
+    max_leaves=20)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(value=json_values)
+def test_the_fast_json_path_reads_every_value_as_json_does(value: object, tmp_path: Path) -> None:
+    """load_json_with (orjson where it reads alike) gives exactly what load_json (json.loads) gives."""
+    from privacyguard.loaders import load_json_with
+
+    path = tmp_path / "v.json"
+    path.write_text(json.dumps(value), encoding="utf-8")
+    try:
+        before: object = repr(load_json(path, BundleError))
+    except BundleError as exc:
+        before = str(exc)
+    try:
+        after: object = repr(load_json_with(path, BundleError, lambda data: data))
+    except BundleError as exc:
+        after = str(exc)
+    assert after == before

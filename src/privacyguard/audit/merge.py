@@ -60,7 +60,7 @@ def bundle_files(paths: list[Path]) -> list[Path]:
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*.json") if p.is_file()))
+            found.extend(sorted((p for p in path.rglob("*.json") if p.is_file()), key=lambda p: p.parts))  # Path order
         elif path.is_file():
             found.append(path)
         else:
