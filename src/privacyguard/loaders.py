@@ -136,7 +136,8 @@ def _loads(text: str, path: Path | str, error: ErrorType, max_depth: int) -> Any
 
 
 _NOT_PARSED = object()
-# orjson reads an integer of 20 or more digits as a float where json keeps it exact: such text goes to json.
+# Past 64 bits orjson reads an integer as a float where json keeps it exact: text with 19 or more digits in
+# a row (also long decimals, which only costs the faster path) goes to json.
 _LONG_NUMBER = re.compile(r"\d{19}")
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import signal
-import threading
+import time
 from collections.abc import Callable, Iterator
 from enum import StrEnum
 from pathlib import Path
@@ -179,14 +179,16 @@ def browser_server(
     """Serve this machine's Chromium to `audit run --browser-endpoint` (stop with Ctrl-C)."""
     server = BrowserServer(host=host, port=port)
     endpoint = server.start()
-    with _stop_requests() as stop_requested:
+    with _stop_requests() as stop:
         console.print(_("browser server listening: {endpoint}").format(endpoint=endpoint))
         console.print(_("anyone who can reach this address can drive the browser: keep it on a private network"))
         try:
-            while not stop_requested.wait(0.25):
-                if not server.running():
+            while not stop.requested:
+                time.sleep(0.25)  # a signal cuts it short: its handler runs, then the rest of the sleep
+                if not server.running() and not stop.requested:
                     # A Ctrl-C in a terminal reaches the server's Node.js too, which may stop first.
-                    if stop_requested.wait(2.0):
+                    time.sleep(2.0)
+                    if stop.requested:
                         break
                     err_console.print(_("the browser server stopped on its own"))
                     return 2
@@ -195,19 +197,28 @@ def browser_server(
     return 0
 
 
+class _StopRequest:
+    requested = False
+
+
 @contextlib.contextmanager
-def _stop_requests() -> Iterator[threading.Event]:
-    """Ctrl-C and SIGTERM set the event instead of raising.
+def _stop_requests() -> Iterator[_StopRequest]:
+    """Ctrl-C and SIGTERM set a flag instead of raising; the caller polls it.
 
     Python runs signal handlers in the main thread whichever thread the kernel hands the signal to
     (blocking it with pthread_sigmask only covered the main thread, so a helper thread could take
-    it and the next line of Python raised KeyboardInterrupt); the caller polls the event.
+    it and the next line of Python raised KeyboardInterrupt). The handler only sets a flag: taking
+    a lock in it (threading.Event.set) could deadlock with the main thread holding that lock.
     """
-    requested = threading.Event()
-    stop = (signal.SIGINT, signal.SIGTERM)
-    previous = {number: signal.signal(number, lambda *_: requested.set()) for number in stop}
+    stop = _StopRequest()
+
+    def request(*_: object) -> None:
+        stop.requested = True
+
+    signals = (signal.SIGINT, signal.SIGTERM)
+    previous = {number: signal.signal(number, request) for number in signals}
     try:
-        yield requested
+        yield stop
     finally:
         for number, handler in previous.items():
             signal.signal(number, handler)
