@@ -33,7 +33,7 @@ from privacyguard.signin.automated import Credentials, sign_in
 from privacyguard.signin.layer import SignInLayer
 from privacyguard.snapshot import AccountSnapshot, ReadStatus, Snapshot
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("signin-scans")]  # one scan per module
+pytestmark = pytest.mark.browser  # `--dist loadfile` (pyproject.toml): one worker, one scan per module
 
 PASSWORD = "S4ndbox password!"
 TOTP = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
