@@ -140,12 +140,11 @@ _FINGERPRINT = """() => {
 }"""
 
 
-def _served_digests(flow: PlatformFlow, variant: Variant) -> dict[str, str | None]:
+def _served_digests(variant: Variant, state: dict) -> dict[str, str | None]:
     """For each page URL of a variant, a digest of everything the simulated platform serves for it:
-    its HTML, every data request and script, the redirects, the delay (and, for a page with frames,
+    its body, every data request and script, the redirects, the delay (and, for a page with frames,
     every other page). Pages with equal digests load alike, so only the first is opened. None where
-    a page cannot be rendered without a request (some sign-in pages): those are always opened."""
-    state = SandboxAccount("probe", {flow.platform: flow}, {flow.platform: variant}).state[flow.platform]
+    a page cannot be rendered without a request (the sign-in pages): those are always opened."""
     shared = hashlib.sha256(json.dumps(sorted(variant.redirects.items())).encode())
     bodies: dict[str, str | None] = {}
     for key, spec in sorted(variant.pages.items()):
@@ -155,18 +154,17 @@ def _served_digests(flow: PlatformFlow, variant: Variant) -> dict[str, str | Non
             bodies[spec.url] = None
             continue
         if spec.content_type.startswith("text/html"):
-            bodies[spec.url] = weight.apply(behaviour.inject(body, variant, state), variant, spec.url)
+            body = weight.apply(behaviour.inject(body, variant, state), variant, spec.url)
         else:
             shared.update(f"{key} {spec.status} {spec.delay_ms} {body}".encode())
+        bodies[spec.url] = body
     every_page = hashlib.sha256(json.dumps(sorted(bodies.items(), key=lambda item: item[0])).encode()).hexdigest()
     digests: dict[str, str | None] = {}
     for spec in variant.pages.values():
-        body = bodies.get(spec.url)
-        if body is None or not spec.content_type.startswith("text/html"):
-            continue
-        frames = every_page if "<iframe" in body else ""
-        digests[spec.url] = hashlib.sha256(f"{spec.url} {spec.status} {spec.delay_ms} {shared.hexdigest()} "
-                                           f"{frames} {body}".encode()).hexdigest()
+        body = bodies[spec.url]
+        frames = every_page if body is not None and "<iframe" in body else ""
+        digests[spec.url] = None if body is None else hashlib.sha256(
+            f"{spec.url} {spec.status} {spec.delay_ms} {shared.hexdigest()} {frames} {body}".encode()).hexdigest()
     return digests
 
 
@@ -216,9 +214,10 @@ async def _compare_platform(flow: PlatformFlow, variant_names: list[str]) -> tup
             variant = load_variant(flow.platform, name)
             context = await browser.new_context(locale="en-US", service_workers="block")
             try:
-                await SandboxAccount("probe", {flow.platform: flow}, {flow.platform: variant}).attach(context)
+                account = SandboxAccount("probe", {flow.platform: flow}, {flow.platform: variant})
+                await account.attach(context)
                 slow_data = any(spec.delay_ms for spec in variant.pages.values())
-                digests = _served_digests(flow, variant)
+                digests = _served_digests(variant, account.state[flow.platform])
                 await asyncio.gather(*(one_page(context, url, slow_data, digest) for url, digest in digests.items()))
             finally:
                 await context.close()

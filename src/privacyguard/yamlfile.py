@@ -65,6 +65,8 @@ def problem_text(error: Any) -> str:
         return _(template).format(**ctx)
     except (KeyError, IndexError, ValueError):
         return message
+
+
 LinePath = tuple[str | int, ...]
 
 
