@@ -22,6 +22,17 @@ import os
 import shutil
 import sys
 
+# The browser flags of the product's read-only runs (privacyguard.collect.browser.launch_args with
+# lean=True): frames only on demand (the floor asks for none), and no RenderDocument. The floor gets
+# the cheapest set-up the product has, so that a ratio measures the product's own work, not flags.
+LEAN_ARGS = [
+    "--enable-begin-frame-control", "--run-all-compositor-stages-before-draw",
+    "--disable-features=AvoidUnnecessaryBeforeUnloadCheckSync,DestroyProfileOnBrowserClose,HttpsUpgrades,"
+    "HttpsFirstBalancedModeAutoEnable,LensOverlay,MediaRouter,PaintHolding,ThirdPartyStoragePartitioning,"
+    "AvoidCorsURLLoaderRestartOnRedirect,TcpPortRandomizationWin,OptimizationHints,NetworkTimeServiceQuerying,"
+    "AimEnabled,PreconnectToSearch,msForceBrowserSignIn,msEdgeUpdateLaunchServicesPreferredVersion,RenderDocument",
+]
+
 # Every form control a settings page can show, and what it says: one querySelectorAll per page.
 READ_ALL = """() => Array.from(document.querySelectorAll(
   'input[type=checkbox], input[type=radio], [role=switch], [role=radio], [role=checkbox], select'),
@@ -71,6 +82,7 @@ async def scan(path: str, accounts: int = 0, concurrency: int = 2) -> None:
         pages: dict[str, list[list]] = json.load(handle)
     async with async_playwright() as playwright:
         args = ["--no-sandbox"] if os.geteuid() == 0 else []
+        args += LEAN_ARGS
         browser = await playwright.chromium.launch(executable_path=headless_shell(), args=args)
         slots = asyncio.Semaphore(concurrency)
 

@@ -88,3 +88,50 @@ def test_a_heavy_page_reads_the_same_with_media_fonts_and_beacons_blocked(catalo
     served = [url for sandbox in run.sandboxes.values() for url in sandbox.asset_requests]
     for kind in ("/image-", "/font-", "/beacon", "/bundle-"):
         assert any(kind in url for url in served), kind  # without blocking the page really weighs that
+
+
+def _playwright_disabled_features() -> set[str]:
+    """The `--disable-features` list the installed Playwright driver passes to Chromium."""
+    import re
+    from pathlib import Path
+
+    import playwright
+
+    lib = Path(playwright.__file__).parent / "driver" / "package" / "lib"
+    for script in sorted(lib.rglob("*.js")):
+        text = script.read_text(encoding="utf-8", errors="replace")
+        found = re.search(r"disabledFeatures = \[(.*?)\]", text, flags=re.DOTALL)
+        if found:
+            body = re.sub(r"//[^\n]*", "", found.group(1))
+            return set(re.findall(r'"([A-Za-z0-9]+)"', body))
+    raise AssertionError(f"Playwright's disabled-features list not found under {lib}: see collect/browser.py")
+
+
+def test_the_lean_browser_keeps_playwrights_disabled_features_and_turns_off_render_document() -> None:
+    """Chromium honours only the last --disable-features switch, and ours comes after Playwright's:
+    it must repeat Playwright's whole list (an upgrade that adds one fails here) and add ours."""
+    from privacyguard.collect.browser import launch_args
+
+    features = [a for a in launch_args(sandbox_only=True, lean=True) if a.startswith("--disable-features=")]
+    assert len(features) == 1
+    ours = set(features[0].split("=", 1)[1].split(","))
+    playwrights = _playwright_disabled_features()
+    assert len(playwrights) >= 10  # the parse found the list
+    assert playwrights <= ours, f"add {sorted(playwrights - ours)} to PLAYWRIGHT_DISABLED_FEATURES"
+    assert "RenderDocument" in ours
+    assert not [a for a in launch_args(sandbox_only=True, lean=False) if a.startswith("--disable-features=")]
+
+
+def test_the_floor_program_launches_its_browser_as_the_lean_path_does() -> None:
+    """scripts/floor.py hard-codes the flags (it imports only Playwright): the same as the product's."""
+    import importlib.util
+    from pathlib import Path
+
+    from privacyguard.collect.browser import launch_args
+
+    spec = importlib.util.spec_from_file_location("floor", Path(__file__).parents[1] / "scripts" / "floor.py")
+    assert spec is not None and spec.loader is not None
+    floor = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(floor)
+    lean_only = [a for a in launch_args(lean=True) if a not in launch_args(lean=False)]
+    assert lean_only == floor.LEAN_ARGS

@@ -104,8 +104,25 @@ def find_browser() -> BrowserChoice:
 SANDBOX_ONLY_ARGS = ["--host-resolver-rules=MAP * ~NOTFOUND"]
 
 
+# Chromium honours only the last `--disable-features` switch, and Playwright passes its own first:
+# a lean browser's switch repeats Playwright's list (this version's; tests/test_lean.py compares it
+# with the installed driver's) and adds what read-only runs do without.
+PLAYWRIGHT_DISABLED_FEATURES = [
+    "AvoidUnnecessaryBeforeUnloadCheckSync", "DestroyProfileOnBrowserClose", "HttpsUpgrades",
+    "HttpsFirstBalancedModeAutoEnable", "LensOverlay", "MediaRouter", "PaintHolding", "ThirdPartyStoragePartitioning",
+    "AvoidCorsURLLoaderRestartOnRedirect", "TcpPortRandomizationWin", "OptimizationHints",
+    "NetworkTimeServiceQuerying", "AimEnabled", "PreconnectToSearch", "msForceBrowserSignIn",
+    "msEdgeUpdateLaunchServicesPreferredVersion",
+]
+# RenderDocument gives every navigation a new frame host in the browser and the renderer: measured
+# on this machine it is two fifths of the CPU of loading a settings page (docs/architecture.md).
+LEAN_DISABLED_FEATURES = ["RenderDocument"]
+
+
 def launch_args(sandbox_only: bool = False, lean: bool = False) -> list[str]:
     args = list(CHROMIUM_ARGS) + (SANDBOX_ONLY_ARGS if sandbox_only else []) + (LEAN_ARGS if lean else [])
+    if lean:
+        args.append("--disable-features=" + ",".join(PLAYWRIGHT_DISABLED_FEATURES + LEAN_DISABLED_FEATURES))
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         args.append("--no-sandbox")  # Chromium refuses to start as root with its sandbox
     return args
