@@ -391,18 +391,21 @@ def audit_section(tmpdir: Path, args: argparse.Namespace) -> None:
     if not pages.is_file():
         subprocess.run([sys.executable, str(REPO / "scripts" / "floor.py"), "--export", str(pages)],
                        env=env_for(tmpdir / "home-floor-export"), check=True)
-    floor = measured([sys.executable, str(REPO / "scripts" / "floor.py"), str(pages), str(args.accounts),
-                      str(args.concurrency)], env_for(tmpdir / "home-floor"))
-    report("floor", args.accounts, floor.usage())
-    print(f"   the floor program loads the same accounts' pages (the default variant's) and reads them, nothing "
-          f"else: the audit run costs {audit_usage.seconds / floor.wall:.2f}x its wall time, "
-          f"{audit_usage.cpu_seconds / floor.cpu:.2f}x its CPU")
-    raw = measured([sys.executable, str(REPO / "scripts" / "floor_cdp.py"), str(pages), str(args.accounts),
-                    str(args.concurrency)], env_for(tmpdir / "home-floor-cdp"))
-    report("raw CDP", args.accounts, raw.usage())
-    print(f"   the same pages and reads over raw CDP, no Playwright (scripts/floor_cdp.py; one frame per page): "
-          f"what this machine does at best with a browser; the audit run costs {audit_usage.seconds / raw.wall:.2f}x "
-          f"its wall time, {audit_usage.cpu_seconds / raw.cpu:.2f}x its CPU")
+    floors = {
+        "floor": ("floor.py", "the floor program loads the same accounts' pages (the default variant's) and reads "
+                  "them, nothing else"),
+        "raw CDP": ("floor_cdp.py", "the same pages and reads over raw CDP, no Playwright (scripts/floor_cdp.py; "
+                    "one frame per page): what this machine does at best with a browser"),
+    }
+    floor: Measured | None = None
+    for name, (script, what) in floors.items():
+        run = measured([sys.executable, str(REPO / "scripts" / script), str(pages), str(args.accounts),
+                        str(args.concurrency)], env_for(tmpdir / f"home-{script}"))
+        report(name, args.accounts, run.usage())
+        print(f"   {what}: the audit run costs {audit_usage.seconds / run.wall:.2f}x its wall time, "
+              f"{audit_usage.cpu_seconds / run.cpu:.2f}x its CPU")
+        floor = floor or run
+    assert floor is not None
     if args.no_baseline:
         return
     naive_rows = rows[:args.naive_accounts] if args.naive_accounts else rows
