@@ -397,15 +397,14 @@ def audit_section(tmpdir: Path, args: argparse.Namespace) -> None:
         "raw CDP": ("floor_cdp.py", "the same pages and reads over raw CDP, no Playwright (scripts/floor_cdp.py; "
                     "one frame per page): what this machine does at best with a browser"),
     }
-    floor: Measured | None = None
+    runs: dict[str, Measured] = {}
     for name, (script, what) in floors.items():
-        run = measured([sys.executable, str(REPO / "scripts" / script), str(pages), str(args.accounts),
-                        str(args.concurrency)], env_for(tmpdir / f"home-{script}"))
+        run = runs[name] = measured([sys.executable, str(REPO / "scripts" / script), str(pages), str(args.accounts),
+                                     str(args.concurrency)], env_for(tmpdir / f"home-{script}"))
         report(name, args.accounts, run.usage())
         print(f"   {what}: the audit run costs {audit_usage.seconds / run.wall:.2f}x its wall time, "
               f"{audit_usage.cpu_seconds / run.cpu:.2f}x its CPU")
-        floor = floor or run
-    assert floor is not None
+    floor = runs["floor"]  # the Playwright floor: what the CPU-per-account line below compares with
     if args.no_baseline:
         return
     naive_rows = rows[:args.naive_accounts] if args.naive_accounts else rows
