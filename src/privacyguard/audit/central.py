@@ -24,8 +24,9 @@ from privacyguard.audit.model import Audit, AuditAccount, Endpoint, PolicyInfo, 
 from privacyguard.audit.remote import connect
 from privacyguard.audit.roster import Roster, RosterEntry
 from privacyguard.catalogue import Catalogue
-from privacyguard.collect.browser import launch
+from privacyguard.collect.browser import launch, launch_raw
 from privacyguard.collect.engine import CollectOptions
+from privacyguard.collect.rawpage import RawBrowser
 from privacyguard.collect.runner import CollectRun, Target
 from privacyguard.errors import BrowserUnavailable
 from privacyguard.evaluate import evaluate_account
@@ -90,7 +91,7 @@ class _Job:
 @dataclass
 class _Browser:
     label: str
-    browser: Browser
+    browser: Browser | RawBrowser
     accounts: int = 0
     lost: str | None = None
 
@@ -112,14 +113,14 @@ def _registered(entry: RosterEntry, registry: dict[str, Account]) -> tuple[Targe
     return account.target(), None
 
 
-async def _settle_connection(browser: Browser, seconds: float = 2.0) -> None:
+async def _settle_connection(browser: Browser | RawBrowser, seconds: float = 2.0) -> None:
     """After a crash, give a dying connection a moment to say so, so its account is retried elsewhere."""
     deadline = time.monotonic() + seconds
     while browser.is_connected() and time.monotonic() < deadline:
         await asyncio.sleep(0.1)
 
 
-async def _collect_one(run: CollectRun, browser: Browser, target: Target) -> AccountSnapshot:
+async def _collect_one(run: CollectRun, browser: Browser | RawBrowser, target: Target) -> AccountSnapshot:
     """collect_one, and a crash snapshot if even the context cannot be made (a dying remote browser)."""
     try:
         return await run.collect_one(browser, target)
@@ -173,9 +174,10 @@ class CentralRun:
         return sandbox, real
 
     async def _browsers(self, playwright: Playwright, endpoints_out: list[Endpoint],
-                        sandbox_only: bool) -> list[_Browser]:
-        if not self.endpoints:
-            return [_Browser(LOCAL, await launch(playwright, self.headless, sandbox_only, lean=True))]
+                        sandbox_only: bool, any_sandbox: bool = False) -> list[_Browser]:
+        if not self.endpoints:  # simulated accounts over raw CDP where it can run (collect/rawpage.py)
+            raw = await launch_raw(playwright, self.headless, sandbox_only) if any_sandbox else None
+            return [_Browser(LOCAL, raw or await launch(playwright, self.headless, sandbox_only, lean=True))]
         attempts = await asyncio.gather(*(connect(playwright, e) for e in self.endpoints), return_exceptions=True)
         browsers = []
         for endpoint, outcome in zip(self.endpoints, attempts, strict=True):
@@ -247,7 +249,8 @@ class CentralRun:
 
         async with async_playwright() as playwright:
             sandbox_only = all(j.target is None or j.target.sandbox is not None for j in jobs)
-            browsers = await self._browsers(playwright, endpoints, sandbox_only)
+            any_sandbox = any(j.target is not None and j.target.sandbox is not None for j in jobs)
+            browsers = await self._browsers(playwright, endpoints, sandbox_only, any_sandbox)
             try:
                 while not queue.empty():
                     live = [b for b in browsers if b.browser.is_connected()]

@@ -14,7 +14,9 @@ from typing import TypeVar
 from playwright.async_api import Browser, BrowserContext, Playwright, async_playwright
 from playwright.async_api import Error as PlaywrightError
 
+from privacyguard.collect.cdp import CdpError
 from privacyguard.collect.frames import LEAN_ARGS, mark_lean
+from privacyguard.collect.rawpage import RawBrowser
 from privacyguard.errors import BrowserNotFound, BrowserUnavailable
 from privacyguard.i18n import N_, _
 
@@ -180,6 +182,43 @@ async def launch(playwright: Playwright, headless: bool = True, sandbox_only: bo
     return browser
 
 
+ENV_READ_PATH = "PRIVACYGUARD_READ_PATH"  # "playwright": read simulated accounts over Playwright too
+# What Playwright passes to every Chromium it starts that reading depends on: timers of pages nobody
+# looks at must run as fast as those of one in front (late-rendering pages), and nothing else may run.
+RAW_ARGS = ["--disable-background-timer-throttling", "--disable-backgrounding-occluded-windows",
+            "--disable-renderer-backgrounding", "--disable-extensions", "--hide-scrollbars", "--mute-audio"]
+
+
+def raw_executable(playwright: Playwright, headless: bool) -> str | None:
+    """The headless shell the raw read path (privacyguard.collect.rawpage) can start, or None (then
+    everything goes over Playwright): a visible browser, a full Chrome, or PRIVACYGUARD_READ_PATH=playwright."""
+    if not headless or os.environ.get(ENV_READ_PATH, "").strip().lower() == "playwright":
+        return None
+    choice = choose_browser(playwright)
+    executable = executable_for(choice, headless)
+    if executable is None:  # Playwright's own build: its headless shell lives where only Playwright looks
+        executable = headless_shell()
+    return executable if executable is not None and "headless-shell" in Path(executable).name else None
+
+
+async def launch_raw(playwright: Playwright, headless: bool = True, sandbox_only: bool = False) -> RawBrowser | None:
+    """A browser for read-only runs of simulated accounts: read over raw CDP, with a lean Playwright
+    browser (started on first need) for every account the raw path cannot read. None where the raw
+    path cannot run here (raw_executable): then `launch` as before."""
+    executable = raw_executable(playwright, headless)
+    if executable is None:
+        return None
+
+    async def start_playwright() -> Browser:
+        return await launch(playwright, headless=headless, sandbox_only=sandbox_only, lean=True)
+
+    try:
+        return await RawBrowser.start(executable, RAW_ARGS + launch_args(sandbox_only=True, lean=True),
+                                      start_playwright)
+    except (OSError, CdpError, TimeoutError) as exc:
+        raise BrowserUnavailable(does_not_start(BrowserChoice("system", executable), exc)) from None
+
+
 class BrowserClosed(Exception):
     """The browser process died mid-run (a crash, a kill, out of memory)."""
 
@@ -187,7 +226,7 @@ class BrowserClosed(Exception):
         super().__init__(_("the browser closed unexpectedly (it crashed or was killed); run the command again"))
 
 
-async def unless_closed(browser: Browser | None, work: Awaitable[T]) -> T:
+async def unless_closed(browser: Browser | RawBrowser | None, work: Awaitable[T]) -> T:
     """Await `work` unless the browser dies first: then cancel it and raise BrowserClosed.
 
     Playwright can leave a call pending for ever when the browser process dies under it (seen with
@@ -197,7 +236,7 @@ async def unless_closed(browser: Browser | None, work: Awaitable[T]) -> T:
         return await work
     closed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
 
-    def on_close(_browser: Browser) -> None:
+    def on_close(_browser: Browser | RawBrowser) -> None:
         if not closed.done():
             closed.set_result(None)
 

@@ -25,6 +25,7 @@ import contextlib
 import weakref
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 from playwright.async_api import Browser, CDPSession, Page
 from playwright.async_api import Error as PlaywrightError
@@ -34,16 +35,20 @@ PUMP_INTERVAL = 0.016  # about 60 frames a second while Playwright acts on the p
 _FRAME = {"noDisplayUpdates": True}  # layout, scripts and animation callbacks run; nothing is drawn
 
 
+class _Sender(Protocol):
+    async def send(self, method: str, params: dict[str, Any] | None = None) -> Any: ...
+
+
 @dataclass
 class _Control:
-    session: CDPSession
+    session: CDPSession | _Sender
     lock: asyncio.Lock  # one frame at a time per browser: Chromium's GPU process dies of overlapping ones
     pumps: int = 0  # active `pumping` blocks
     task: asyncio.Task[None] | None = None
     paused: int = 0  # active `paused` blocks (reading inside a sign-in)
 
 
-_CONTROLLED: weakref.WeakKeyDictionary[Page, _Control] = weakref.WeakKeyDictionary()
+_CONTROLLED: weakref.WeakKeyDictionary[object, _Control] = weakref.WeakKeyDictionary()
 _LEAN_BROWSERS: weakref.WeakKeyDictionary[Browser, asyncio.Lock] = weakref.WeakKeyDictionary()
 
 
@@ -65,6 +70,12 @@ async def attach(page: Page) -> bool:
         return False
     _CONTROLLED[page] = _Control(session, lock)
     return True
+
+
+def control(page: object, sender: _Sender, lock: asyncio.Lock) -> None:
+    """Put a page of the raw read path (privacyguard.collect.rawpage) under frame control: its browser is
+    started lean by privacyguard itself, and `sender` speaks to its target."""
+    _CONTROLLED[page] = _Control(sender, lock)
 
 
 async def _frame(control: _Control) -> None:

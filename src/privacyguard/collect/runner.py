@@ -19,8 +19,16 @@ from playwright.async_api import Browser, BrowserContext, Page, async_playwright
 
 from privacyguard.catalogue import Catalogue, PlatformFlow
 from privacyguard.collect import blocking, frames, pagequery
-from privacyguard.collect.browser import BrowserClosed, browser_failure, close_quietly, launch, unless_closed
+from privacyguard.collect.browser import (
+    BrowserClosed,
+    browser_failure,
+    close_quietly,
+    launch,
+    launch_raw,
+    unless_closed,
+)
 from privacyguard.collect.engine import CollectOptions, collect_account
+from privacyguard.collect.rawpage import NeedsPlaywright, RawBrowser
 from privacyguard.errors import KeyringUnavailable
 from privacyguard.i18n import _
 from privacyguard.sandbox.fixtures import load_variant
@@ -82,8 +90,9 @@ class CollectRun:
     halted: dict[str, str] = field(default_factory=dict)  # platform → why all work on it stopped in this run
     lean: bool = True  # the browser it starts draws frames only on demand (privacyguard.collect.frames)
     block_unneeded: bool = True  # scans skip images, media, fonts and beacons (privacyguard.collect.blocking)
+    read_over: dict[str, str] = field(default_factory=dict)  # target label → "raw" or "playwright" (RawBrowser runs)
 
-    async def _prepare_sandbox(self, context: BrowserContext, target: Target) -> AccountError | None:
+    def _sandbox_account(self, target: Target) -> SandboxAccount:
         flow = self.catalogue.platform(target.platform)
         variant = load_variant(target.platform, target.sandbox or "default", target.fixtures)
         signed_in, handler = True, SandboxSignIn()
@@ -93,15 +102,43 @@ class CollectRun:
         sandbox = SandboxAccount(target.account, {flow.platform: flow}, {flow.platform: variant},
                                  signed_in=signed_in, sign_in_handler=handler, session_check=session_check)
         self.sandboxes[target] = sandbox
-        await sandbox.attach(context)
+        return sandbox
+
+    async def _prepare_sandbox(self, context: BrowserContext, target: Target) -> AccountError | None:
+        await self._sandbox_account(target).attach(context)
         return None
+
+    def reads_raw(self, target: Target) -> bool:
+        """Whether an account can go the raw read path (privacyguard.collect.rawpage): a simulated
+        account that needs no sign-in, only read, and not recorded."""
+        return target.sandbox is not None and not target.registered and self.options.on_page is None
+
+    async def _collect_raw(self, browser: RawBrowser, flow: PlatformFlow, target: Target) -> AccountSnapshot:
+        """Read a simulated account over raw CDP; NeedsPlaywright where the engine needs more than it gives."""
+        page = await browser.new_page()
+        try:
+            try:
+                sandbox = self._sandbox_account(target)
+            except KeyringUnavailable as exc:
+                return AccountSnapshot(platform=target.platform, account=target.account, sandbox=target.sandbox,
+                                       error=AccountError(kind="keyring_unavailable",
+                                                          message=str(exc).splitlines()[0]), finished_at=now_utc())
+            if self.block_unneeded:
+                sandbox.block = blocking.unneeded
+            await page.serve(sandbox.answer, sandbox.session_cookies() if sandbox.signed_in else [])
+            return await collect_account(page, flow, target.account, target.sandbox,  # type: ignore[arg-type]
+                                         self.options, halted=lambda: self.halted.get(flow.platform))
+        finally:
+            await page.close()
 
     def _halted_error(self, platform: str) -> AccountError | None:
         if platform not in self.halted:
             return None
         return AccountError(kind="rate_limited", message=self.halted[platform])
 
-    async def collect_one(self, browser: Browser, target: Target) -> AccountSnapshot:
+    async def collect_one(self, browser: Browser | RawBrowser, target: Target) -> AccountSnapshot:
+        """Read one account. On a RawBrowser: over raw CDP where it can (reads_raw), else, or when the
+        raw path hands the account over (NeedsPlaywright), from the start on its Playwright browser."""
         flow = self.catalogue.platform(target.platform)
         halted = self._halted_error(target.platform)
         if halted is not None:
@@ -109,8 +146,18 @@ class CollectRun:
                                    error=halted, finished_at=now_utc())
         context: BrowserContext | None = None
         try:
-            context = await self.new_context(browser)  # a dying (remote) browser fails here: this account only
-            result = await self._collect_in(context, flow, target)
+            if isinstance(browser, RawBrowser):
+                if not self.reads_raw(target):
+                    return await self._on_playwright(browser, target)
+                try:
+                    self.read_over[target.label] = "raw"
+                    result = await self._collect_raw(browser, flow, target)
+                except NeedsPlaywright as exc:
+                    log.info("%s: read again over Playwright (%s)", target.label, exc)
+                    return await self._on_playwright(browser, target)
+            else:
+                context = await self.new_context(browser)  # a dying (remote) browser fails here: this account only
+                result = await self._collect_in(context, flow, target)
             if result.error is not None and result.error.kind == "rate_limited":
                 self.halted.setdefault(target.platform, _(
                     "not scanned: {platform} temporarily blocked privacyguard earlier in this run (account "
@@ -124,6 +171,11 @@ class CollectRun:
         finally:
             if context is not None:  # a crashed browser cannot close its contexts
                 await close_quietly(context)
+
+    async def _on_playwright(self, raw: RawBrowser, target: Target) -> AccountSnapshot:
+        self.read_over[target.label] = "playwright"
+        browser = await raw.playwright_browser()
+        return await unless_closed(browser, self.collect_one(browser, target))
 
     async def new_context(self, browser: Browser) -> BrowserContext:
         """A fresh, isolated context with the options every account gets."""
@@ -188,7 +240,7 @@ class CollectRun:
         # Real hosts: one account per platform at a time (sandboxes: as many as the semaphore allows).
         per_platform = {t.platform: asyncio.Semaphore(1) for t in targets if t.sandbox is None}
 
-        async def guarded(b: Browser, target: Target) -> AccountSnapshot:
+        async def guarded(b: Browser | RawBrowser, target: Target) -> AccountSnapshot:
             polite = per_platform[target.platform] if target.sandbox is None else contextlib.nullcontext()
             async with polite, semaphore:
                 if self.on_progress:
@@ -205,7 +257,7 @@ class CollectRun:
                     self.on_progress(target, "done")
                 return result
 
-        async def with_browser(b: Browser) -> list[AccountSnapshot]:
+        async def with_browser(b: Browser | RawBrowser) -> list[AccountSnapshot]:
             return list(await asyncio.gather(*(guarded(b, t) for t in targets)))
 
         if self.on_progress:  # the total, before the first account starts
@@ -217,7 +269,12 @@ class CollectRun:
         else:
             async with async_playwright() as playwright:
                 sandbox_only = all(t.sandbox is not None for t in targets)
-                owned = await launch(playwright, headless=self.headless, sandbox_only=sandbox_only, lean=self.lean)
+                owned: Browser | RawBrowser | None = None
+                if self.lean and any(self.reads_raw(t) for t in targets):
+                    owned = await launch_raw(playwright, headless=self.headless, sandbox_only=sandbox_only)
+                if owned is None:
+                    owned = await launch(playwright, headless=self.headless, sandbox_only=sandbox_only,
+                                         lean=self.lean)
                 try:
                     accounts = await with_browser(owned)
                 finally:

@@ -136,23 +136,31 @@ class SandboxAccount:
         return self.session_check is not None and self.session_check(self, platform, value)
 
     async def _handle(self, route: Route, request: Request) -> None:
-        if self.block is not None and self.block(request):
+        response, cookies = await self.answer(request)
+        if response is None:
             await route.abort("blockedbyclient")
             return
+        if cookies and self.context is not None:
+            await self.context.add_cookies(cookies)
+        await route.fulfill(**response)
+
+    async def answer(self, request: Request) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+        """What one request of the account's browser gets: (the response, as Playwright's `route.fulfill`
+        arguments, or None to abort it; cookies to set before answering). Also used by the raw read
+        path (privacyguard.collect.rawpage), which answers over CDP instead of a Playwright route."""
+        if self.block is not None and self.block(request):
+            return None, []
         host = urlsplit(request.url).hostname or ""
         platform = self.hosts.get(host)
         if platform is None:
             self.blocked_requests.append(request.url)
-            await route.abort("blockedbyclient")
-            return
+            return None, []
         try:
             response = await self.respond(platform, request)
         except Exception as exc:  # a broken fixture must show as a page error, not hang the browser
             response = {"status": 500, "content_type": "text/plain", "body": f"sandbox error: {type(exc).__name__}"}
-        cookies = response.pop("cookies", None)
-        if cookies and self.context is not None:
-            await self.context.add_cookies(cookies)
-        await route.fulfill(**response)
+        cookies = response.pop("cookies", None) or []
+        return response, cookies
 
     # --- answering -----------------------------------------------------------------------------
     async def respond(self, platform: str, request: Request) -> dict[str, Any]:

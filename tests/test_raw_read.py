@@ -1,0 +1,142 @@
+"""The raw read path (collect/rawpage.py) reads exactly what the Playwright path reads, or hands over.
+
+Simulated accounts that need no sign-in are read over raw CDP. These tests hold it to the one rule
+that makes that safe: on every simulated variant of every platform, every reading (status, value,
+note, evidence) and every account error is the same as over Playwright; an account the raw page
+cannot serve (a Playwright locator is needed) is read again over Playwright, from the start; a
+browser that dies mid-run fails its accounts with the usual message, and the run returns.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.async_api import async_playwright
+
+from privacyguard.catalogue import Catalogue
+from privacyguard.collect import pagequery
+from privacyguard.collect.browser import ENV_READ_PATH, launch_raw
+from privacyguard.collect.rawpage import RawBrowser
+from privacyguard.collect.runner import CollectRun, Target
+from privacyguard.resources import fixtures_dir
+from privacyguard.snapshot import Snapshot
+
+pytestmark = pytest.mark.browser
+PLATFORMS = ("linkedin", "facebook", "x", "instagram")
+
+
+def every_variant() -> list[Target]:
+    targets = []
+    for platform in PLATFORMS:
+        for folder in sorted((fixtures_dir() / platform).iterdir()):
+            if folder.is_dir() and not folder.name.startswith("_"):
+                targets.append(Target(platform, f"{platform}-{folder.name}", folder.name))
+    return targets
+
+
+class Independent(dict):
+    """As in an audit run: one simulated account told to stop halts no other (so the order the
+    accounts finish in cannot change what the others read)."""
+
+    def setdefault(self, key: str, default: str | None = None) -> str | None:  # type: ignore[override]
+        return default
+
+
+def scan(catalogue: Catalogue, targets: list[Target], path: str, monkeypatch: pytest.MonkeyPatch,
+         concurrency: int = 6) -> tuple[Snapshot, CollectRun]:
+    monkeypatch.setenv(ENV_READ_PATH, path)
+    run = CollectRun(catalogue, concurrency=concurrency, halted=Independent())
+    return asyncio.run(run.run(targets)), run
+
+
+def everything(snapshot: Snapshot) -> dict[str, Any]:
+    """Every reading and error of a run, without the times."""
+    found: dict[str, Any] = {}
+    for account in snapshot.accounts:
+        label = f"{account.platform}:{account.account}"
+        found[label] = account.error.model_dump() if account.error else None
+        for sid, reading in account.readings.items():
+            found[f"{label}/{sid}"] = reading.model_dump(mode="json")
+    return found
+
+
+def test_every_simulated_variant_reads_the_same_over_raw_cdp_as_over_playwright(
+        catalogue: Catalogue, monkeypatch: pytest.MonkeyPatch) -> None:
+    targets = every_variant()
+    assert len(targets) >= 60  # the comparison covers what the sandbox has
+    raw, raw_run = scan(catalogue, targets, "raw", monkeypatch)
+    playwright, playwright_run = scan(catalogue, targets, "playwright", monkeypatch)
+    assert raw_run.read_over == {t.label: "raw" for t in targets}  # really read raw, none handed over
+    assert playwright_run.read_over == {}  # really read over Playwright
+    got, expected = everything(raw), everything(playwright)
+    assert sum(1 for key, value in expected.items() if "/" in key and value["value"]) >= 300  # it means something
+    assert sum(1 for key, value in expected.items() if "/" not in key and value) >= 10  # walls, blocks, missing
+    assert got.keys() == expected.keys()
+    differing = {key: (got[key], expected[key]) for key in got if got[key] != expected[key]}
+    assert differing == {}
+
+
+def test_an_account_the_reader_cannot_decide_is_read_again_over_playwright(
+        catalogue: Catalogue, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where the page query leaves a setting to Playwright's locators, the raw page cannot serve
+    them: the account starts again over Playwright and reads what the Playwright path reads."""
+    original = pagequery.read_settings
+    undecided = "linkedin.generative_ai_data"
+
+    async def leaves_one_to_locators(page: Any, settings: list[Any], *args: Any, **kwargs: Any) -> Any:
+        readings, settled = await original(page, settings, *args, **kwargs)
+        if undecided in readings:
+            readings[undecided] = None  # as when the reader's script fails on it
+        return readings, settled
+
+    monkeypatch.setattr("privacyguard.collect.engine.read_settings", leaves_one_to_locators)
+    targets = [Target("linkedin", "li-default", "default"), Target("facebook", "fb-default", "default")]
+    raw, raw_run = scan(catalogue, targets, "raw", monkeypatch)
+    playwright, _ = scan(catalogue, targets, "playwright", monkeypatch)
+    assert raw_run.read_over == {"linkedin:li-default": "playwright", "facebook:fb-default": "raw"}
+    assert everything(raw) == everything(playwright)
+    linkedin = next(a for a in raw.accounts if a.platform == "linkedin")
+    assert linkedin.readings[undecided].value is not None  # read, by the locator path
+
+
+def test_a_raw_browser_killed_mid_run_fails_its_accounts_and_the_run_returns(catalogue: Catalogue) -> None:
+    targets = [Target("linkedin", f"li-late-{i}", "late") for i in range(4)]
+
+    async def run() -> tuple[Snapshot, int | None]:
+        async with async_playwright() as playwright:
+            browser = await launch_raw(playwright, headless=True, sandbox_only=True)
+            assert isinstance(browser, RawBrowser)
+            try:
+                collecting = asyncio.ensure_future(CollectRun(catalogue, concurrency=4).run(targets, browser))
+                await asyncio.sleep(1.5)  # `late` pages take seconds: every account is mid-read
+                browser.kill()  # the browser's whole process group, as a crash or the OOM killer would
+                snapshot = await asyncio.wait_for(collecting, 60)
+                return snapshot, browser.process.returncode
+            finally:
+                await browser.close()
+
+    snapshot, code = asyncio.run(run())
+    assert code is not None
+    assert [a.error.kind if a.error else None for a in snapshot.accounts] == ["crash"] * 4
+    assert all("closed unexpectedly" in (a.error.message if a.error else "") for a in snapshot.accounts)
+
+
+def test_the_raw_browser_leaves_no_profile_and_no_process(catalogue: Catalogue, tmp_path: Path) -> None:
+    async def run() -> tuple[str, int]:
+        async with async_playwright() as playwright:
+            browser = await launch_raw(playwright, headless=True, sandbox_only=True)
+            assert isinstance(browser, RawBrowser)
+            await CollectRun(catalogue).run([Target("linkedin", "li", "default")], browser)
+            profile = browser._profile
+            assert Path(profile).is_dir() and oct(os.stat(profile).st_mode & 0o777) == "0o700"
+            await browser.close()
+            return profile, browser.process.pid
+
+    profile, pid = asyncio.run(run())
+    assert not Path(profile).exists()
+    with pytest.raises(ProcessLookupError):
+        os.killpg(pid, 0)  # nothing of the browser left: not the launcher, not the browser it started
