@@ -176,7 +176,7 @@ class CentralRun:
     async def _browsers(self, playwright: Playwright, endpoints_out: list[Endpoint],
                         sandbox_only: bool, any_sandbox: bool = False) -> list[_Browser]:
         if not self.endpoints:  # simulated accounts over raw CDP where it can run (collect/rawpage.py)
-            raw = await launch_raw(playwright, self.headless, sandbox_only) if any_sandbox else None
+            raw = await launch_raw(self.headless, sandbox_only, playwright) if any_sandbox else None
             return [_Browser(LOCAL, raw or await launch(playwright, self.headless, sandbox_only, lean=True))]
         attempts = await asyncio.gather(*(connect(playwright, e) for e in self.endpoints), return_exceptions=True)
         browsers = []

@@ -189,34 +189,48 @@ RAW_ARGS = ["--disable-background-timer-throttling", "--disable-backgrounding-oc
             "--disable-renderer-backgrounding", "--disable-extensions", "--hide-scrollbars", "--mute-audio"]
 
 
-def raw_executable(playwright: Playwright, headless: bool) -> str | None:
-    """The headless shell the raw read path (privacyguard.collect.rawpage) can start, or None (then
-    everything goes over Playwright): a visible browser, a full Chrome, or PRIVACYGUARD_READ_PATH=playwright."""
+def raw_executable(headless: bool) -> str | None:
+    """The headless shell the raw read path (privacyguard.collect.rawpage) starts, or None (then
+    everything goes over Playwright): a visible browser, PRIVACYGUARD_READ_PATH=playwright, or no
+    headless shell (PRIVACYGUARD_BROWSER naming something else, or none installed). Found without
+    Playwright, so that a run Playwright is not needed for does not start its driver."""
     if not headless or os.environ.get(ENV_READ_PATH, "").strip().lower() == "playwright":
         return None
-    choice = choose_browser(playwright)
-    executable = executable_for(choice, headless)
-    if executable is None:  # Playwright's own build: its headless shell lives where only Playwright looks
-        executable = headless_shell()
-    return executable if executable is not None and "headless-shell" in Path(executable).name else None
+    configured = os.environ.get(ENV_BROWSER)
+    candidate = configured if configured else headless_shell()
+    if candidate is None or "headless-shell" not in Path(candidate).name or not Path(candidate).is_file():
+        return None
+    return candidate
 
 
-async def launch_raw(playwright: Playwright, headless: bool = True, sandbox_only: bool = False) -> RawBrowser | None:
+async def launch_raw(headless: bool = True, sandbox_only: bool = False,
+                     playwright: Playwright | None = None) -> RawBrowser | None:
     """A browser for read-only runs of simulated accounts: read over raw CDP, with a lean Playwright
-    browser (started on first need) for every account the raw path cannot read. None where the raw
-    path cannot run here (raw_executable): then `launch` as before."""
-    executable = raw_executable(playwright, headless)
+    browser (started on first need, with Playwright's driver if `playwright` is not given) for every
+    account the raw path cannot read. None where the raw path cannot run here (raw_executable)."""
+    executable = raw_executable(headless)
     if executable is None:
         return None
+    started: list[Playwright] = []
 
     async def start_playwright() -> Browser:
-        return await launch(playwright, headless=headless, sandbox_only=sandbox_only, lean=True)
+        driver = playwright
+        if driver is None:
+            driver = await async_playwright().start()
+            started.append(driver)
+        return await launch(driver, headless=headless, sandbox_only=sandbox_only, lean=True)
+
+    async def stop_playwright() -> None:
+        for driver in started:
+            with contextlib.suppress(Exception):
+                await driver.stop()
 
     try:
         return await RawBrowser.start(executable, RAW_ARGS + launch_args(sandbox_only=True, lean=True),
-                                      start_playwright)
+                                      start_playwright, stop_playwright)
     except (OSError, CdpError, TimeoutError) as exc:
-        raise BrowserUnavailable(does_not_start(BrowserChoice("system", executable), exc)) from None
+        raise BrowserUnavailable(does_not_start(BrowserChoice("configured" if os.environ.get(ENV_BROWSER)
+                                                              else "system", executable), exc)) from None
 
 
 class BrowserClosed(Exception):

@@ -111,11 +111,14 @@ class RawPage:
         self._main_frame_id: str | None = None
         self._closed = False
         self._tasks: set[asyncio.Task[None]] = set()
+        self._in_flight: dict[str, RawRequest] = {}  # Network's request id → the request, until it finished
         connection = browser.connection
         connection.on(session, "Fetch.requestPaused", self._request_paused)
         connection.on(session, "Page.frameNavigated", self._frame_navigated)
         connection.on(session, "Page.navigatedWithinDocument", self._within_document)
         connection.on(session, "Page.domContentEventFired", self._dom_content_loaded)
+        connection.on(session, "Network.loadingFinished", lambda params: self._finished(params, "requestfinished"))
+        connection.on(session, "Network.loadingFailed", lambda params: self._finished(params, "requestfailed"))
 
     # --- Playwright's Page, the part the read engine uses -------------------------------------------
     @property
@@ -234,13 +237,24 @@ class RawPage:
                          post_data=request.get("postData"), resource_type=kind,
                          main_document=kind == "document" and params.get("frameId") == self._main_frame_id)
         self._emit("request", raw)
-        task = asyncio.get_running_loop().create_task(self._answer(params["requestId"], raw))
+        network_id = params.get("networkId")
+        if network_id:
+            self._in_flight[network_id] = raw
+        task = asyncio.get_running_loop().create_task(self._answer(params["requestId"], raw, network_id))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def _answer(self, request_id: str, request: RawRequest) -> None:
+    def _finished(self, params: dict[str, Any], event: str) -> None:
+        """The renderer has the whole response (or the request failed): what Playwright's requestfinished
+        and requestfailed say. Not our answer being sent: a page's own script may still be on its way to
+        the data, and reading waits for this (pagequery.Requests)."""
+        request = self._in_flight.pop(params.get("requestId", ""), None)
+        if request is not None:
+            self._emit(event, request)
+
+    async def _answer(self, request_id: str, request: RawRequest, network_id: str | None) -> None:
         connection = self._browser.connection
-        finished = "requestfailed"
+        finished: str | None = "requestfailed"
         try:
             response, cookies = await self._responder(request) if self._responder is not None else (None, [])
             if response is None:
@@ -261,11 +275,12 @@ class RawPage:
                 "requestId": request_id, "responseCode": status,
                 "responseHeaders": [{"name": k, "value": v} for k, v in headers.items()],
                 "body": base64.b64encode(data).decode("ascii")}, self._session)
-            finished = "requestfinished"
+            finished = None if network_id else "requestfinished"  # else Network.loadingFinished says when
         except CdpError:  # the page navigated away or closed: the request is gone
             pass
         finally:
-            self._emit(finished, request)
+            if finished is not None and (not network_id or self._in_flight.pop(network_id, None) is not None):
+                self._emit(finished, request)
 
     # --- set-up ---------------------------------------------------------------------------------
     async def serve(self, responder: Responder, cookies: list[dict[str, Any]]) -> None:
@@ -301,9 +316,10 @@ class RawBrowser:
     event, `close`), so a run's browser slot can hold it."""
 
     def __init__(self, process: asyncio.subprocess.Process, connection: Connection, profile: str,
-                 start_playwright: Callable[[], Awaitable[Browser]]) -> None:
+                 start_playwright: Callable[[], Awaitable[Browser]],
+                 stop_playwright: Callable[[], Awaitable[None]] | None = None) -> None:
         self.process, self.connection, self._profile = process, connection, profile
-        self._start_playwright = start_playwright
+        self._start_playwright, self._stop_playwright = start_playwright, stop_playwright
         self._playwright: Browser | None = None
         self._playwright_lock = asyncio.Lock()
         self.frame_lock = asyncio.Lock()  # one frame at a time: overlapping ones kill Chromium's GPU process
@@ -312,13 +328,13 @@ class RawBrowser:
         connection.on_close(self._on_close)
 
     @classmethod
-    async def start(cls, executable: str, args: list[str],
-                    start_playwright: Callable[[], Awaitable[Browser]]) -> RawBrowser:
+    async def start(cls, executable: str, args: list[str], start_playwright: Callable[[], Awaitable[Browser]],
+                    stop_playwright: Callable[[], Awaitable[None]] | None = None) -> RawBrowser:
         profile = tempfile.mkdtemp(prefix="privacyguard-raw-")
         try:
             process, connection = await spawn(executable, [f"--user-data-dir={profile}", "--headless", *args,
                                                            "about:blank"])
-            browser = cls(process, connection, profile, start_playwright)
+            browser = cls(process, connection, profile, start_playwright, stop_playwright)
             await asyncio.wait_for(connection.send("Browser.getVersion"), 30)
         except BaseException:
             shutil.rmtree(profile, ignore_errors=True)
@@ -355,8 +371,9 @@ class RawBrowser:
                                                                "browserContextId": context}))["targetId"]
         session = (await connection.send("Target.attachToTarget", {"targetId": target, "flatten": True}))["sessionId"]
         page = RawPage(self, context, session)
-        _, _, tree = await asyncio.gather(
-            page.send("Page.enable"), page.send("Page.addScriptToEvaluateOnNewDocument", {"source": pagequery.INSTALL}),
+        *_, tree = await asyncio.gather(
+            page.send("Page.enable"), page.send("Network.enable"),  # Network: when a request has really finished
+            page.send("Page.addScriptToEvaluateOnNewDocument", {"source": pagequery.INSTALL}),
             page.send("Page.getFrameTree"))
         page.know_main_frame(tree["frameTree"]["frame"])
         frames.control(page, _FrameSender(page), self.frame_lock)
@@ -380,14 +397,15 @@ class RawBrowser:
         if self._playwright is not None:
             with contextlib.suppress(Exception):
                 await self._playwright.close()
+        if self._stop_playwright is not None:
+            await self._stop_playwright()
         if not self.connection.closed:
             with contextlib.suppress(CdpError, TimeoutError):
                 await asyncio.wait_for(self.connection.send("Browser.close"), 10)
         if self.process.returncode is None:
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.process.wait(), 10)
-            except TimeoutError:
-                self.kill()
-                await self.process.wait()
+        self.kill()  # whatever of it is left (helpers still exiting, or a browser that would not close)
+        await self.process.wait()
         await self.connection.close()
         shutil.rmtree(self._profile, ignore_errors=True)

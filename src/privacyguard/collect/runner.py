@@ -264,17 +264,20 @@ class CollectRun:
             for target in targets:
                 self.on_progress(target, "queued")
 
+        sandbox_only = all(t.sandbox is not None for t in targets)
+        raw = None
+        if browser is None and self.lean and any(self.reads_raw(t) for t in targets):
+            raw = await launch_raw(headless=self.headless, sandbox_only=sandbox_only)  # Playwright when needed
         if browser is not None:
             accounts = await with_browser(browser)
+        elif raw is not None:
+            try:
+                accounts = await with_browser(raw)
+            finally:
+                await raw.close()
         else:
             async with async_playwright() as playwright:
-                sandbox_only = all(t.sandbox is not None for t in targets)
-                owned: Browser | RawBrowser | None = None
-                if self.lean and any(self.reads_raw(t) for t in targets):
-                    owned = await launch_raw(playwright, headless=self.headless, sandbox_only=sandbox_only)
-                if owned is None:
-                    owned = await launch(playwright, headless=self.headless, sandbox_only=sandbox_only,
-                                         lean=self.lean)
+                owned = await launch(playwright, headless=self.headless, sandbox_only=sandbox_only, lean=self.lean)
                 try:
                     accounts = await with_browser(owned)
                 finally:
