@@ -12,17 +12,38 @@
 const RANKS = ["", "contained", "prefix", "normalised", "exact"];
 const CONTROL_ROLES = new Set(["switch", "checkbox", "radiogroup", "listbox", "combobox", "menuitemcheckbox"]);
 
+// The same few texts are folded again and again (every locator against every candidate, every
+// poll): remembered per document, a third of the reader's own time (docs/architecture.md).
+const pgFolded = new Map(), pgSpaced = new Map();
+
+function pgRemember(memo, key, make) {
+  let value = memo.get(key);
+  if (value === undefined) {
+    if (memo.size > 20000)
+      memo.clear();
+    value = make();
+    memo.set(key, value);
+  }
+  return value;
+}
+
 function pgNorm(text, keepQuestion) {
-  let folded = (text || "").normalize("NFKD").replace(/\p{M}+/gu, "").toLowerCase();
-  if (keepQuestion)  // a wording that ends its question keeps it: "…your profile?" is not "…your profile picture?"
-    folded = folded.replace(/[?\uff1f]/g, " \u0001 ");
-  return folded.replace(/[\p{P}\p{S}]+/gu, " ").replace(/\s+/g, " ").trim();
+  return pgRemember(pgFolded, (keepQuestion ? "?" : "-") + (text || ""), () => {
+    let folded = (text || "").normalize("NFKD").replace(/\p{M}+/gu, "").toLowerCase();
+    if (keepQuestion)  // a wording that ends its question keeps it: "…your profile?" is not "…your profile picture?"
+      folded = folded.replace(/[?\uff1f]/g, " \u0001 ");
+    return folded.replace(/[\p{P}\p{S}]+/gu, " ").replace(/\s+/g, " ").trim();
+  });
+}
+
+function pgSpaces(text) {
+  return pgRemember(pgSpaced, text, () => normalizeWhiteSpace(text));
 }
 
 function rankText(have, want) {
   if (!want)
     return 0;
-  if (normalizeWhiteSpace(have || "") === normalizeWhiteSpace(want))
+  if (pgSpaces(have || "") === pgSpaces(want))
     return 4;
   const keep = /[?\uff1f]\s*$/.test(want);
   const h = pgNorm(have, keep), w = pgNorm(want, keep);
