@@ -7,8 +7,23 @@
 // Playwright locators: {css}, {role, name?, exact}, {label, exact}, {text, exact}, {has_text}.
 
 let textCache = new Map();  // element texts; fresh for every query (the page changes between them)
+// Within one query the page cannot change (it runs to the end before any page script does), so what
+// is worked out about an element once holds for the whole query: a root's elements, whether an
+// element is usable and whether it is a control (reader.js). Asked again and again for every
+// locator, they were half of the reader's own time (docs/architecture.md).
+let elementsCache = new Map(), usableCache = new Map(), controlCache = new Map();
+
+function pgFresh() {
+  textCache = new Map();
+  elementsCache = new Map();
+  usableCache = new Map();
+  controlCache = new Map();
+}
 
 function allElements(root) {
+  const known = elementsCache.get(root);
+  if (known !== undefined)
+    return known;
   const out = [];
   const walk = (node) => {
     for (const element of node.querySelectorAll("*")) {
@@ -20,6 +35,7 @@ function allElements(root) {
   if (root.shadowRoot)
     walk(root.shadowRoot);
   walk(root);
+  elementsCache.set(root, out);  // callers only read it
   return out;
 }
 
@@ -122,7 +138,7 @@ function answer(query) {
 }
 
 function privacyguardQuery(args) {
-  textCache = new Map();
+  pgFresh();
   beginAriaCaches();
   try {
     return { answers: args.queries.map(answer) };

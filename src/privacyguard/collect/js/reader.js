@@ -14,7 +14,7 @@ const CONTROL_ROLES = new Set(["switch", "checkbox", "radiogroup", "listbox", "c
 
 // The same few texts are folded again and again (every locator against every candidate, every
 // poll): remembered per document, a third of the reader's own time (docs/architecture.md).
-const pgFolded = new Map(), pgSpaced = new Map();
+const pgFolded = [new Map(), new Map()], pgSpaced = new Map();
 
 function pgRemember(memo, key, make) {
   let value = memo.get(key);
@@ -28,7 +28,7 @@ function pgRemember(memo, key, make) {
 }
 
 function pgNorm(text, keepQuestion) {
-  return pgRemember(pgFolded, (keepQuestion ? "?" : "-") + (text || ""), () => {
+  return pgRemember(pgFolded[keepQuestion ? 1 : 0], text || "", () => {
     let folded = (text || "").normalize("NFKD").replace(/\p{M}+/gu, "").toLowerCase();
     if (keepQuestion)  // a wording that ends its question keeps it: "…your profile?" is not "…your profile picture?"
       folded = folded.replace(/[?\uff1f]/g, " \u0001 ");
@@ -40,9 +40,30 @@ function pgSpaces(text) {
   return pgRemember(pgSpaced, text, () => normalizeWhiteSpace(text));
 }
 
+const pgRanks = new Map();  // want → (have → rank): a pure function of two texts, asked again and again
+
 function rankText(have, want) {
   if (!want)
     return 0;
+  let ranks = pgRanks.get(want);
+  if (ranks === undefined) {
+    if (pgRanks.size > 2000)
+      pgRanks.clear();
+    ranks = new Map();
+    pgRanks.set(want, ranks);
+  }
+  const key = have || "";
+  let rank = ranks.get(key);
+  if (rank === undefined) {
+    if (ranks.size > 5000)
+      ranks.clear();
+    rank = rankTextNow(key, want);
+    ranks.set(key, rank);
+  }
+  return rank;
+}
+
+function rankTextNow(have, want) {
   if (pgSpaces(have || "") === pgSpaces(want))
     return 4;
   const keep = /[?\uff1f]\s*$/.test(want);
@@ -60,6 +81,15 @@ function rankText(have, want) {
 
 // Why an element cannot be a setting's control, or "" when it can. One rule for every locator kind.
 function unusable(el) {
+  let why = usableCache.get(el);
+  if (why === undefined) {
+    why = unusableNow(el);
+    usableCache.set(el, why);
+  }
+  return why;
+}
+
+function unusableNow(el) {
   if (!el.isConnected)
     return "detached";
   if (isElementHiddenForAria(el))
@@ -90,6 +120,15 @@ function ownText(el) {
 }
 
 function isControl(el) {
+  let control = controlCache.get(el);
+  if (control === undefined) {
+    control = isControlNow(el);
+    controlCache.set(el, control);
+  }
+  return control;
+}
+
+function isControlNow(el) {
   const role = getAriaRole(el);
   if (CONTROL_ROLES.has(role))
     return true;
@@ -280,7 +319,7 @@ function locateSetting(query) {
 }
 
 function privacyguardRead(args) {
-  textCache = new Map();
+  pgFresh();
   onPageCache = null;
   beginAriaCaches();
   try {
@@ -364,7 +403,7 @@ function privacyguardPick(args) {
   const answer = privacyguardRead({ settings: [args.query] }).settings[0];
   if (answer.error || answer.count !== 1 || answer.shared)
     return answer;
-  textCache = new Map();
+  pgFresh();
   beginAriaCaches();
   try {
     const { best } = locateSetting(args.query);
