@@ -14,7 +14,9 @@
    under 60 s), the floor program doing the same accounts' pages (and scripts/floor_cdp.py, the same
    over raw CDP without Playwright: the least a browser costs here), and a naive baseline (one fresh
    browser per account, one after another, over the first 40 accounts by default; goal: the run
-   at least 5x faster in accounts per minute). Both runs must
+   at least 5x faster in accounts per minute), measured twice: over the product's own read path
+   (raw CDP for simulated accounts; with the bound two cores set on the speed-up) and over
+   Playwright (PRIVACYGUARD_READ_PATH=playwright, as the product read before). All runs must
    read the same values, or the bench fails. Peak memory of the whole process tree (RSS summed;
    PSS, which counts shared pages once) in all, and per account being read at the same time.
 
