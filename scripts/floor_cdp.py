@@ -4,7 +4,8 @@ scripts/floor.py is the smallest Playwright program that does the audit's browse
 does the same work (the same pages at the same URLs, served by request interception, one fresh
 browser context per account, `concurrency` at a time, every control read in one evaluation) with
 nothing between Python and Chromium: the browser is started with `--remote-debugging-pipe` and
-spoken to in CDP's own JSON. It issues one frame per page (begin-frame control), as the product's
+spoken to in CDP's own JSON (through privacyguard's pipe transport,
+collect/cdp.py, which is only that). It issues one frame per page (begin-frame control), as the product's
 lean path does. `make bench` runs it in section 5 beside `audit run` and floor.py: it is what this
 machine can do at best with a browser, which is the figure to set the audit's goal against.
 
@@ -16,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import itertools
 import json
 import os
 import sys
@@ -26,72 +26,17 @@ from typing import Any
 
 from floor import LEAN_ARGS, READ_ALL, headless_shell
 
+from privacyguard.collect.cdp import Connection, spawn  # the transport only: a pipe and JSON messages
+
 _READ_ALL_TEXT = f"JSON.stringify(({READ_ALL})())"
 
 
-class Pipe:
-    """CDP over the browser's pipe (fd 3 in, fd 4 out; messages end in NUL)."""
-
-    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        self.reader, self.writer = reader, writer
-        self.ids = itertools.count(1)
-        self.pending: dict[int, asyncio.Future[Any]] = {}
-        self.handlers: dict[tuple[str | None, str], Any] = {}
-
-    async def listen(self) -> None:
-        buffer = b""
-        while chunk := await self.reader.read(1 << 16):
-            buffer += chunk
-            *messages, buffer = buffer.split(b"\0")
-            for raw in messages:
-                message = json.loads(raw)
-                if "id" in message:
-                    future = self.pending.pop(message["id"])
-                    if "error" in message:
-                        future.set_exception(RuntimeError(message["error"]))
-                    else:
-                        future.set_result(message.get("result"))
-                elif handler := self.handlers.get((message.get("sessionId"), message["method"])):
-                    handler(message["params"])
-        for future in self.pending.values():
-            future.set_exception(RuntimeError("the browser went away"))
-
-    def send(self, method: str, params: dict[str, Any] | None = None,
-             session: str | None = None) -> asyncio.Future[Any]:
-        number = next(self.ids)
-        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-        self.pending[number] = future
-        message: dict[str, Any] = {"id": number, "method": method, "params": params or {}}
-        if session:
-            message["sessionId"] = session
-        self.writer.write(json.dumps(message).encode() + b"\0")
-        return future
-
-
-async def start_browser(profile: str) -> tuple[asyncio.subprocess.Process, Pipe]:
-    to_browser_r, to_browser_w = os.pipe()
-    from_browser_r, from_browser_w = os.pipe()
-    high_in, high_out = os.dup(to_browser_r), os.dup(from_browser_w)
-
-    def as_fd3_fd4() -> None:  # in the child, before exec
-        os.dup2(high_in, 3)
-        os.dup2(high_out, 4)
-
-    args = [headless_shell() or "chromium-headless-shell", "--headless", "--remote-debugging-pipe",
-            f"--user-data-dir={profile}", "--no-first-run", "--disable-background-networking",
+async def start_browser(profile: str) -> tuple[asyncio.subprocess.Process, Connection]:
+    args = [f"--user-data-dir={profile}", "--headless", "--no-first-run", "--disable-background-networking",
             "--disable-extensions", "--disable-sync", "--mute-audio", *LEAN_ARGS, "about:blank"]
     if os.geteuid() == 0:
-        args.insert(1, "--no-sandbox")
-    process = await asyncio.create_subprocess_exec(*args, preexec_fn=as_fd3_fd4, pass_fds=(3, 4, high_in, high_out),
-                                                   stderr=asyncio.subprocess.DEVNULL)
-    for fd in (to_browser_r, from_browser_w, high_in, high_out):
-        os.close(fd)
-    loop = asyncio.get_running_loop()
-    reader = asyncio.StreamReader(limit=1 << 26)
-    await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), os.fdopen(from_browser_r, "rb"))
-    transport, protocol = await loop.connect_write_pipe(asyncio.streams.FlowControlMixin,
-                                                        os.fdopen(to_browser_w, "wb"))
-    return process, Pipe(reader, asyncio.StreamWriter(transport, protocol, None, loop))
+        args.insert(0, "--no-sandbox")
+    return await spawn(headless_shell() or "chromium-headless-shell", args)
 
 
 async def audit(path: str, accounts: int, concurrency: int) -> None:
@@ -99,7 +44,6 @@ async def audit(path: str, accounts: int, concurrency: int) -> None:
         pages: dict[str, list[list[Any]]] = json.load(handle)
     with tempfile.TemporaryDirectory() as profile:
         process, cdp = await start_browser(profile)
-        listening = asyncio.create_task(cdp.listen())
         slots, frame_lock = asyncio.Semaphore(concurrency), asyncio.Lock()  # overlapping frames kill the GPU process
 
         async def account(rows: list[list[Any]]) -> int:
@@ -122,8 +66,8 @@ async def audit(path: str, accounts: int, concurrency: int) -> None:
                     if loaded is not None and not loaded.done():
                         loaded.set_result(None)
 
-                cdp.handlers[(session, "Fetch.requestPaused")] = answer
-                cdp.handlers[(session, "Page.domContentEventFired")] = dom_ready
+                cdp.on(session, "Fetch.requestPaused", answer)
+                cdp.on(session, "Page.domContentEventFired", dom_ready)
                 await asyncio.gather(cdp.send("Fetch.enable", {"patterns": [{"urlPattern": "*"}]}, session),
                                      cdp.send("Page.enable", {}, session))
                 controls = 0
@@ -145,7 +89,7 @@ async def audit(path: str, accounts: int, concurrency: int) -> None:
         seconds = time.perf_counter() - started
         await cdp.send("Browser.close")
         await process.wait()
-        listening.cancel()
+        await cdp.close()
     print(json.dumps({"accounts": accounts, "controls": sum(counts), "seconds": round(seconds, 1)}))
 
 

@@ -81,12 +81,7 @@ function rankTextNow(have, want) {
 
 // Why an element cannot be a setting's control, or "" when it can. One rule for every locator kind.
 function unusable(el) {
-  let why = usableCache.get(el);
-  if (why === undefined) {
-    why = unusableNow(el);
-    usableCache.set(el, why);
-  }
-  return why;
+  return pgRemember(usableCache, el, () => unusableNow(el));
 }
 
 function unusableNow(el) {
@@ -120,12 +115,7 @@ function ownText(el) {
 }
 
 function isControl(el) {
-  let control = controlCache.get(el);
-  if (control === undefined) {
-    control = isControlNow(el);
-    controlCache.set(el, control);
-  }
-  return control;
+  return pgRemember(controlCache, el, () => isControlNow(el));
 }
 
 function isControlNow(el) {
