@@ -148,6 +148,7 @@ class Requests:
 
     def __init__(self, page: Page) -> None:
         self._open: set[object] = set()
+        self._last_end = float("-inf")  # when the last counted request finished (time.monotonic)
         page.on("request", self._start)
         page.on("requestfinished", self._end)
         page.on("requestfailed", self._end)
@@ -158,11 +159,20 @@ class Requests:
             self._open.add(request)
 
     def _end(self, request: PwRequest) -> None:
-        self._open.discard(request)
+        if request in self._open:
+            self._open.discard(request)
+            self._last_end = time.monotonic()
 
     @property
     def pending(self) -> int:
         return len(self._open)
+
+    def quiet_for(self, seconds: float) -> bool:
+        """No request pending, and the last one finished at least `seconds` ago: a page's script gets the
+        same time to show the data it just received as it gets after its last DOM change. (Without it,
+        a reading taken between the data's arrival and the script showing it read the placeholder: seen
+        under load on the traps pages, whose data comes after 2 s.)"""
+        return not self._open and time.monotonic() - self._last_end >= seconds
 
 
 def _setting_query(setting: Setting, lang: str) -> tuple[dict[str, Any], list[list[str]]]:
@@ -239,7 +249,7 @@ async def read_settings(page: Page, settings: list[Setting], url: str, lang: str
             return {s.id: None for s in settings}, False
         answers, activity = result["settings"], result["page"]
         since = activity.get("sinceMutation")
-        quiet = ((requests is None or requests.pending == 0)
+        quiet = ((requests is None or requests.quiet_for(QUIET_SECONDS))
                  and (since is None or since >= QUIET_SECONDS * 1000))
         keys = [_key(a) for a in answers]
         stable = bool(history) and history[-1][1] == keys
