@@ -161,7 +161,7 @@ class RawPage:
             try:
                 await asyncio.wait_for(self._unless_closed(waiter), timeout / 1000)
             except TimeoutError:
-                raise PlaywrightError(f"Page.goto: Timeout {timeout:g}ms exceeded. navigating to \"{url}\"") from None
+                raise PlaywrightError(f"Page.goto: Timeout {timeout:g}ms exceeded.") from None  # Playwright's words
             finally:
                 self._waiting = None
         return self._document
