@@ -126,7 +126,7 @@ def test_a_raw_browser_killed_mid_run_fails_its_accounts_and_the_run_returns(cat
                 await asyncio.sleep(1.5)  # `late` pages take seconds: every account is mid-read
                 browser.kill()  # the browser's whole process group, as a crash or the OOM killer would
                 snapshot = await asyncio.wait_for(collecting, 60)
-                return snapshot, browser.process.returncode
+                return snapshot, await asyncio.wait_for(browser.process.wait(), 30)  # it is gone
             finally:
                 await browser.close()
 

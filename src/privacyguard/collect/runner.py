@@ -126,8 +126,11 @@ class CollectRun:
             if self.block_unneeded:
                 sandbox.block = blocking.unneeded
             await page.serve(sandbox.answer, sandbox.session_cookies() if sandbox.signed_in else [])
-            return await collect_account(page, flow, target.account, target.sandbox,  # type: ignore[arg-type]
-                                         self.options, halted=lambda: self.halted.get(flow.platform))
+            snapshot = await collect_account(page, flow, target.account, target.sandbox,  # type: ignore[arg-type]
+                                             self.options, halted=lambda: self.halted.get(flow.platform))
+            if not browser.is_connected():  # read while the browser died: its failed pages say nothing
+                raise BrowserClosed
+            return snapshot
         finally:
             await page.close()
 
