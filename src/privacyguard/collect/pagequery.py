@@ -133,6 +133,9 @@ async def ask(page: Page, queries: list[tuple[list[Locator], str | None]], lang:
 # A page is quiet when no data request is pending and its DOM has not changed for this long;
 # readings are taken again until two in a row agree on a quiet page (or patience runs out).
 QUIET_SECONDS = 0.25
+# After its last data request finished: setting a checkbox's `checked` is no DOM mutation, so the page's
+# script gets this long to show the data (0.25 s was too short under load in CI: a placeholder was read).
+AFTER_DATA_SECONDS = 1.0
 # Out of patience on a page that never goes quiet (a long-poll, a ticking clock): a reading that held
 # this long is accepted; one that changed within it is not a reading.
 STABLE_SECONDS = 1.0
@@ -249,7 +252,7 @@ async def read_settings(page: Page, settings: list[Setting], url: str, lang: str
             return {s.id: None for s in settings}, False
         answers, activity = result["settings"], result["page"]
         since = activity.get("sinceMutation")
-        quiet = ((requests is None or requests.quiet_for(QUIET_SECONDS))
+        quiet = ((requests is None or requests.quiet_for(AFTER_DATA_SECONDS))
                  and (since is None or since >= QUIET_SECONDS * 1000))
         keys = [_key(a) for a in answers]
         stable = bool(history) and history[-1][1] == keys
