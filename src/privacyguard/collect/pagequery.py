@@ -171,8 +171,8 @@ class Requests:
         return len(self._open)
 
     def quiet_for(self, seconds: float) -> bool:
-        """No request pending, and the last one finished at least `seconds` ago: a page's script gets the
-        same time to show the data it just received as it gets after its last DOM change. (Without it,
+        """No request pending, and the last one finished at least `seconds` ago: a page's script gets time
+        to show the data it just received, which may change no DOM node (a `checked` set). (Without it,
         a reading taken between the data's arrival and the script showing it read the placeholder: seen
         under load on the traps pages, whose data comes after 2 s.)"""
         return not self._open and time.monotonic() - self._last_end >= seconds
