@@ -308,3 +308,79 @@ def test_a_page_script_cannot_replace_the_installed_page_query(catalogue: Catalo
     reading, script_ran = asyncio.run(run())
     assert script_ran
     assert reading is not None and reading.value == "on"  # type: ignore[attr-defined]
+
+
+DATA_PAGE = """<main><input type="checkbox" id="ai"><label for="ai">Use my data for training content creation AI
+models</label></main><script>
+fetch('/api/data').then(r => r.json()).then(d => { document.getElementById('ai').checked = d.on;
+  window.shownAt = performance.now(); });
+</script>"""
+ACTIVITY = """() => { const a = JSON.parse(window.__privacyguardRead('{"settings": []}')).page;
+  return {pending: a.dataPending, doneAt: a.sinceData === null ? null : performance.now() - a.sinceData,
+          shownAt: window.shownAt === undefined ? null : window.shownAt}; }"""
+
+
+def test_the_page_counts_its_own_data_requests_until_their_callbacks_have_run(catalogue: Catalogue) -> None:
+    """Setting `checked` is no DOM mutation, and under load a page's script can show its data well after
+    the network finished it. The page's own count (js/reader.js watchData) holds a request pending until
+    the callbacks chained on its answer have run: even with no view of the network (requests=None) the
+    placeholder is not read as the value, and the real value is read once shown. XHR (also synchronous)
+    is counted alike; live-update connections are not."""
+    from privacyguard.collect.runner import CollectRun
+
+    setting = catalogue.platform("linkedin").by_id["linkedin.generative_ai_data"]
+
+    async def run() -> dict[str, object]:
+        seen: dict[str, object] = {}
+        async with async_playwright() as playwright:
+            browser = await launch(playwright, headless=True, sandbox_only=True)
+            try:
+                context = await CollectRun(catalogue).new_context(browser)
+                release = asyncio.Event()
+
+                async def answer(route: object) -> None:
+                    url = route.request.url  # type: ignore[attr-defined]
+                    if "/api/" in url or "/realtime/" in url:
+                        await (release.wait() if "/api/data" in url else asyncio.Event().wait())
+                        await route.fulfill(body='{"on": true}', content_type="application/json")  # type: ignore[attr-defined]
+                    else:
+                        await route.fulfill(body=DATA_PAGE, content_type="text/html")  # type: ignore[attr-defined]
+
+                await context.route("**/*", answer)
+                page = await context.new_page()
+                await page.goto("https://www.linkedin.com/mypreferences/d/settings/data-for-ai-improvement")
+                seen["waiting"] = await page.evaluate(ACTIVITY)
+                early, _ = await read_settings(page, [setting], page.url, "en", 0.6, requests=None)
+                seen["early"] = early[setting.id]
+                release.set()
+                await page.wait_for_function("window.shownAt !== undefined")
+                late, _ = await read_settings(page, [setting], page.url, "en", 3.0, requests=None)
+                seen["late"] = late[setting.id]
+                seen["done"] = await page.evaluate(ACTIVITY)
+                # a live-update connection is not waited for; XHR, asynchronous or not, is
+                seen["live"] = await page.evaluate("() => { fetch('/realtime/updates'); const x = new XMLHttpRequest();"
+                                                   " x.open('GET', '/realtime/poll'); x.send(); return 0; }")
+                seen["after_live"] = await page.evaluate(ACTIVITY)
+                seen["xhr"] = await page.evaluate("""() => new Promise(resolve => {
+                    const x = new XMLHttpRequest(); x.open('GET', '/api/data');
+                    x.onload = () => resolve(JSON.parse(window.__privacyguardRead('{"settings": []}')).page.dataPending);
+                    x.send(); })""")
+                seen["sync"] = await page.evaluate("""() => { const x = new XMLHttpRequest();
+                    x.open('GET', '/api/data', false); x.send();
+                    return JSON.parse(window.__privacyguardRead('{"settings": []}')).page.dataPending; }""")
+                await page.wait_for_function("JSON.parse(window.__privacyguardRead('{\"settings\": []}'))"
+                                             ".page.dataPending === 0")
+                return seen
+            finally:
+                await browser.close()
+
+    seen = asyncio.run(run())
+    assert seen["waiting"]["pending"] == 1  # type: ignore[index]
+    early = seen["early"]
+    assert early is not None and early.value is None and "still loading its data" in (early.note or ""), early  # type: ignore[attr-defined]
+    late = seen["late"]
+    assert late is not None and late.value == "on", late  # type: ignore[attr-defined]
+    done = seen["done"]
+    assert done["pending"] == 0 and done["doneAt"] >= done["shownAt"], done  # type: ignore[index]
+    assert seen["after_live"]["pending"] == 0  # type: ignore[index]
+    assert seen["xhr"] == 1 and seen["sync"] == 1  # still counted while its listeners run

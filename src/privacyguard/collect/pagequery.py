@@ -40,6 +40,9 @@ from privacyguard.collect.locate import POLL_SECONDS, Step, chains
 from privacyguard.collect.read import CONTROLS_JS, reading_from_state
 from privacyguard.snapshot import Evidence, Reading, ReadStatus
 
+# Connections that stay open by design (live updates), not data a page is still waiting for
+# (counted neither by Requests nor by the page's own count, js/reader.js watchData).
+_LIVE = re.compile(r"/realtime/|long_?poll|/pull\b|event-?stream|/sse\b", flags=re.IGNORECASE)
 _JS = files("privacyguard.collect") / "js"
 _BODY = ((_JS / "playwright_aria.js").read_text(encoding="utf-8") + CONTROLS_JS
          + (_JS / "pagequery.js").read_text(encoding="utf-8") + (_JS / "reader.js").read_text(encoding="utf-8"))
@@ -53,7 +56,9 @@ _FUNCTIONS = {"query": "privacyguardQuery", "read": "privacyguardRead", "pick": 
 # Each entry takes and gives JSON text (with the JSON functions the document started with): one
 # string each way instead of a tree of values, which Playwright's Python side would check and
 # convert value by value (measured: a fifth of a scan's Python work, docs/architecture.md).
-INSTALL = ("(() => {\n" + _BODY + "\nwatchMutations();\nconst pgParse = JSON.parse, pgStringify = JSON.stringify;\n"
+INSTALL = ("(() => {\n" + _BODY + "\nwatchMutations();\n"
+           + f"watchData(new RegExp({json.dumps(_LIVE.pattern)}, 'i'));\n"
+           + "const pgParse = JSON.parse, pgStringify = JSON.stringify;\n"
            + "".join(f"Object.defineProperty(window, {ENTRIES[name]!r}, {{value: (text) => pgStringify({function}("
                      "pgParse(text))), enumerable: false, writable: false, configurable: false});\n"
                      for name, function in _FUNCTIONS.items())
@@ -140,9 +145,6 @@ AFTER_DATA_SECONDS = 1.0
 # this long is accepted; one that changed within it is not a reading.
 STABLE_SECONDS = 1.0
 
-
-# Connections that stay open by design (live updates), not data a page is still waiting for.
-_LIVE = re.compile(r"/realtime/|long_?poll|/pull\b|event-?stream|/sse\b", flags=re.IGNORECASE)
 
 
 class Requests:
@@ -252,7 +254,10 @@ async def read_settings(page: Page, settings: list[Setting], url: str, lang: str
             return {s.id: None for s in settings}, False
         answers, activity = result["settings"], result["page"]
         since = activity.get("sinceMutation")
+        since_data = activity.get("sinceData")
         quiet = ((requests is None or requests.quiet_for(AFTER_DATA_SECONDS))
+                 and not activity.get("dataPending")  # the page's own count: its callbacks have run
+                 and (since_data is None or since_data >= QUIET_SECONDS * 1000)
                  and (since is None or since >= QUIET_SECONDS * 1000))
         keys = [_key(a) for a in answers]
         stable = bool(history) and history[-1][1] == keys
@@ -265,7 +270,7 @@ async def read_settings(page: Page, settings: list[Setting], url: str, lang: str
         await asyncio.sleep(POLL_SECONDS)
     readings: dict[str, Reading | None] = {}
     held = _held_since(history)
-    pending = requests.pending if requests is not None else 0
+    pending = max(requests.pending if requests is not None else 0, activity.get("dataPending") or 0)
     for setting, (_, descs), answer, index in zip(settings, described, answers, range(len(answers)), strict=True):
         if "error" in answer:
             readings[setting.id] = None

@@ -380,10 +380,63 @@ function watchMutations() {
     start();
 }
 
+// The page's own data requests (fetch/XHR), counted in the page: a request the network has
+// finished is still pending here until the callbacks the page chained on its answer have run (a
+// timer after the promise settled or the XHR's events were dispatched). The network's view alone
+// let a reading fall between the data's arrival and the script showing it, when the page's main
+// thread lagged under load. Live-update connections (`live`, the pattern Python uses) never end.
+let pgDataPending = 0;
+let pgLastData = null;
+
+function watchData(live) {
+  const isLive = (url) => { try { return live.test(String(url)); } catch (e) { return false; } };
+  const done = () => { setTimeout(() => { pgDataPending--; pgLastData = performance.now(); }, 0); };
+  const track = (promise) => { pgDataPending++; promise.then(done, done); return promise; };
+  const fetchNative = window.fetch;
+  if (typeof fetchNative === "function") {
+    window.fetch = function fetch(input, init) {
+      const promise = fetchNative.apply(this, arguments);
+      const url = input && typeof input === "object" && "url" in input ? input.url : input;
+      return isLive(url) ? promise : track(promise);
+    };
+    // Reading the answer's body is part of waiting for the data (`fetch(...).then(r => r.json())`).
+    for (const name of ["json", "text", "arrayBuffer", "blob", "formData"]) {
+      const native = Response.prototype[name];
+      if (typeof native !== "function")
+        continue;
+      Response.prototype[name] = { [name](...args) {
+        const promise = native.apply(this, args);
+        return isLive(this.url) ? promise : track(promise);
+      } }[name];
+    }
+  }
+  const openNative = XMLHttpRequest.prototype.open, sendNative = XMLHttpRequest.prototype.send;
+  const urls = new WeakMap();
+  XMLHttpRequest.prototype.open = function open(method, url) {
+    urls.set(this, url);
+    return openNative.apply(this, arguments);
+  };
+  XMLHttpRequest.prototype.send = function send() {
+    if (isLive(urls.get(this)))
+      return sendNative.apply(this, arguments);
+    pgDataPending++;  // before sending: a synchronous request ends (loadend) within send
+    this.addEventListener("loadend", done, { once: true });
+    try {
+      return sendNative.apply(this, arguments);
+    } catch (error) {  // it never started
+      this.removeEventListener("loadend", done);
+      pgDataPending--;
+      throw error;
+    }
+  };
+}
+
 function pageActivity() {
   return {
     watched: pgWatching,
     sinceMutation: pgLastMutation === null ? null : performance.now() - pgLastMutation,
+    dataPending: pgDataPending,
+    sinceData: pgLastData === null ? null : performance.now() - pgLastData,
     busy: [...document.querySelectorAll("[aria-busy=true]")].filter((el) => !isElementHiddenForAria(el)).length,
   };
 }
