@@ -16,7 +16,8 @@
    browser per account, one after another, over the first 40 accounts by default; goal: the run
    at least 5x faster in accounts per minute), measured twice: over the product's own read path
    (raw CDP for simulated accounts; with the bound two cores set on the speed-up) and over
-   Playwright (PRIVACYGUARD_READ_PATH=playwright, as the product read before). All runs must
+   Playwright (PRIVACYGUARD_READ_PATH=playwright, as the product read before); and floor_cdp.py
+   against its own naive run (what the simplest program can show on this machine). All runs must
    read the same values, or the bench fails. Peak memory of the whole process tree (RSS summed;
    PSS, which counts shared pages once) in all, and per account being read at the same time.
 
@@ -432,6 +433,13 @@ def audit_section(tmpdir: Path, args: argparse.Namespace) -> None:
     print(f"   the naive run reads over the same path as the audit run: {naive_wall:.2f} s per account, where the "
           f"audit run needs {run_cpu:.2f} s of CPU per account; with all {cores} cores busy no run at that CPU can "
           f"be more than {cores * naive_wall / run_cpu:.1f}x it")
+    floor_naive = measured([sys.executable, str(REPO / "scripts" / "floor_cdp.py"), str(pages), str(len(naive_rows)),
+                            "naive"], env_for(tmpdir / "home-floor-naive"))
+    report("raw CDP naive", len(naive_rows), floor_naive.usage())
+    own = (floor_naive.wall / len(naive_rows)) / (runs["raw CDP"].wall / args.accounts)
+    print(f"   the simplest program against its own naive run (floor_cdp.py, one account after another with a fresh "
+          f"browser each): its concurrent run above is {own:.1f}x it; no reader on this machine can be 5x a naive "
+          f"run of itself unless its naive run wastes what the simplest program's does not")
     pw_baseline, pw_usage = naive_baseline(tmpdir, naive_rows, "playwright")
     pw_rate = report("naive (PW)", len(naive_rows), pw_usage)
     differing = [k for k in pw_baseline if {s: pw_baseline[k].get(s) for s in values[k]} != values[k]]
