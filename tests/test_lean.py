@@ -135,3 +135,22 @@ def test_the_floor_program_launches_its_browser_as_the_lean_path_does() -> None:
     spec.loader.exec_module(floor)
     lean_only = [a for a in launch_args(lean=True) if a not in launch_args(lean=False)]
     assert lean_only == floor.LEAN_ARGS
+
+
+def test_the_raw_floor_reads_the_same_controls_naive_and_concurrent(tmp_path: object) -> None:
+    """scripts/floor_cdp.py, which the bench sets the audit and its speed-up against: both its modes
+    load every page and read the same controls (a mode that skipped work would flatter the bound)."""
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    scripts = Path(__file__).parents[1] / "scripts"
+    pages = Path(str(tmp_path)) / "pages.json"
+    subprocess.run([sys.executable, str(scripts / "floor.py"), "--export", str(pages)], check=True, timeout=120)
+    rows = sum(len(platform) for platform in json.loads(pages.read_text(encoding="utf-8")).values())
+    results = [json.loads(subprocess.run([sys.executable, str(scripts / "floor_cdp.py"), str(pages), "4", mode],
+                                         check=True, capture_output=True, text=True, timeout=300).stdout)
+               for mode in ("naive", "2")]
+    assert rows > 20 and results[0]["accounts"] == results[1]["accounts"] == 4
+    assert results[0]["controls"] == results[1]["controls"] > 4 * 10, results

@@ -363,7 +363,8 @@ def test_the_page_counts_its_own_data_requests_until_their_callbacks_have_run(ca
                 seen["after_live"] = await page.evaluate(ACTIVITY)
                 seen["xhr"] = await page.evaluate("""() => new Promise(resolve => {
                     const x = new XMLHttpRequest(); x.open('GET', '/api/data');
-                    x.onload = () => resolve(JSON.parse(window.__privacyguardRead('{"settings": []}')).page.dataPending);
+                    x.onload = () => resolve(
+                      JSON.parse(window.__privacyguardRead('{"settings": []}')).page.dataPending);
                     x.send(); })""")
                 seen["sync"] = await page.evaluate("""() => { const x = new XMLHttpRequest();
                     x.open('GET', '/api/data', false); x.send();
