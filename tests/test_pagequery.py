@@ -371,6 +371,12 @@ def test_the_page_counts_its_own_data_requests_until_their_callbacks_have_run(ca
                     return JSON.parse(window.__privacyguardRead('{"settings": []}')).page.dataPending; }""")
                 await page.wait_for_function("JSON.parse(window.__privacyguardRead('{\"settings\": []}'))"
                                              ".page.dataPending === 0")
+                seen["looks"] = await page.evaluate("""() => {
+                    const shown = (f) => Function.prototype.toString.call(f);
+                    const fs = [fetch, Response.prototype.json, XMLHttpRequest.prototype.open,
+                                XMLHttpRequest.prototype.send, Function.prototype.toString];
+                    return {sources: fs.map(shown).concat(fs.map(String)), names: fs.map(f => f.name),
+                            lengths: fs.map(f => f.length), prototypes: fs.map(f => 'prototype' in f)}; }""")
                 return seen
             finally:
                 await browser.close()
@@ -385,3 +391,7 @@ def test_the_page_counts_its_own_data_requests_until_their_callbacks_have_run(ca
     assert done["pending"] == 0 and done["doneAt"] >= done["shownAt"], done  # type: ignore[index]
     assert seen["after_live"]["pending"] == 0  # type: ignore[index]
     assert seen["xhr"] == 1 and seen["sync"] == 1  # still counted while its listeners run
+    looks = seen["looks"]  # the wrapped functions look native to a page script that checks
+    assert all(source.endswith("{ [native code] }") for source in looks["sources"]), looks  # type: ignore[index]
+    assert looks["names"] == ["fetch", "json", "open", "send", "toString"]  # type: ignore[index]
+    assert looks["lengths"] == [1, 0, 2, 0, 0] and not any(looks["prototypes"]), looks  # type: ignore[index]

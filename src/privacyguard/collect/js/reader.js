@@ -389,46 +389,55 @@ let pgDataPending = 0;
 let pgLastData = null;
 
 function watchData(live) {
+  // The wrappers look like the functions they wrap (name, length, no prototype, their source text
+  // "[native code]"): page scripts that test whether fetch is native see it is.
+  const nativeOf = new WeakMap();
+  const toStringNative = Function.prototype.toString;
+  const like = (wrapper, native) => { nativeOf.set(wrapper, native); return wrapper; };
+  const toString = { toString() { return toStringNative.call(nativeOf.get(this) || this); } }.toString;
+  Function.prototype.toString = like(toString, toStringNative);
+  const later = window.setTimeout, listen = EventTarget.prototype.addEventListener;
+  const unlisten = EventTarget.prototype.removeEventListener;
   const isLive = (url) => { try { return live.test(String(url)); } catch (e) { return false; } };
-  const done = () => { setTimeout(() => { pgDataPending--; pgLastData = performance.now(); }, 0); };
+  const done = () => { later(() => { pgDataPending--; pgLastData = performance.now(); }, 0); };
   const track = (promise) => { pgDataPending++; promise.then(done, done); return promise; };
   const fetchNative = window.fetch;
   if (typeof fetchNative === "function") {
-    window.fetch = function fetch(input, init) {
+    window.fetch = like({ fetch(input) {
       const promise = fetchNative.apply(this, arguments);
       const url = input && typeof input === "object" && "url" in input ? input.url : input;
       return isLive(url) ? promise : track(promise);
-    };
+    } }.fetch, fetchNative);
     // Reading the answer's body is part of waiting for the data (`fetch(...).then(r => r.json())`).
     for (const name of ["json", "text", "arrayBuffer", "blob", "formData"]) {
       const native = Response.prototype[name];
       if (typeof native !== "function")
         continue;
-      Response.prototype[name] = { [name](...args) {
-        const promise = native.apply(this, args);
+      Response.prototype[name] = like({ [name]() {
+        const promise = native.apply(this, arguments);
         return isLive(this.url) ? promise : track(promise);
-      } }[name];
+      } }[name], native);
     }
   }
   const openNative = XMLHttpRequest.prototype.open, sendNative = XMLHttpRequest.prototype.send;
   const urls = new WeakMap();
-  XMLHttpRequest.prototype.open = function open(method, url) {
+  XMLHttpRequest.prototype.open = like({ open(method, url) {
     urls.set(this, url);
     return openNative.apply(this, arguments);
-  };
-  XMLHttpRequest.prototype.send = function send() {
+  } }.open, openNative);
+  XMLHttpRequest.prototype.send = like({ send() {
     if (isLive(urls.get(this)))
       return sendNative.apply(this, arguments);
     pgDataPending++;  // before sending: a synchronous request ends (loadend) within send
-    this.addEventListener("loadend", done, { once: true });
+    listen.call(this, "loadend", done, { once: true });
     try {
       return sendNative.apply(this, arguments);
     } catch (error) {  // it never started
-      this.removeEventListener("loadend", done);
+      unlisten.call(this, "loadend", done);
       pgDataPending--;
       throw error;
     }
-  };
+  } }.send, sendNative);
 }
 
 function pageActivity() {
