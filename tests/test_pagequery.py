@@ -315,9 +315,10 @@ models</label></main><script>
 fetch('/api/data').then(r => r.json()).then(d => { document.getElementById('ai').checked = d.on;
   window.shownAt = performance.now(); });
 </script>"""
-ACTIVITY = """() => { const a = JSON.parse(window.__privacyguardRead('{"settings": []}')).page;
-  return {pending: a.dataPending, doneAt: a.sinceData === null ? null : performance.now() - a.sinceData,
-          shownAt: window.shownAt === undefined ? null : window.shownAt}; }"""
+PAGE_ACTIVITY = """JSON.parse(window.__privacyguardRead('{"settings": []}')).page"""  # what read_settings sees
+ACTIVITY = f"""() => {{ const a = {PAGE_ACTIVITY};
+  return {{pending: a.dataPending, doneAt: a.sinceData === null ? null : performance.now() - a.sinceData,
+          shownAt: window.shownAt === undefined ? null : window.shownAt}}; }}"""
 
 
 def test_the_page_counts_its_own_data_requests_until_their_callbacks_have_run(catalogue: Catalogue) -> None:
@@ -361,16 +362,14 @@ def test_the_page_counts_its_own_data_requests_until_their_callbacks_have_run(ca
                 seen["live"] = await page.evaluate("() => { fetch('/realtime/updates'); const x = new XMLHttpRequest();"
                                                    " x.open('GET', '/realtime/poll'); x.send(); return 0; }")
                 seen["after_live"] = await page.evaluate(ACTIVITY)
-                seen["xhr"] = await page.evaluate("""() => new Promise(resolve => {
+                seen["xhr"] = await page.evaluate(f"""() => new Promise(resolve => {{
                     const x = new XMLHttpRequest(); x.open('GET', '/api/data');
-                    x.onload = () => resolve(
-                      JSON.parse(window.__privacyguardRead('{"settings": []}')).page.dataPending);
-                    x.send(); })""")
-                seen["sync"] = await page.evaluate("""() => { const x = new XMLHttpRequest();
+                    x.onload = () => resolve({PAGE_ACTIVITY}.dataPending);
+                    x.send(); }})""")
+                seen["sync"] = await page.evaluate(f"""() => {{ const x = new XMLHttpRequest();
                     x.open('GET', '/api/data', false); x.send();
-                    return JSON.parse(window.__privacyguardRead('{"settings": []}')).page.dataPending; }""")
-                await page.wait_for_function("JSON.parse(window.__privacyguardRead('{\"settings\": []}'))"
-                                             ".page.dataPending === 0")
+                    return {PAGE_ACTIVITY}.dataPending; }}""")
+                await page.wait_for_function(f"{PAGE_ACTIVITY}.dataPending === 0")
                 seen["looks"] = await page.evaluate("""() => {
                     const shown = (f) => Function.prototype.toString.call(f);
                     const fs = [fetch, Response.prototype.json, XMLHttpRequest.prototype.open,

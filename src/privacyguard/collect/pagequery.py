@@ -234,8 +234,8 @@ async def read_settings(page: Page, settings: list[Setting], url: str, lang: str
     Waits only while some control is still missing (at most `settle_seconds`, once for the page),
     and takes readings again until two in a row agree on a quiet page: no data request pending
     (`requests`, the network's view; and the page's own count, whose requests end only once the
-    callbacks on their answers have run), no DOM change for QUIET_SECONDS. A value that changed and did not hold is no
-    reading. Returns (readings, settled): a setting maps to None only where the reader failed on
+    callbacks on their answers have run), no DOM change for QUIET_SECONDS. A value that changed and
+    did not hold is no reading. Returns (readings, settled): a setting maps to None only where the reader failed on
     it (the Playwright path decides); `settled` is False when the page could not be asked at all.
     `first`: the first reading, already taken by the page's first look (`look`) for these settings
     in this language.
